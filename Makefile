@@ -1,0 +1,51 @@
+# xctl top-level Makefile.
+#
+# Every target first makes sure the Debian packages xctl needs are present
+# (scripts/install-deps.sh does nothing when they are), then hands over to
+# mk/build.mk, where pkg-config is evaluated once the libraries exist.
+#
+#   make          build everything into build/
+#   make test     build and run every test (cmocka binaries and scripts)
+#   make check    the tests again in an ASan+UBSan build (build/san/), plus
+#                 the source rules (no xenstore path literals, file sizes)
+#   make demo     the main job, end to end
+#   make bench    benchmarks, printed as tables
+#   make fuzz     every fuzz target for a bounded time
+#   make lab      real Xen in QEMU (tests/lab/)
+#   make clean
+
+MAKEFLAGS += --no-print-directory
+JOBS ?= 2
+INNER = $(MAKE) -j$(JOBS) -f mk/build.mk
+
+.PHONY: all test check demo bench fuzz lab clean deps deps-lab
+
+all: deps
+	@$(INNER) all
+
+test: deps
+	@$(INNER) test
+
+check: deps
+	@$(INNER) BUILD=build/san SAN=1 check
+
+demo: deps
+	@$(INNER) demo
+
+bench: deps
+	@$(INNER) bench
+
+fuzz: deps
+	@$(INNER) BUILD=build/fuzz CC=clang FUZZ=1 fuzz
+
+lab: deps-lab
+	@$(INNER) lab
+
+clean:
+	rm -rf build
+
+deps:
+	@scripts/install-deps.sh build
+
+deps-lab:
+	@scripts/install-deps.sh lab

@@ -1,0 +1,92 @@
+# The real build. Called by the top-level Makefile after dependencies are in
+# place. Components add themselves with a module.mk fragment beside their
+# sources; a fragment appends to the lists below and never edits this file.
+#
+#   PROGRAMS      installed programs, built by `all`        ($(BUILD)/bin/...)
+#   TESTS         cmocka test binaries, run by `test`
+#   TEST_SCRIPTS  test scripts (run with BUILD, XCTL_BIN, XCTL_SRC set)
+#   BENCHES       benchmark commands, run by `bench`
+#   FUZZERS       libFuzzer targets, built with FUZZ=1 and run by `fuzz`
+#   CHECKS        source-rule scripts run by `check`
+#   GENERATED     generated headers every object may include
+#   DEMO          commands run in order by `demo`
+
+BUILD ?= build
+SAN ?=
+FUZZ ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT := -O1
+else ifeq ($(FUZZ),1)
+SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer
+OPT := -O1
+else
+SANFLAGS :=
+OPT := -O2
+endif
+
+PKGS := yajl xenstore xenlight xlutil xencontrol xengnttab xenevtchn \
+	xenforeignmemory xentoollog
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) cmocka)
+LIBS_YAJL := $(shell $(PKG_CONFIG) --libs yajl)
+LIBS_XENSTORE := $(shell $(PKG_CONFIG) --libs xenstore)
+LIBS_XENLIGHT := $(shell $(PKG_CONFIG) --libs xenlight xlutil xentoollog)
+LIBS_XENIO := $(shell $(PKG_CONFIG) --libs xengnttab xenevtchn xenforeignmemory xencontrol)
+LIBS_CMOCKA := $(shell $(PKG_CONFIG) --libs cmocka)
+
+CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) $(SANFLAGS) \
+	-MMD -MP -I. -I$(BUILD)/gen $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
+
+PROGRAMS :=
+TESTS :=
+TEST_SCRIPTS :=
+BENCHES :=
+FUZZERS :=
+CHECKS :=
+GENERATED :=
+DEMO :=
+
+# $(call objs,SOURCES): object files for sources
+objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+.DEFAULT_GOAL := all
+.PHONY: all test check demo bench fuzz lab
+
+include common/module.mk
+include $(sort $(filter-out common/module.mk,$(wildcard */module.mk */*/module.mk */*/*/module.mk)))
+
+ALL_SRCS := $(shell find common toolstack xenstore-schema drivers-backend sim tests -name '*.c' 2>/dev/null)
+$(BUILD)/obj/%.o: %.c | $(GENERATED)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/lib/%.a:
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	@echo "  AR      $@"
+	@ar rcs $@ $^
+
+all: $(PROGRAMS) $(TESTS)
+
+test: all $(TEST_SCRIPTS)
+	@scripts/run-tests.sh "$(BUILD)" $(TESTS) -- $(TEST_SCRIPTS)
+
+check: test
+	@for c in $(CHECKS); do echo "== check $$c"; XCTL_BUILD=$(BUILD) $$c || exit 1; done
+	@echo "check: all sanitizer tests and source rules passed"
+
+demo: all
+	@set -e; for d in $(DEMO); do XCTL_BUILD=$(BUILD) XCTL_BIN=$(BUILD)/bin $$d; done
+
+bench: all $(BENCHES)
+	@set -e; for b in $(BENCHES); do XCTL_BUILD=$(BUILD) XCTL_BIN=$(BUILD)/bin $$b; done
+
+fuzz: $(FUZZERS)
+	@scripts/run-fuzz.sh "$(BUILD)" $(FUZZERS)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

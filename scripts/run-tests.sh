@@ -1,0 +1,23 @@
+#!/bin/sh
+# Run test binaries and test scripts; print each one's own summary and a total.
+# Usage: run-tests.sh BUILD TEST_BINARY... -- TEST_SCRIPT...
+set -u
+build=$1; shift
+export XCTL_BUILD="$build" XCTL_BIN="$build/bin" XCTL_SRC="$(pwd)"
+failed=""; n=0
+phase=bin
+for t in "$@"; do
+	if [ "$t" = "--" ]; then phase=script; continue; fi
+	n=$((n + 1))
+	echo "== $t"
+	start=$(date +%s)
+	if [ "$phase" = bin ]; then "$t"; else sh "$t"; fi
+	rc=$?
+	echo "== $t: $( [ $rc = 0 ] && echo ok || echo "FAILED (exit $rc)" ) in $(( $(date +%s) - start ))s"
+	[ $rc = 0 ] || failed="$failed $t"
+done
+if [ -n "$failed" ]; then
+	echo "test: FAILED:$failed"
+	exit 1
+fi
+echo "test: all $n test programs passed"

@@ -1,0 +1,170 @@
+/* Unit tests of common/: numbers, buffers, suggestions, diagnostics, JSON. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/diag.h"
+#include "common/err.h"
+#include "common/json.h"
+#include "common/util.h"
+
+static void test_parse_u64(void **state)
+{
+	(void)state;
+	uint64_t v = 0;
+	assert_int_equal(xctl_parse_u64("512", 10, UINT64_MAX, &v), 0);
+	assert_int_equal(v, 512);
+	assert_int_equal(xctl_parse_u64("0x1F", 0, UINT64_MAX, &v), 0);
+	assert_int_equal(v, 31);
+	assert_int_equal(xctl_parse_u64("18446744073709551615", 10, UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(xctl_parse_u64("18446744073709551616", 10, UINT64_MAX, &v), XCTL_ERR_LIMIT);
+	assert_int_equal(xctl_parse_u64("", 10, UINT64_MAX, &v), XCTL_ERR_INVAL);
+	assert_int_equal(xctl_parse_u64("-1", 10, UINT64_MAX, &v), XCTL_ERR_INVAL);
+	assert_int_equal(xctl_parse_u64("12a", 10, UINT64_MAX, &v), XCTL_ERR_INVAL);
+	assert_int_equal(xctl_parse_u64("9", 10, 8, &v), XCTL_ERR_LIMIT);
+}
+
+static void test_parse_i64(void **state)
+{
+	(void)state;
+	int64_t v = 0;
+	assert_int_equal(xctl_parse_i64("-42", 10, INT64_MIN, INT64_MAX, &v), 0);
+	assert_int_equal(v, -42);
+	assert_int_equal(xctl_parse_i64("-9223372036854775808", 10, INT64_MIN, INT64_MAX, &v), 0);
+	assert_true(v == INT64_MIN);
+	assert_int_equal(xctl_parse_i64("9223372036854775808", 10, INT64_MIN, INT64_MAX, &v), XCTL_ERR_LIMIT);
+	assert_int_equal(xctl_parse_i64("--1", 10, INT64_MIN, INT64_MAX, &v), XCTL_ERR_INVAL);
+	assert_int_equal(xctl_parse_i64("5", 10, 0, 4, &v), XCTL_ERR_LIMIT);
+}
+
+static void test_buf(void **state)
+{
+	(void)state;
+	struct xctl_buf b = { 0 };
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(xctl_buf_printf(&b, "%d,", i % 10), 0);
+	assert_int_equal(b.len, 2000);
+	assert_int_equal(strncmp(b.p, "0,1,2,", 6), 0);
+	char *s = xctl_buf_steal(&b);
+	assert_non_null(s);
+	assert_null(b.p);
+	free(s);
+	s = xctl_buf_steal(&b); /* empty buffer gives an empty string */
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void test_suggest(void **state)
+{
+	(void)state;
+	const char *keys[] = { "memory", "maxmem", "vcpus", "maxvcpus", "name", NULL };
+	assert_string_equal(xctl_suggest("memmory", keys, 0), "memory");
+	assert_string_equal(xctl_suggest("vpcus", keys, 0), "vcpus");
+	assert_string_equal(xctl_suggest("nmae", keys, 0), "name");
+	assert_null(xctl_suggest("bootloader", keys, 0));
+	assert_int_equal(xctl_edit_distance("abc", "abc"), 0);
+	assert_int_equal(xctl_edit_distance("abc", "acb"), 1);
+}
+
+static void test_diags(void **state)
+{
+	(void)state;
+	struct xctl_diags d;
+	xctl_diags_init(&d);
+	assert_int_equal(xctl_diag_add(&d, XCTL_DIAG_ERROR, "a.cfg", 3, "memory", "must be at least 1 (%s)", "MiB"), 0);
+	assert_int_equal(xctl_diag_add(&d, XCTL_DIAG_WARNING, "a.cfg", 4, "memmory", "unknown key"), 0);
+	assert_int_equal(xctl_diag_add(&d, XCTL_DIAG_ERROR, NULL, 0, NULL, "no file"), 0);
+	assert_int_equal(d.nerrors, 2);
+	assert_int_equal(d.nwarnings, 1);
+	char *s = xctl_diag_format(&d.v[0]);
+	assert_string_equal(s, "a.cfg:3: memory: must be at least 1 (MiB)");
+	free(s);
+	s = xctl_diag_format(&d.v[1]);
+	assert_string_equal(s, "a.cfg:4: warning: memmory: unknown key");
+	free(s);
+	s = xctl_diag_format(&d.v[2]);
+	assert_string_equal(s, "no file");
+	free(s);
+	xctl_diags_promote_warnings(&d);
+	assert_int_equal(d.nerrors, 3);
+	assert_int_equal(d.nwarnings, 0);
+	xctl_diags_free(&d);
+}
+
+static void test_json_roundtrip(void **state)
+{
+	(void)state;
+	struct xctl_jw *w = xctl_jw_new(false);
+	assert_non_null(w);
+	xctl_jw_obj_open(w);
+	xctl_jw_kstr(w, "name", "guest \"1\"\n");
+	xctl_jw_kint(w, "neg", -5);
+	xctl_jw_kuint(w, "big", UINT64_MAX);
+	xctl_jw_kbool(w, "t", true);
+	xctl_jw_key(w, "list");
+	xctl_jw_arr_open(w);
+	xctl_jw_str(w, "a");
+	xctl_jw_null(w);
+	xctl_jw_arr_close(w);
+	xctl_jw_obj_close(w);
+	const char *text;
+	size_t len;
+	assert_int_equal(xctl_jw_finish(w, &text, &len), 0);
+
+	struct xctl_jv *v = NULL;
+	char err[128];
+	assert_int_equal(xctl_json_parse(text, len, &v, err, sizeof(err)), 0);
+	xctl_jw_free(w);
+	assert_int_equal(v->type, XCTL_JOBJECT);
+	assert_string_equal(xctl_jv_get(v, "name")->u.s, "guest \"1\"\n");
+	assert_int_equal(xctl_jv_get(v, "neg")->u.i, -5);
+	assert_int_equal(xctl_jv_get(v, "big")->type, XCTL_JUINT);
+	assert_true(xctl_jv_get(v, "big")->u.u == UINT64_MAX);
+	assert_true(xctl_jv_get(v, "t")->u.b);
+	const struct xctl_jv *l = xctl_jv_get(v, "list");
+	assert_int_equal(l->u.arr.n, 2);
+	assert_int_equal(l->u.arr.v[1]->type, XCTL_JNULL);
+	assert_null(xctl_jv_get(v, "missing"));
+	xctl_jv_free(v);
+}
+
+static void test_json_errors(void **state)
+{
+	(void)state;
+	struct xctl_jv *v = NULL;
+	char err[128] = "";
+	assert_int_equal(xctl_json_parse("{\"a\": }", 7, &v, err, sizeof(err)), XCTL_ERR_PARSE);
+	assert_null(v);
+	assert_true(strlen(err) > 0);
+	struct xctl_jw *w = xctl_jw_new(false);
+	xctl_jw_str(w, "\xff\xfe bad utf8");
+	const char *text;
+	assert_int_equal(xctl_jw_finish(w, &text, NULL), XCTL_ERR_INVAL);
+	xctl_jw_free(w);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	for (int rc = 0; rc >= XCTL_ERR_MIN; rc--) {
+		assert_string_not_equal(xctl_strerror(rc), "unknown error");
+		assert_string_not_equal(xctl_errname(rc), "XCTL_ERR_UNKNOWN");
+	}
+	assert_string_equal(xctl_strerror(-1000), "unknown error");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_u64),  cmocka_unit_test(test_parse_i64),
+		cmocka_unit_test(test_buf),        cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_diags),      cmocka_unit_test(test_json_roundtrip),
+		cmocka_unit_test(test_json_errors), cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
+}
