@@ -13,9 +13,14 @@
 #   make fuzz     every fuzz target for a bounded time
 #   make lab      real Xen in QEMU (tests/lab/)
 #   make clean
+#
+# BUILD=DIR builds elsewhere (default build/); check and fuzz use DIR/san and
+# DIR/fuzz. Several people working in one tree each use their own BUILD.
 
 MAKEFLAGS += --no-print-directory
 JOBS ?= 2
+BUILD ?= build
+export BUILD
 INNER = $(MAKE) -j$(JOBS) -f mk/build.mk
 
 .PHONY: all test check demo bench fuzz lab clean deps deps-lab
@@ -27,7 +32,7 @@ test: deps
 	@$(INNER) test
 
 check: deps
-	@$(INNER) BUILD=build/san SAN=1 check
+	@$(INNER) BUILD=$(BUILD)/san SAN=1 check
 
 demo: deps
 	@$(INNER) demo
@@ -36,7 +41,7 @@ bench: deps
 	@$(INNER) bench
 
 fuzz: deps
-	@$(INNER) BUILD=build/fuzz CC=clang FUZZ=1 fuzz
+	@$(INNER) BUILD=$(BUILD)/fuzz CC=clang FUZZ=1 fuzz
 
 lab: deps-lab
 	@$(INNER) lab
