@@ -224,9 +224,13 @@ int cmd_completion(struct xctl_cli *cli, int argc, char **argv)
 	printf("\" -- \"$cur\")) ;;\n");
 	for (unsigned i = 0; i < xctl_ncommands; i++) {
 		const struct xctl_cmd *c = &xctl_commands[i];
-		if (is_group(c->name)) {
-			printf("  '%s') COMPREPLY=($(compgen -W \"", c->name);
-			size_t len = strlen(c->name);
+		size_t len = strcspn(c->name, " ");
+		bool first_of_group = c->name[len] == ' ';
+		for (unsigned j = 0; j < i && first_of_group; j++)
+			if (!strncmp(xctl_commands[j].name, c->name, len) && xctl_commands[j].name[len] == ' ')
+				first_of_group = false;
+		if (first_of_group) {
+			printf("  '%.*s') COMPREPLY=($(compgen -W \"", (int)len, c->name);
 			for (unsigned j = 0; j < xctl_ncommands; j++)
 				if (!strncmp(xctl_commands[j].name, c->name, len) && xctl_commands[j].name[len] == ' ')
 					printf(" %s", xctl_commands[j].name + len + 1);

@@ -1,0 +1,2 @@
+# Source rules run by `make check`.
+CHECKS += scripts/check-file-size.sh
