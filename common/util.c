@@ -23,6 +23,8 @@ int xctl_buf_reserve(struct xctl_buf *b, size_t extra)
 	char *p = realloc(b->p, cap);
 	if (!p)
 		return XCTL_ERR_NOMEM;
+	if (!b->p)
+		p[0] = '\0'; /* a new buffer is an empty string, never garbage */
 	b->p = p;
 	b->cap = cap;
 	return 0;
@@ -72,11 +74,8 @@ int xctl_buf_printf(struct xctl_buf *b, const char *fmt, ...)
 
 char *xctl_buf_steal(struct xctl_buf *b)
 {
-	if (!b->p) {
-		if (xctl_buf_reserve(b, 0))
-			return NULL;
-		b->p[0] = '\0';
-	}
+	if (!b->p && xctl_buf_reserve(b, 0))
+		return NULL;
 	char *p = b->p;
 	b->p = NULL;
 	b->len = b->cap = 0;

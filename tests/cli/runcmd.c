@@ -41,7 +41,16 @@ void runcmd(struct runcmd_result *r, const char *fmt, ...)
 	const char *dir = getenv("XCTL_BIN");
 	xctl_buf_printf(&cmd, " >%s 2>%s", tmpl_out, tmpl_err);
 	setenv("XCTL_BIN", dir && *dir ? dir : "build/bin", 1);
-	int st = system(cmd.p);
+	int st = 0;
+	pid_t pid = fork();
+	if (pid < 0)
+		abort();
+	if (pid == 0) {
+		execl("/bin/bash", "bash", "-c", cmd.p, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	r->out = slurp(tmpl_out);
 	r->err = slurp(tmpl_err);

@@ -1,4 +1,4 @@
-/* Test helper: run a command line through /bin/sh and capture its output. */
+/* Test helper: run a command line through bash and capture its output. */
 #ifndef XCTL_TEST_RUNCMD_H
 #define XCTL_TEST_RUNCMD_H
 

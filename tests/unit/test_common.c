@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/diag.h"
 #include "common/err.h"
@@ -57,6 +58,28 @@ static void test_buf(void **state)
 	s = xctl_buf_steal(&b); /* empty buffer gives an empty string */
 	assert_string_equal(s, "");
 	free(s);
+}
+
+static void test_read_file(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/xctl-test-readXXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	char *s = NULL;
+	size_t len = 99;
+	assert_int_equal(xctl_read_file(path, 100, &s, &len), 0);
+	assert_int_equal(len, 0);
+	assert_string_equal(s, ""); /* an empty file reads as an empty string */
+	free(s);
+	assert_int_equal(write(fd, "hello", 5), 5);
+	assert_int_equal(xctl_read_file(path, 100, &s, &len), 0);
+	assert_string_equal(s, "hello");
+	free(s);
+	assert_int_equal(xctl_read_file(path, 4, &s, &len), XCTL_ERR_LIMIT);
+	close(fd);
+	unlink(path);
+	assert_int_equal(xctl_read_file("/nonexistent/file", 100, &s, &len), XCTL_ERR_NOTFOUND);
 }
 
 static void test_suggest(void **state)
@@ -163,6 +186,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_u64),  cmocka_unit_test(test_parse_i64),
 		cmocka_unit_test(test_buf),        cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_diags),      cmocka_unit_test(test_json_roundtrip),
 		cmocka_unit_test(test_json_errors), cmocka_unit_test(test_errors),
 	};
