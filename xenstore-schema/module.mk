@@ -1,0 +1,47 @@
+# xenstore-schema/: the xenstore layout as data (schema/*.xss), the host
+# generator xs-gen, the generated header and table, the validator library.
+#
+#   $(BUILD)/host/xs-gen                          the generator (host tool)
+#   $(BUILD)/gen/xenstore-schema/xs_paths.h       path and key constants (GENERATED)
+#   $(BUILD)/gen/xenstore-schema/xs_table.c       the schema table, in libxctlschema
+#   $(BUILD)/gen/xenstore-schema/xenstore-schema.md   the reference; `make -f mk/build.mk
+#                                                 schema-doc` copies it to docs/
+XS_SCHEMA_FILES := $(sort $(wildcard xenstore-schema/schema/*.xss))
+XS_GEN := $(BUILD)/host/xs-gen
+XS_GEN_SRCS := $(sort $(wildcard xenstore-schema/gen/*.c)) common/util.c common/err.c
+XS_GENDIR := $(BUILD)/gen/xenstore-schema
+XS_HEADER := $(XS_GENDIR)/xs_paths.h
+XS_TABLE := $(XS_GENDIR)/xs_table.c
+XS_DOC := $(XS_GENDIR)/xenstore-schema.md
+
+# Built directly from its sources: its objects must not wait for GENERATED.
+$(XS_GEN): $(XS_GEN_SRCS) $(wildcard xenstore-schema/gen/*.h) xenstore-schema/schema_defs.h common/util.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(CC) $(filter-out -MMD -MP,$(CFLAGS)) $(LDFLAGS) -o $@ $(XS_GEN_SRCS)
+
+# xs-gen rewrites an output only when its content changes.
+$(XS_HEADER): $(XS_GEN) $(XS_SCHEMA_FILES)
+	@mkdir -p $(dir $@)
+	@echo "  XSGEN   $@"
+	@$(XS_GEN) header $@ $(XS_SCHEMA_FILES) && touch $@
+$(XS_TABLE): $(XS_GEN) $(XS_SCHEMA_FILES)
+	@mkdir -p $(dir $@)
+	@echo "  XSGEN   $@"
+	@$(XS_GEN) table $@ $(XS_SCHEMA_FILES) && touch $@
+$(XS_DOC): $(XS_GEN) $(XS_SCHEMA_FILES)
+	@mkdir -p $(dir $@)
+	@echo "  XSGEN   $@"
+	@$(XS_GEN) doc $@ $(XS_SCHEMA_FILES) && touch $@
+
+GENERATED += $(XS_HEADER)
+
+.PHONY: schema-doc
+schema-doc: $(XS_DOC)
+	@cp $(XS_DOC) docs/xenstore-schema.md
+	@echo "  UPDATE  docs/xenstore-schema.md"
+
+XS_LIB_SRCS := $(wildcard xenstore-schema/*.c)
+LIBXCTLSCHEMA := $(BUILD)/lib/libxctlschema.a
+$(LIBXCTLSCHEMA): $(call objs,$(XS_LIB_SRCS) $(XS_TABLE))
+XCTL_LIBS += $(LIBXCTLSCHEMA)
