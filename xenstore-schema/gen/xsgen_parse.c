@@ -591,10 +591,29 @@ int xsgen_parse_file(struct xsgen *g, const char *path)
 	return g->errors ? -1 : 0;
 }
 
+/* Templates compared with every placeholder taken as the same: the parent
+ * of /local/domain/$BACKEND/backend is /local/domain/$DOMID. */
+static bool tpl_same_shape(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (*a == '$' && *b == '$') {
+			a++, b++;
+			while (isupper((unsigned char)*a))
+				a++;
+			while (isupper((unsigned char)*b))
+				b++;
+			continue;
+		}
+		if (*a++ != *b++)
+			return false;
+	}
+	return !*a && !*b;
+}
+
 static int find_tpl(const struct xsgen *g, const char *tpl)
 {
 	for (size_t i = 0; i < g->nnodes; i++)
-		if (!strcmp(g->nodes[i].tpl, tpl))
+		if (tpl_same_shape(g->nodes[i].tpl, tpl))
 			return (int)i;
 	return -1;
 }
