@@ -1,0 +1,311 @@
+/* Connections: input framing with a fixed-size buffer, output queues with
+ * limits, and the rules for pausing and dropping a client. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/err.h"
+#include "sim/xenstored/xsd.h"
+
+/* Requests handled from one connection before others get a turn. */
+#define XSD_ROUND_BUDGET 64
+
+int64_t xsd_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct xsd_conn *xsd_conn_new(struct xsd *d, int fd, uint32_t domid, struct xsd_domain *dom)
+{
+	struct xsd_conn *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->pk.kind = XSD_K_CONN;
+	c->fd = fd;
+	c->domid = domid;
+	c->dom = dom;
+	c->id = ++d->next_conn_id;
+	c->next = d->conns;
+	if (d->conns)
+		d->conns->prev = c;
+	d->conns = c;
+	d->nconns++;
+	d->stats.conns_total++;
+	if (dom) {
+		c->dnext = dom->conns;
+		dom->conns = c;
+		dom->nconns++;
+	}
+	if (fd >= 0) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c->pk };
+		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) == 0)
+			c->epoll_mask = EPOLLIN;
+		else
+			xsd_conn_kill(d, c, "cannot watch the socket (epoll_ctl failed)");
+	}
+	xctl_debug(d->log, "connection %llu: domain %u connected",
+		   (unsigned long long)c->id, domid);
+	return c;
+}
+
+void xsd_conn_kill(struct xsd *d, struct xsd_conn *c, const char *why)
+{
+	if (c->dead)
+		return;
+	c->dead = true;
+	c->dead_why = why;
+	d->stats.disconnects++;
+	/* Watches go at once so that no more events are queued to it. */
+	xsd_watch_del_all(d, c);
+	if (why)
+		xctl_warn(d->log, "connection %llu (domain %u): disconnected: %s",
+			  (unsigned long long)c->id, c->domid, why);
+}
+
+static void out_free(struct xsd_conn *c)
+{
+	struct xsd_omsg *m = c->out_head;
+	while (m) {
+		struct xsd_omsg *n = m->next;
+		free(m);
+		m = n;
+	}
+	c->out_head = c->out_tail = NULL;
+	c->out_bytes = 0;
+	c->out_replies = c->out_events = 0;
+}
+
+void xsd_conn_free(struct xsd *d, struct xsd_conn *c)
+{
+	xsd_watch_del_all(d, c);
+	xsd_txn_free_all(c);
+	out_free(c);
+	if (c->fd >= 0) {
+		epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+		close(c->fd);
+	}
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		d->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	d->nconns--;
+	if (c->dom) {
+		for (struct xsd_conn **pp = &c->dom->conns; *pp; pp = &(*pp)->dnext) {
+			if (*pp == c) {
+				*pp = c->dnext;
+				c->dom->nconns--;
+				break;
+			}
+		}
+	}
+	free(c);
+}
+
+void xsd_reap(struct xsd *d)
+{
+	struct xsd_conn *c = d->conns;
+	while (c) {
+		struct xsd_conn *n = c->next;
+		if (c->dead)
+			xsd_conn_free(d, c);
+		c = n;
+	}
+}
+
+bool xsd_conn_throttled(const struct xsd *d, const struct xsd_conn *c)
+{
+	return c->out_replies >= d->lim.outstanding || c->out_bytes >= d->lim.out_bytes;
+}
+
+static void update_mask(struct xsd *d, struct xsd_conn *c)
+{
+	if (c->fd < 0 || c->dead)
+		return;
+	uint32_t want = 0;
+	if (!xsd_conn_throttled(d, c) && c->in_len < sizeof(c->in))
+		want |= EPOLLIN;
+	if (c->out_head)
+		want |= EPOLLOUT;
+	if (want == c->epoll_mask)
+		return;
+	struct epoll_event ev = { .events = want, .data.ptr = &c->pk };
+	if (epoll_ctl(d->epfd, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+		c->epoll_mask = want;
+}
+
+int xsd_send(struct xsd *d, struct xsd_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
+	     const void *p1, uint32_t l1, const void *p2, uint32_t l2)
+{
+	if (c->dead)
+		return XCTL_ERR_IO;
+	uint32_t len = l1 + l2;
+	if (len > XENSTORE_PAYLOAD_MAX) {
+		/* Replies are built to fit; this is a bug, not a client error. */
+		xctl_err_log(d->log, "reply of %u bytes to connection %llu exceeds the payload maximum",
+			     len, (unsigned long long)c->id);
+		return XCTL_ERR_INTERNAL;
+	}
+	struct xsd_omsg *m = malloc(sizeof(*m) + sizeof(struct xsd_sockmsg) + len);
+	if (!m) {
+		xsd_conn_kill(d, c, "out of memory for a reply");
+		return XCTL_ERR_NOMEM;
+	}
+	struct xsd_sockmsg h = { .type = type, .req_id = req_id, .tx_id = tx_id, .len = len };
+	memcpy(m->data, &h, sizeof(h));
+	if (l1)
+		memcpy(m->data + sizeof(h), p1, l1);
+	if (l2)
+		memcpy(m->data + sizeof(h) + l1, p2, l2);
+	m->next = NULL;
+	m->len = (uint32_t)sizeof(h) + len;
+	m->off = 0;
+	m->event = type == XS_WATCH_EVENT;
+	if (c->out_tail)
+		c->out_tail->next = m;
+	else
+		c->out_head = m;
+	c->out_tail = m;
+	c->out_bytes += m->len;
+	if (m->event)
+		c->out_events++;
+	else
+		c->out_replies++;
+	if (d->trace)
+		xsd_trace(d, c, "OUT", &h, m->data + sizeof(h));
+	return 0;
+}
+
+void xsd_send_error(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg *h, int err)
+{
+	const char *name = xsd_errno_name(err);
+	d->stats.errors++;
+	xsd_send(d, c, XS_ERROR, h->req_id, h->tx_id, name, (uint32_t)strlen(name) + 1, NULL, 0);
+}
+
+int xsd_conn_process(struct xsd *d, struct xsd_conn *c)
+{
+	char body[XENSTORE_PAYLOAD_MAX + 1];
+	for (int n = 0; n < XSD_ROUND_BUDGET && !c->dead; n++) {
+		struct xsd_sockmsg h;
+		if (c->in_len < sizeof(h))
+			break;
+		memcpy(&h, c->in, sizeof(h));
+		if (h.len > XENSTORE_PAYLOAD_MAX) {
+			xsd_conn_kill(d, c, "message longer than XENSTORE_PAYLOAD_MAX");
+			return XCTL_ERR_PROTO;
+		}
+		uint32_t total = (uint32_t)sizeof(h) + h.len;
+		if (c->in_len < total || xsd_conn_throttled(d, c))
+			break;
+		memcpy(body, c->in + sizeof(h), h.len);
+		body[h.len] = '\0';
+		memmove(c->in, c->in + total, c->in_len - total);
+		c->in_len -= total;
+		xsd_request(d, c, &h, body);
+	}
+	return 0;
+}
+
+/* Whether complete requests are waiting (e.g. the round budget ran out). */
+bool xsd_conn_pending(const struct xsd *d, const struct xsd_conn *c)
+{
+	if (c->dead || c->in_len < sizeof(struct xsd_sockmsg) || xsd_conn_throttled(d, c))
+		return false;
+	struct xsd_sockmsg h;
+	memcpy(&h, c->in, sizeof(h));
+	return h.len > XENSTORE_PAYLOAD_MAX || c->in_len >= sizeof(h) + h.len;
+}
+
+void xsd_conn_flush(struct xsd *d, struct xsd_conn *c)
+{
+	if (c->dead)
+		return;
+	if (c->fd < 0) {
+		out_free(c); /* an in-process connection: nobody reads */
+		return;
+	}
+	bool progress = false;
+	while (c->out_head) {
+		struct iovec iov[64];
+		int n = 0;
+		for (struct xsd_omsg *m = c->out_head; m && n < 64; m = m->next, n++) {
+			iov[n].iov_base = m->data + m->off;
+			iov[n].iov_len = m->len - m->off;
+		}
+		ssize_t w = writev(c->fd, iov, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				xsd_conn_kill(d, c, "write failed (client went away)");
+			break;
+		}
+		progress = progress || w > 0;
+		size_t left = (size_t)w;
+		while (left && c->out_head) {
+			struct xsd_omsg *m = c->out_head;
+			size_t have = m->len - m->off;
+			if (left < have) {
+				m->off += (uint32_t)left;
+				left = 0;
+				break;
+			}
+			left -= have;
+			c->out_head = m->next;
+			if (!c->out_head)
+				c->out_tail = NULL;
+			c->out_bytes -= m->len;
+			if (m->event)
+				c->out_events--;
+			else
+				c->out_replies--;
+			free(m);
+		}
+		if ((size_t)w == 0)
+			break;
+	}
+	if (progress)
+		c->stall_since = 0;
+	update_mask(d, c);
+}
+
+void xsd_conn_on_readable(struct xsd *d, struct xsd_conn *c)
+{
+	if (c->dead)
+		return;
+	if (!xsd_conn_throttled(d, c) && c->in_len < sizeof(c->in)) {
+		ssize_t r = read(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len);
+		if (r == 0) {
+			xsd_conn_kill(d, c, NULL); /* orderly close */
+			return;
+		}
+		if (r < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				xsd_conn_kill(d, c, "read failed");
+			return;
+		}
+		c->in_len += (uint32_t)r;
+	}
+	xsd_conn_process(d, c);
+	xsd_conn_flush(d, c);
+}
+
+void xsd_conn_check_stall(struct xsd *d, struct xsd_conn *c, int64_t now)
+{
+	if (c->dead || !xsd_conn_throttled(d, c)) {
+		c->stall_since = 0;
+		return;
+	}
+	if (!c->stall_since)
+		c->stall_since = now;
+	else if (now - c->stall_since >= (int64_t)d->lim.stall_ms)
+		xsd_conn_kill(d, c, "does not read its replies");
+}

@@ -1,0 +1,307 @@
+/* xctl-xenstored: the daemon's shared types.
+ *
+ * Layout of the sources (one responsibility each):
+ *   htab.c     keyed hash table
+ *   wire.c     message framing, argument splitting, error names, paths
+ *   store.c    the node tree (nodes by path, children lists, generations)
+ *   view.c     access to the tree directly or through a transaction overlay
+ *   ops.c      READ/WRITE/MKDIR/RM/DIRECTORY/PERMS handlers
+ *   txn.c      TRANSACTION_START/END, commit validation
+ *   watch.c    watches, the watch index and event delivery
+ *   domain.c   INTRODUCE/RELEASE/... and the per-domain sockets
+ *   request.c  the dispatcher, CONTROL, trace
+ *   conn.c     connections: input framing, output queues, limits
+ *   state.c    --state save/load
+ *   main.c     options, event loop, signals
+ *
+ * Request handlers return 0 or a POSITIVE errno value (EINVAL, EACCES, ...)
+ * which is sent to the client as an XS_ERROR reply; every other function
+ * follows common/err.h (0 or a negative enum xctl_err). */
+#ifndef XSD_H
+#define XSD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <xen/io/xs_wire.h>
+
+#include "common/log.h"
+#include "sim/xenstored/htab.h"
+
+#define XSD_DOMID_MAX 0x7FF0u /* DOMID_FIRST_RESERVED */
+#define XSD_IN_MAX (sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX)
+
+/* Permission bits of one entry. OWNER is never stored, only computed. */
+#define XSD_PERM_NONE 0u
+#define XSD_PERM_READ 1u
+#define XSD_PERM_WRITE 2u
+#define XSD_PERM_OWNER 4u
+
+/* Limits; defaults in xsd_limits_default() follow Xen 4.17's xenstored. */
+struct xsd_limits {
+	uint32_t nodes_per_domain;  /* nodes owned by one guest domain */
+	uint32_t value_size;        /* bytes in one node value */
+	uint32_t path_max;          /* characters of a path below a domain's home */
+	uint32_t perms_per_node;    /* entries in a permission list */
+	uint32_t watches_per_conn;  /* watches of one guest connection */
+	uint32_t txns_per_conn;     /* open transactions of one guest connection */
+	uint32_t txn_nodes;         /* nodes one guest transaction may touch */
+	uint32_t outstanding;       /* unread replies before input is paused */
+	uint32_t out_bytes;         /* unread bytes before input is paused */
+	uint32_t events_queued;     /* unread watch events before disconnect */
+	uint32_t stall_ms;          /* no progress on a full queue -> disconnect */
+	uint32_t conns;             /* connections in total */
+	uint32_t conns_per_domain;  /* connections on one domain socket */
+};
+
+struct xsd_perm {
+	uint32_t id;
+	uint8_t perm; /* XSD_PERM_READ | XSD_PERM_WRITE */
+};
+
+struct xsd_node {
+	char *path;            /* absolute; the key in the store */
+	uint64_t gen;          /* changes whenever the node changes (0 = never) */
+	char *value;
+	uint32_t vlen;
+	struct xsd_perm *perms; /* perms[0] is the owner and the default */
+	uint32_t nperms;
+	char *children;        /* child names, each NUL-terminated, in order */
+	uint32_t clen, ccap;
+};
+
+struct xsd_store {
+	struct xsd_htab nodes;
+	uint64_t gen;
+	uint32_t *owned;       /* [XSD_DOMID_MAX + 1] nodes owned per domain */
+	uint64_t value_bytes;
+};
+
+struct xsd_tent;
+struct xsd_tevent;
+
+struct xsd_txn {
+	struct xsd_txn *next;
+	uint32_t id;
+	struct xsd_htab ents;   /* path -> struct xsd_tent */
+	uint32_t nents;
+	struct xsd_tevent *events, **events_tail;
+	int64_t owned_delta;    /* change of the connection domain's node count */
+};
+
+struct xsd_watch {
+	struct xsd_watch *cnext;          /* connection's list */
+	struct xsd_watch *inext, *iprev;  /* watch index list for the same path */
+	struct xsd_conn *conn;
+	char *path;                       /* absolute, or @special */
+	char *token;
+	bool relative;                    /* events are reported relative */
+};
+
+struct xsd_omsg {
+	struct xsd_omsg *next;
+	uint32_t len, off;
+	bool event;
+	char data[];
+};
+
+enum xsd_kind { XSD_K_MAIN, XSD_K_DOMSOCK, XSD_K_CONN, XSD_K_SIGNAL };
+
+struct xsd_pollable {
+	enum xsd_kind kind;
+};
+
+struct xsd_domain;
+
+struct xsd_conn {
+	struct xsd_pollable pk;
+	struct xsd_conn *next, *prev;     /* all connections */
+	struct xsd_conn *dnext;           /* connections of the same domain */
+	uint64_t id;
+	int fd;                            /* -1 for an in-process connection */
+	uint32_t domid;                    /* the identity it acts as */
+	struct xsd_domain *dom;            /* NULL on the main socket */
+	char in[XSD_IN_MAX];
+	uint32_t in_len;
+	struct xsd_omsg *out_head, *out_tail;
+	uint64_t out_bytes;
+	uint32_t out_replies, out_events;
+	uint32_t epoll_mask;
+	int64_t stall_since;               /* ms; 0 = not stalled */
+	struct xsd_watch *watches;
+	uint32_t nwatches;
+	struct xsd_txn *txns;
+	uint32_t ntxns, next_txid;
+	uint64_t fire_stamp;               /* per-event permission cache */
+	bool fire_ok;
+	bool dead;                         /* to be closed at the end of the round */
+	const char *dead_why;
+};
+
+struct xsd_domain {
+	struct xsd_pollable pk;
+	uint32_t domid;
+	bool introduced;
+	bool shutdown;
+	uint32_t target;                   /* XSD_DOMID_MAX = none */
+	uint64_t mfn;
+	uint32_t evtchn;
+	int lfd;                            /* listening per-domain socket */
+	char *sock_path;
+	struct xsd_conn *conns;
+	uint32_t nconns;
+};
+
+struct xsd_stats {
+	uint64_t requests, errors, events, conns_total, disconnects;
+};
+
+struct xsd {
+	struct xctl_log *log;
+	struct xsd_limits lim;
+	struct xsd_store store;
+	struct xsd_htab watch_index;       /* path -> struct xsd_watch (head) */
+	struct xsd_conn *conns;
+	uint32_t nconns;
+	uint64_t next_conn_id;
+	struct xsd_domain **doms;          /* [XSD_DOMID_MAX] */
+	struct xsd_perm *special_perms[2]; /* @introduceDomain, @releaseDomain */
+	uint32_t special_nperms[2];
+	int epfd;
+	struct xsd_pollable main_pk, sig_pk;
+	int lfd, sigfd;
+	const char *sock_path;
+	const char *domain_dir;
+	FILE *trace;
+	uint64_t fire_stamp;
+	bool stop;
+	struct xsd_stats stats;
+};
+
+/* --- wire.c --- */
+const char *xsd_type_name(uint32_t type);
+int xsd_errno_from_name(const char *name); /* -1 if unknown */
+const char *xsd_errno_name(int e);         /* one of xs_wire.h's names */
+/* Split a payload into NUL-terminated strings; returns the count, or -1 if
+ * the payload does not end with a NUL. At most max strings are stored. */
+int xsd_split(const char *body, uint32_t len, const char **argv, int max);
+/* Canonical absolute path of a client-supplied path, into out (size
+ * outsz). Relative paths are taken against the home of domid. Returns 0 or
+ * EINVAL (bad characters, "//", trailing '/', too long). */
+int xsd_canon(const struct xsd *d, uint32_t domid, const char *in, char *out, size_t outsz);
+bool xsd_is_child(const char *child, const char *parent); /* or equal */
+void xsd_home(uint32_t domid, char *out, size_t outsz);
+int xsd_parse_domid(const char *s, uint32_t *out); /* 0 or EINVAL */
+char xsd_perm_char(uint8_t perm);
+int xsd_perm_parse(const char *s, struct xsd_perm *out); /* 0 or EINVAL */
+
+/* --- store.c --- */
+int xsd_store_init(struct xsd_store *st);
+void xsd_store_free(struct xsd_store *st);
+struct xsd_node *xsd_store_get(const struct xsd_store *st, const char *path);
+struct xsd_node *xsd_node_new(const char *path);
+struct xsd_node *xsd_node_dup(const struct xsd_node *n, const char *path);
+void xsd_node_free(struct xsd_node *n);
+int xsd_node_set_value(struct xsd_node *n, const char *v, uint32_t len);
+int xsd_node_set_perms(struct xsd_node *n, const struct xsd_perm *p, uint32_t np);
+int xsd_node_add_child(struct xsd_node *n, const char *name);
+void xsd_node_del_child(struct xsd_node *n, const char *name);
+const char *xsd_basename(const char *path);
+/* Parent path of path (not "/") into out. */
+void xsd_parent(const char *path, char *out, size_t outsz);
+/* Direct mutations: they keep the owner counts and generations right. */
+int xsd_store_insert(struct xsd_store *st, struct xsd_node *n);
+void xsd_store_remove(struct xsd_store *st, const char *path);
+/* Replace the content of an existing node with n's (n is consumed). */
+void xsd_store_replace(struct xsd_store *st, struct xsd_node *old, struct xsd_node *n);
+void xsd_store_touch(struct xsd_store *st, struct xsd_node *n);
+void xsd_store_owner_change(struct xsd_store *st, uint32_t from, uint32_t to);
+
+/* --- view.c --- */
+struct xsd_view {
+	struct xsd *d;
+	struct xsd_conn *conn;
+	struct xsd_txn *txn; /* NULL: the live tree */
+};
+const struct xsd_node *xsd_view_get(struct xsd_view *v, const char *path, int *err);
+struct xsd_node *xsd_view_modify(struct xsd_view *v, const char *path, int *err);
+int xsd_view_create(struct xsd_view *v, struct xsd_node *n);
+int xsd_view_delete(struct xsd_view *v, const char *path);
+/* A change to report to watches: now, or at commit in a transaction. */
+int xsd_view_event(struct xsd_view *v, const char *path, bool exact,
+		   const struct xsd_perm *perms, uint32_t nperms);
+uint32_t xsd_perm_for(const struct xsd *d, const struct xsd_conn *c,
+		      const struct xsd_perm *p, uint32_t np);
+bool xsd_privileged(const struct xsd_conn *c);
+
+/* --- ops.c --- */
+int xsd_op_read(struct xsd_view *v, const char *path, struct xsd_node const **out);
+int xsd_op_write(struct xsd_view *v, const char *path, const char *val, uint32_t len);
+int xsd_op_mkdir(struct xsd_view *v, const char *path);
+int xsd_op_rm(struct xsd_view *v, const char *path);
+int xsd_op_get_perms(struct xsd_view *v, const char *path, const struct xsd_node **out);
+int xsd_op_set_perms(struct xsd_view *v, const char *path, const struct xsd_perm *p, uint32_t np);
+
+/* --- txn.c --- */
+int xsd_txn_start(struct xsd *d, struct xsd_conn *c, uint32_t *id);
+int xsd_txn_end(struct xsd *d, struct xsd_conn *c, struct xsd_txn *t, bool commit);
+struct xsd_txn *xsd_txn_find(struct xsd_conn *c, uint32_t id);
+void xsd_txn_free_all(struct xsd_conn *c);
+uint32_t xsd_txn_size(const struct xsd_txn *t);
+
+/* --- watch.c --- */
+int xsd_watch_add(struct xsd *d, struct xsd_conn *c, const char *path, const char *token);
+int xsd_watch_del(struct xsd *d, struct xsd_conn *c, const char *path, const char *token);
+void xsd_watch_del_all(struct xsd *d, struct xsd_conn *c);
+/* The event every new watch gets at once (sent after the WATCH reply). */
+void xsd_watch_first_event(struct xsd *d, struct xsd_conn *c);
+/* Deliver events for a change of path. exact: only watches on path itself;
+ * otherwise watches on path and its ancestors. perms: the node's
+ * permissions before a deletion (NULL: read the node now). */
+void xsd_fire(struct xsd *d, const char *path, bool exact,
+	      const struct xsd_perm *perms, uint32_t nperms);
+int xsd_special_index(const char *path); /* 0, 1 or -1 */
+
+/* --- domain.c --- */
+int xsd_dom_introduce(struct xsd *d, uint32_t domid, uint64_t mfn, uint32_t evtchn);
+int xsd_dom_release(struct xsd *d, uint32_t domid);
+int xsd_dom_accept(struct xsd *d, struct xsd_domain *dom);
+void xsd_dom_free_all(struct xsd *d);
+struct xsd_domain *xsd_dom_get(const struct xsd *d, uint32_t domid);
+
+/* --- request.c --- */
+void xsd_request(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg *h, const char *body);
+void xsd_trace(struct xsd *d, const struct xsd_conn *c, const char *dir,
+	       const struct xsd_sockmsg *h, const char *body);
+
+/* --- conn.c --- */
+struct xsd_conn *xsd_conn_new(struct xsd *d, int fd, uint32_t domid, struct xsd_domain *dom);
+void xsd_conn_kill(struct xsd *d, struct xsd_conn *c, const char *why);
+void xsd_conn_free(struct xsd *d, struct xsd_conn *c);
+void xsd_reap(struct xsd *d);
+/* Queue a message; parts are concatenated into the payload. */
+int xsd_send(struct xsd *d, struct xsd_conn *c, uint32_t type, uint32_t req_id,
+	     uint32_t tx_id, const void *p1, uint32_t l1, const void *p2, uint32_t l2);
+void xsd_send_error(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg *h, int err);
+/* Consume input bytes already in c->in: dispatch every complete request
+ * allowed by the limits. Returns 0, or XCTL_ERR_PROTO (close it). */
+int xsd_conn_process(struct xsd *d, struct xsd_conn *c);
+void xsd_conn_on_readable(struct xsd *d, struct xsd_conn *c);
+void xsd_conn_flush(struct xsd *d, struct xsd_conn *c);
+void xsd_conn_check_stall(struct xsd *d, struct xsd_conn *c, int64_t now_ms);
+int64_t xsd_now_ms(void);
+bool xsd_conn_throttled(const struct xsd *d, const struct xsd_conn *c);
+bool xsd_conn_pending(const struct xsd *d, const struct xsd_conn *c);
+
+/* --- state.c --- */
+int xsd_state_save(struct xsd *d, const char *path);
+int xsd_state_load(struct xsd *d, const char *path);
+
+/* --- core (main.c helpers usable by tests/fuzzers) --- */
+void xsd_limits_default(struct xsd_limits *l);
+int xsd_init(struct xsd *d, struct xctl_log *log);
+void xsd_fini(struct xsd *d);
+
+#endif
