@@ -103,8 +103,9 @@ void xctl_disk_dispose(struct xctl_disk *disk);
  * a cdrom is removable and read-only, an empty cdrom has format empty) and
  * devid computed from vdev. On a bad spec returns XCTL_ERR_CONFIG with one or
  * more errors in d, naming the bad part and what is allowed, and out is left
- * initialised. XCTL_ERR_NOMEM if memory ran out. Deprecated forms add a
- * warning. out must not own anything on entry (it is initialised here). */
+ * initialised. XCTL_ERR_NOMEM if memory ran out. Deprecated forms are
+ * accepted silently, as xl does (had_depr_prefix records them). out must not
+ * own anything on entry (it is initialised here). */
 int xctl_disk_parse(const char *spec, const char *file, unsigned line, struct xctl_disk *out,
 		    struct xctl_diags *d);
 
@@ -124,12 +125,14 @@ const char *xctl_defbool_name(enum xctl_defbool b);
 /* Virtual device name -> xenstore device number, as libxl computes it:
  *   xvdX / xvdXN       (202 << 8) | (disk << 4) | part    for disk < 16, part < 16
  *   xvdX (extended)    (1 << 28) | (disk << 8) | part     for disk >= 16 or part > 15
- *   hdX  (a..d)        IDE majors 3/22 (hda = 768, hdc = 5632)
- *   sdX                SCSI majors 8, 65..71 (sda = 2048)
- *   dDpP               as xvd with disk D, partition P
- *   a plain number     taken as the device number itself
- * disk and partition (either may be NULL) receive the disk index and the
- * partition number (0: whole disk). Returns 0, or XCTL_ERR_INVAL for a name
+ *   hdX[N] (a..d, N < 64)     IDE majors 3 and 22 (hda = 768, hdc = 5632)
+ *   sdX[N] (a..p, N < 16)     (8 << 8) | (disk << 4) | part (sda = 2048)
+ *   dDpP   (D < 2^20, P < 256) as xvd with disk D, partition P
+ *   a plain number            the device number itself (decimal, 0x hex, 0 octal)
+ * with xvdX: X in a..z, aa.. (bijective base 26) up to 2^20 disks, N 1..255.
+ * Partition numbers have no leading zero. disk and partition (either may be
+ * NULL) receive the disk index and the partition number (0: whole disk; both
+ * -1 for a plain number). Returns 0, or XCTL_ERR_INVAL for a name
  * that is not a device name, XCTL_ERR_LIMIT for one out of range. Reports
  * nothing; callers word the error. */
 int xctl_vdev_to_devid(const char *vdev, int *devid, int *disk, int *partition);

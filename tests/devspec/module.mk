@@ -1,0 +1,18 @@
+# tests/devspec: disk and vif specs (toolstack/config/disk*.c, vif*.c):
+# unit tests, the comparison with libxlutil, and libFuzzer targets.
+#
+# The tests link the spec objects themselves rather than libxctl: the same
+# objects go into libxctl, so nothing is compiled twice, no symbol is linked
+# twice, and these tests do not depend on the rest of the library.
+DEVSPEC_SRCS := $(sort $(wildcard toolstack/config/disk*.c toolstack/config/vif*.c))
+DEVSPEC_OBJS := $(call objs,$(DEVSPEC_SRCS))
+
+# Compared with libxlutil (xlu_disk_parse, xlu_vif_parse_rate), which work
+# without Xen.
+$(BUILD)/tests/test_disk_xlu: $(call objs,tests/devspec/test_disk_xlu.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENLIGHT) $(LIBS_YAJL) $(LIBS_CMOCKA)
+
+TESTS += $(BUILD)/tests/test_disk_xlu
+
