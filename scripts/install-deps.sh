@@ -5,7 +5,7 @@ set -eu
 
 BUILD_PKGS="build-essential pkg-config libxen-dev libyajl-dev libcmocka-dev \
 xenstore-utils clang libclang-rt-14-dev python3"
-LAB_PKGS="qemu-system-x86 cpio busybox-static xz-utils zstd e2fsprogs"
+LAB_PKGS="qemu-system-x86 cpio"
 
 case "${1:-build}" in
 build) want="$BUILD_PKGS" ;;

@@ -1,0 +1,119 @@
+# The guest life cycle with xl, shared by the xl-* scenarios (sourced after
+# lib.sh). lab_xl_guest TYPE IP [RETRIES]:
+#   create a TYPE (pv, pvh, hvm) guest with a file disk (blkback through the
+#   block script) and a vif on xenbr0; wait for its init; check the disk
+#   marker it wrote back; ping it; shut it down; destroy it; check that it
+#   is gone. The xenstore tree is saved (and schema-checked) after each
+#   phase. A guest that never reaches its init is retried RETRIES times.
+
+lab_guest_cfg() {
+	ty=$1 ip=$2 mac=$3 img=$4 cfg=$5 con=$6
+	{
+		echo "name = \"lab-$ty\""
+		echo "type = \"$ty\""
+		echo "memory = 128"
+		echo "vcpus = 1"
+		echo "kernel = \"/lab/guest/vmlinuz\""
+		echo "ramdisk = \"/lab/guest/initrd.img\""
+		echo "disk = [ \"format=raw,vdev=xvda,access=rw,script=block,target=$img\" ]"
+		echo "on_poweroff = \"preserve\""
+		echo "on_crash = \"preserve\""
+		if [ "$ty" = hvm ]; then
+			echo "cmdline = \"console=ttyS0 lab.ip=$ip\""
+			echo "vif = [ \"mac=$mac,bridge=xenbr0,type=vif\" ]"
+			echo "serial = \"file:$con\""
+			echo "vnc = 0"
+			echo "sdl = 0"
+			echo "vga = \"none\""
+		else
+			echo "cmdline = \"console=hvc0 lab.ip=$ip\""
+			echo "vif = [ \"mac=$mac,bridge=xenbr0\" ]"
+		fi
+	} >"$cfg"
+}
+
+lab_guest_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
+lab_guest_is_shutdown() { lab_guest_state "$1" | grep -q s; }
+lab_guest_absent() { ! xl domid "$1" >/dev/null 2>&1; }
+
+lab_xl_guest() {
+	ty=$1 ip=$2 retries=${3:-0}
+	sc=$LAB_SCENARIO
+	name=lab-$ty
+	img=/lab/disks/$ty.img
+	cfg=/lab/out/$name.cfg
+	mac=$(printf '00:16:3e:00:00:%02x' "${ip##*.}")
+	if [ "$ty" = hvm ]; then
+		con=/var/log/xen/console/guest-$name-serial.log
+	else
+		con=/var/log/xen/console/guest-$name.log
+	fi
+	lab_guest_cfg "$ty" "$ip" "$mac" "$img" "$cfg" "$con"
+	# Whatever happens, leave no guest behind for the next scenario.
+	trap 'cp "$con" /lab/out/ 2>/dev/null; xl destroy "$name" >/dev/null 2>&1' EXIT
+
+	attempt=0
+	while :; do
+		attempt=$((attempt + 1))
+		nonce=$ty-$attempt-$(lab_now)
+		rm -f "$img" "$con"
+		dd if=/dev/zero of="$img" bs=1M count=8 2>/dev/null
+		printf 'LAB-DISK-IN %s\n' "$nonce" | dd of="$img" conv=notrunc 2>/dev/null
+
+		s=$(lab_now)
+		xl -v create "$cfg" >"/lab/out/$name-create.log" 2>&1 ||
+			{ tail -n 20 "/lab/out/$name-create.log"; lab_fail "xl create $name failed (see $name-create.log)"; }
+		lab_time "$sc" create "$(lab_elapsed "$s")"
+		domid=$(xl domid "$name") || lab_fail "xl domid $name failed after create"
+		lab_log "$name is domain $domid (attempt $attempt)"
+		f=$(lab_xs_dump "$sc" created)
+		lab_schema_check "$sc" created "$f" --phase created
+
+		s=$(lab_now)
+		if lab_wait_for 180 grep -q LAB-GUEST-READY "$con"; then
+			lab_time "$sc" boot "$(lab_elapsed "$s")"
+			break
+		fi
+		lab_log "$name did not reach its init's READY marker in 180 s (state $(lab_guest_state "$name"))"
+		cp "$con" "/lab/out/$name-attempt$attempt-console.log" 2>/dev/null
+		xl destroy "$name" >/dev/null 2>&1
+		[ "$attempt" -gt "$retries" ] && lab_fail "$name never booted (console in $name-attempt$attempt-console.log)"
+		echo "flaky: $name failed to boot on attempt $attempt and was retried" >>/lab/out/flaky.txt
+		lab_result "$sc/flaky" NOTRUN 0 "attempt $attempt failed to boot and was retried"
+	done
+
+	grep -q "LAB-GUEST-DISK-READ LAB-DISK-IN $nonce" "$con" ||
+		lab_fail "$name did not read the disk marker LAB-DISK-IN $nonce"
+	got=$(dd if="$img" bs=512 skip=1 count=1 2>/dev/null | tr -d '\000' | head -n 1)
+	[ "$got" = "LAB-DISK-OUT $nonce" ] ||
+		lab_fail "the marker $name wrote to its disk is '$got', expected 'LAB-DISK-OUT $nonce'"
+	lab_log "disk round trip ok: $got"
+
+	s=$(lab_now)
+	ping -c 3 -W 5 "$ip" >"/lab/out/$name-ping.txt" 2>&1 ||
+		lab_fail "dom0 cannot ping $name at $ip (see $name-ping.txt)"
+	lab_time "$sc" ping "$(lab_elapsed "$s")"
+	grep -q LAB-GUEST-PINGED-DOM0 "$con" || lab_log "note: $name could not ping dom0"
+	f=$(lab_xs_dump "$sc" connected)
+	lab_schema_check "$sc" connected "$f" --phase connected
+
+	s=$(lab_now)
+	xl shutdown "$name" >"/lab/out/$name-shutdown.log" 2>&1 || lab_fail "xl shutdown $name failed"
+	lab_wait_for 90 lab_guest_is_shutdown "$name" ||
+		lab_fail "$name did not shut down within 90 s (state $(lab_guest_state "$name"))"
+	lab_time "$sc" shutdown "$(lab_elapsed "$s")"
+	grep -q LAB-GUEST-POWEROFF "$con" || lab_fail "$name shut down without running its poweroff action"
+	lab_xs_dump "$sc" shutdown >/dev/null
+
+	s=$(lab_now)
+	xl destroy "$name" >"/lab/out/$name-destroy.log" 2>&1 || lab_fail "xl destroy $name failed"
+	lab_wait_for 30 lab_guest_absent "$name" || lab_fail "$name still listed 30 s after destroy"
+	lab_time "$sc" destroy "$(lab_elapsed "$s")"
+	f=$(lab_xs_dump "$sc" destroyed)
+	if grep -Eq "^/local/domain/$domid/|^/local/domain/$domid |/backend/[a-z0-9]+/$domid/" "$f"; then
+		lab_fail "xenstore still holds paths of domain $domid after destroy (see $(basename "$f"))"
+	fi
+	lab_schema_check "$sc" destroyed "$f" --after-destroy "$domid"
+	cp "$con" "/lab/out/" 2>/dev/null
+	return 0
+}

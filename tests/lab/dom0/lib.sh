@@ -1,0 +1,116 @@
+# Helpers for the lab's dom0 and its scenarios (BusyBox ash).
+#
+# A scenario is a shell file sourced in a subshell after this library. It
+# reports with lab_result / lab_time, and ends with exit 0 (PASS), 1 (FAIL)
+# or 77 (NOT RUN, after lab_notrun "why"). Everything it wants kept goes to
+# $LAB_OUT, which the host unpacks into $(BUILD)/lab/.
+LAB_OUT=/lab/out
+LAB_BIN=/lab/build/bin
+LAB_RESULTS=$LAB_OUT/results.txt
+
+lab_say() { echo "$*" >/dev/console; }
+
+# Seconds since dom0's kernel started, with hundredths.
+lab_now() { cut -d' ' -f1 /proc/uptime; }
+
+# lab_elapsed START: seconds since START (a lab_now value).
+lab_elapsed() { awk -v s="$1" -v n="$(lab_now)" 'BEGIN { printf "%.1f", n - s }'; }
+
+# lab_result NAME PASS|FAIL|NOTRUN SECONDS [REASON...]
+lab_result() {
+	n=$1 st=$2 secs=$3
+	shift 3
+	echo "RESULT $n $st $secs $*" >>"$LAB_RESULTS"
+	lab_say "LAB-RESULT $n $st ${secs}s $*"
+}
+
+# lab_time SCENARIO PHASE SECONDS
+lab_time() {
+	echo "TIME $1 $2 $3" >>"$LAB_RESULTS"
+	lab_say "LAB-TIME $1 $2 ${3}s"
+}
+
+lab_log() { lab_say "LAB-LOG ${LAB_SCENARIO:-dom0}: $*"; }
+
+lab_fail() {
+	lab_log "FAIL: $*"
+	echo "$*" >"$LAB_OUT/.reason"
+	exit 1
+}
+
+lab_notrun() {
+	lab_log "NOT RUN: $*"
+	echo "$*" >"$LAB_OUT/.reason"
+	exit 77
+}
+
+# lab_run_scenario NAME FILE TIMEOUT
+lab_run_scenario() {
+	name=$1 file=$2 tmo=$3
+	start=$(lab_now)
+	rm -f "$LAB_OUT/.reason"
+	lab_say "LAB-SCENARIO-START $name uptime=$start"
+	LAB_SCENARIO=$name timeout "$tmo" sh -c '. /lab/lib.sh; . "$1"' sh "$file" \
+		>"$LAB_OUT/scenario-$name.log" 2>&1
+	rc=$?
+	secs=$(lab_elapsed "$start")
+	reason=$(cat "$LAB_OUT/.reason" 2>/dev/null)
+	case $rc in
+	0) lab_result "$name" PASS "$secs" ;;
+	77) lab_result "$name" NOTRUN "$secs" "$reason" ;;
+	143 | 137) lab_result "$name" FAIL "$secs" "timed out after ${tmo}s" ;;
+	*) lab_result "$name" FAIL "$secs" "${reason:-exit status $rc}" ;;
+	esac
+	tail -n 40 "$LAB_OUT/scenario-$name.log" | sed "s/^/LAB-LOG $name| /" >/dev/console
+}
+
+# lab_wait_for TIMEOUT COMMAND...: run COMMAND every half second until it
+# succeeds; fails after TIMEOUT seconds.
+lab_wait_for() {
+	tmo=$1
+	shift
+	end=$(awk -v n="$(lab_now)" -v t="$tmo" 'BEGIN { print n + t }')
+	while ! "$@" >/dev/null 2>&1; do
+		if awk -v n="$(lab_now)" -v e="$end" 'BEGIN { exit !(n > e) }'; then
+			return 1
+		fi
+		usleep 500000
+	done
+	return 0
+}
+
+# lab_xs_dump SCENARIO PHASE: save the whole xenstore tree, with
+# permissions, as xenstore-SCENARIO-PHASE.txt; prints the file name.
+lab_xs_dump() {
+	f=$LAB_OUT/xenstore-$1-$2.txt
+	xenstore-ls -fp / >"$f" 2>&1 || lab_log "xenstore-ls failed for $1 $2"
+	echo "$f"
+}
+
+# True when `xctl schema check` is implemented in this build.
+lab_schema_available() {
+	[ -x "$LAB_BIN/xctl" ] || return 1
+	! "$LAB_BIN/xctl" schema check --help 2>&1 | grep -q 'not implemented' &&
+		! "$LAB_BIN/xctl" schema check /dev/null 2>&1 | grep -q 'not implemented'
+}
+
+# lab_schema_check SCENARIO PHASE FILE [ARGS...]: run the schema validator
+# on a tree and record the outcome as its own result line.
+lab_schema_check() {
+	sc=$1 ph=$2 f=$3
+	shift 3
+	n=$sc/schema-$ph
+	if ! lab_schema_available; then
+		lab_result "$n" NOTRUN 0 "xctl schema check is not implemented in this build; tree saved as $(basename "$f")"
+		return 0
+	fi
+	s=$(lab_now)
+	if "$LAB_BIN/xctl" schema check "$@" "$f" >"$LAB_OUT/schema-$sc-$ph.txt" 2>&1; then
+		lab_result "$n" PASS "$(lab_elapsed "$s")"
+	else
+		lab_result "$n" FAIL "$(lab_elapsed "$s")" "see schema-$sc-$ph.txt"
+		sed "s/^/LAB-LOG $n| /" "$LAB_OUT/schema-$sc-$ph.txt" | head -n 30 >/dev/console
+		LAB_SCHEMA_FAILED=1
+	fi
+	return 0
+}

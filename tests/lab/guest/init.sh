@@ -1,0 +1,46 @@
+#!/bin/sh
+# The lab guest's startup (run by BusyBox init as its sysinit action).
+# Prints markers on the console that dom0 waits for: reads the marker dom0
+# put in sector 0 of xvda, writes LAB-DISK-OUT back in sector 1, brings up
+# eth0 with the address given as lab.ip= on the kernel command line, and
+# then idles; `xl shutdown` makes the kernel run /sbin/poweroff.
+PATH=/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo "LAB-GUEST-INIT-RUNNING $(cut -d' ' -f1 /proc/uptime)"
+for m in $(cat /lib/modules/lab/order); do
+	insmod "/lib/modules/lab/$m.ko" || echo "LAB-GUEST-WARN insmod $m failed"
+done
+
+ip=
+for a in $(cat /proc/cmdline); do
+	case $a in lab.ip=*) ip=${a#lab.ip=} ;; esac
+done
+
+i=0
+while [ ! -b /dev/xvda ] && [ $i -lt 60 ]; do usleep 250000; i=$((i + 1)); done
+if [ -b /dev/xvda ]; then
+	m=$(dd if=/dev/xvda bs=512 count=1 2>/dev/null | tr -d '\000' | head -n 1)
+	echo "LAB-GUEST-DISK-READ $m"
+	case $m in
+	LAB-DISK-IN\ *)
+		printf 'LAB-DISK-OUT %s\n' "${m#LAB-DISK-IN }" |
+			dd of=/dev/xvda bs=512 seek=1 conv=sync,fsync 2>/dev/null &&
+			echo "LAB-GUEST-DISK-WRITTEN"
+		;;
+	esac
+else
+	echo "LAB-GUEST-ERROR no /dev/xvda after 15 s"
+fi
+
+ip link set lo up
+i=0
+while ! ip link show eth0 >/dev/null 2>&1 && [ $i -lt 60 ]; do usleep 250000; i=$((i + 1)); done
+if [ -n "$ip" ] && ip addr add "$ip/24" dev eth0 && ip link set eth0 up; then
+	echo "LAB-GUEST-NET-UP $ip"
+	ping -c 1 -W 5 10.0.0.1 >/dev/null 2>&1 && echo "LAB-GUEST-PINGED-DOM0"
+else
+	echo "LAB-GUEST-ERROR eth0 not configured (lab.ip='$ip')"
+fi
+echo "LAB-GUEST-READY $(cut -d' ' -f1 /proc/uptime)"

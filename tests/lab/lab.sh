@@ -1,0 +1,211 @@
+#!/bin/bash
+# The lab: boot real Xen 4.17 in QEMU with a BusyBox dom0 and run the
+# scenarios of tests/lab/scenarios/ there. Called by `make lab`.
+#
+# Usage: tests/lab/lab.sh BUILD_DIR [KNOWN_TARGET...]
+#   BUILD_DIR      the build tree holding bin/xctl (artifacts go to BUILD_DIR/lab)
+#   KNOWN_TARGET   build outputs the tree knows how to make (relative to
+#                  BUILD_DIR); a scenario needing one of them that is missing
+#                  fails, a scenario needing anything else missing is NOT RUN.
+# Environment: XCTL_LAB_CACHE (default /var/cache/xctl-lab), XCTL_LAB_TIMEOUT
+# (seconds QEMU may run, default 900), XCTL_LAB_ONLY (space-separated
+# scenario names to run; the others are NOT RUN), XCTL_LAB_OUT (artifacts
+# directory, default BUILD_DIR/lab).
+set -euo pipefail
+
+build=$1
+shift
+known=" $* "
+lab=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$lab/../.." && pwd)
+out=${XCTL_LAB_OUT:-$build/lab}
+cache=${XCTL_LAB_CACHE:-/var/cache/xctl-lab}
+deadline=${XCTL_LAB_TIMEOUT:-900}
+die() { echo "lab: $*" >&2; exit 1; }
+
+now() { date +%s.%N; }
+since() { awk -v s="$1" -v n="$(now)" 'BEGIN { printf "%.1f", n - s }'; }
+timings=()
+phase() { timings+=("$(printf '%-34s %7ss  %s' "$1" "$2" "${3:-}")"); echo "lab: $1: ${2}s ${3:-}"; }
+
+[ -x "$build/bin/xctl" ] || die "$build/bin/xctl is missing; build it first (make lab does)"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing; run scripts/install-deps.sh lab"
+mkdir -p "$cache" || die "cannot create the cache directory $cache (set XCTL_LAB_CACHE)"
+# One lab at a time on this machine: each QEMU takes 3.4 GB and both cores.
+exec 9>"$cache/.lock"
+if ! flock -n 9; then
+	echo "lab: another lab run holds $cache/.lock; waiting for it" >&2
+	flock 9
+fi
+rm -rf "$out"
+mkdir -p "$out"
+t_all=$(now)
+
+# 1. Debian packages, downloaded and unpacked once per set of versions.
+t=$(now)
+cold=no
+key=$("$lab/fetch.sh" "$cache") || die "fetching the Debian packages failed"
+root=$cache/root-$key
+phase "packages (download, unpack)" "$(since "$t")" "root-$key"
+
+# 2. The base: hypervisor, kernels, guest and dom0 initramfs. Rebuilt when
+# the packages or the lab's own files that go into it change.
+t=$(now)
+bkey=$( (echo "$key"; dpkg-query -W libc6 qemu-system-x86 2>/dev/null
+	cd "$lab" && cat mkbase.sh copy-elf.sh dom0/init dom0/lib.sh dom0/guest.sh \
+		dom0/scripts/* guest/*) | sha256sum | cut -c1-16)
+base=$cache/base-$bkey
+if [ ! -f "$base/base.cpio" ]; then
+	cold=yes
+	"$lab/mkbase.sh" "$root" "$base" || die "building the dom0 and guest images failed"
+	phase "dom0 + guest images (built)" "$(since "$t")" "base-$bkey"
+else
+	phase "dom0 + guest images (cached)" "$(since "$t")" "base-$bkey"
+fi
+# Keep the cache small: only the current package tree and base survive.
+for old in "$cache"/root-* "$cache"/base-*; do
+	case $old in "$root" | "$base") ;; *) rm -rf "$old" ;; esac
+done
+
+# 3. The overlay: xctl and the build's other programs, the scenarios, the
+# configs and the plan. Always rebuilt; it is small.
+t=$(now)
+. "$lab/copy-elf.sh"
+ov=$out/overlay
+mkdir -p "$ov/lab/build/bin" "$ov/lab/scenarios" "$ov/lab/configs"
+for p in "$build"/bin/*; do
+	[ -f "$p" ] && [ -x "$p" ] && copy_elf "$ov" "$p" "/lab/build/bin/$(basename "$p")"
+done
+cp "$lab"/scenarios/*.sh "$ov/lab/scenarios/"
+cp "$src"/configs/*.cfg "$ov/lab/configs/" 2>/dev/null || true
+
+host_results=$out/host-results.txt
+: >"$host_results"
+: >"$ov/lab/plan.txt"
+for f in "$lab"/scenarios/*.sh; do
+	name=$(sed -n 's/^# lab-name: *//p' "$f" | head -n 1)
+	tmo=$(sed -n 's/^# lab-timeout: *//p' "$f" | head -n 1)
+	needs=$(sed -n 's/^# lab-needs: *//p' "$f" | head -n 1)
+	[ -n "$name" ] || name=$(basename "$f" .sh)
+	[ -n "$tmo" ] || tmo=300
+	why=""
+	fail=""
+	for n in $needs; do
+		if [ -e "$build/$n" ]; then
+			[ "${n#bin/}" != "$n" ] || copy_elf "$ov" "$build/$n" "/lab/build/$n"
+		elif [[ $known == *" $n "* ]]; then
+			fail="prerequisite $n is defined in the tree but was not built"
+		else
+			why="prerequisite $n does not exist yet (no component in the tree builds it)"
+		fi
+	done
+	if [ -n "${XCTL_LAB_ONLY:-}" ] && [[ " $XCTL_LAB_ONLY " != *" $name "* ]]; then
+		why="not selected by XCTL_LAB_ONLY"
+	fi
+	if [ -n "$fail" ]; then
+		echo "RESULT $name FAIL 0 $fail" >>"$host_results"
+		echo "SKIP $name - 0 $fail" >>"$ov/lab/plan.txt"
+	elif [ -n "$why" ]; then
+		echo "SKIP $name - 0 $why" >>"$ov/lab/plan.txt"
+	else
+		echo "RUN $name $(basename "$f") $tmo" >>"$ov/lab/plan.txt"
+	fi
+done
+(cd "$ov" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out/overlay.cpio"
+cat "$base/base.cpio" "$out/overlay.cpio" >"$out/dom0-initrd.cpio"
+rm -rf "$ov" "$out/overlay.cpio"
+phase "xctl overlay (always rebuilt)" "$(since "$t")"
+prep=$(since "$t_all")
+phase "total before QEMU starts" "$prep" "($([ $cold = yes ] && echo cold || echo warm) cache)"
+echo "$(date -u +%FT%TZ) $cold $prep" >>"$cache/prep-times.log"
+
+# 4. Boot. Xen and dom0 on the serial console; the results come back on a
+# raw disk that dom0 fills with a tar archive.
+truncate -s 0 "$out/output.img"
+truncate -s 256M "$out/output.img"
+serial=$out/serial.log
+: >"$serial"
+t=$(now)
+timeout --kill-after=10 "$deadline" qemu-system-x86_64 -accel tcg -cpu max,-rdtscp -smp 2 -m 3072 \
+	-display none -monitor none -nodefaults -no-reboot -serial "file:$serial" \
+	-kernel "$base/xen.elf" \
+	-append "dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console=com1 com1=115200,8n1 smap=0 noreboot" \
+	-initrd "$base/vmlinuz console=hvc0 earlyprintk=xen,$out/dom0-initrd.cpio" \
+	-drive "file=$out/output.img,if=none,format=raw,id=out" -device virtio-blk-pci,drive=out \
+	>"$out/qemu.log" 2>&1 &
+qpid=$!
+ready=""
+seen=0
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 1
+	# Xen halts instead of exiting on a dom0 crash or panic: stop QEMU then.
+	if grep -q -e 'Hardware Dom0 crashed' -e 'Panic on CPU' -e 'LAB-DOM0-POWEROFF' "$serial"; then
+		grep -q LAB-DOM0-POWEROFF "$serial" && sleep 5
+		kill "$qpid" 2>/dev/null || true
+		grep -q LAB-DOM0-POWEROFF "$serial" || echo "lab: Xen or dom0 crashed; stopping QEMU (see $serial)" >&2
+		break
+	fi
+	if [ -z "$ready" ] && grep -q LAB-DOM0-READY "$serial"; then
+		ready=$(since "$t")
+		phase "QEMU start to dom0 ready" "$ready"
+	fi
+	# Progress: echo result lines as they appear.
+	n=$(grep -c '^LAB-RESULT\|^LAB-SCENARIO-START' "$serial" || true)
+	if [ "$n" -gt "$seen" ]; then
+		grep '^LAB-RESULT\|^LAB-SCENARIO-START' "$serial" | tr -d '\r' | sed -n "$((seen + 1)),\$p" | sed 's/^/lab: /'
+		seen=$n
+	fi
+done
+qrc=0
+wait "$qpid" || qrc=$?
+qsecs=$(since "$t")
+[ -n "$ready" ] || phase "QEMU start to dom0 ready" "never" "(see $serial)"
+phase "QEMU run (boot, scenarios, power off)" "$qsecs" "$([ $qrc = 124 ] && echo "KILLED at the ${deadline}s deadline" || echo "exit $qrc")"
+
+# 5. Results.
+if ! tar -xf "$out/output.img" -C "$out" 2>/dev/null || [ ! -f "$out/results.txt" ]; then
+	echo "lab: dom0 wrote no results to the output disk; using the serial log" >&2
+	tr -d '\r' <"$serial" | sed -n 's/^LAB-RESULT \([^ ]*\) \([^ ]*\) \([0-9.]*\)s *\(.*\)$/RESULT \1 \2 \3 \4/p' >"$out/results.txt"
+	tr -d '\r' <"$serial" | sed -n 's/^LAB-TIME \([^ ]*\) \([^ ]*\) \([0-9.]*\)s$/TIME \1 \2 \3/p' >>"$out/results.txt"
+fi
+rm -f "$out/output.img" "$out/dom0-initrd.cpio"
+cat "$host_results" >>"$out/results.txt"
+
+summary=$out/summary.txt
+failed=0
+{
+	echo "xctl lab: real Xen in QEMU ($(date -u +%FT%TZ))"
+	echo
+	echo "Scenarios:"
+	while read -r verb name file tmo reason; do
+		line=$(grep "^RESULT $name " "$out/results.txt" | head -n 1 || true)
+		if [ -z "$line" ]; then
+			printf '  %-7s %-28s %7s  %s\n' FAIL "$name" - "no result: dom0 crashed or QEMU hit its deadline (see serial.log)"
+			failed=1
+		fi
+		grep -E "^RESULT $name(/| )" "$out/results.txt" | while read -r _ n st secs why; do
+			[ "$st" = NOTRUN ] && st="NOT RUN"
+			printf '  %-7s %-28s %6ss  %s\n' "$st" "$n" "$secs" "$why"
+		done
+	done <<<"$(cd "$lab/scenarios" && for f in *.sh; do
+		n=$(sed -n 's/^# lab-name: *//p' "$f" | head -n 1); echo "X ${n:-${f%.sh}} $f"; done)"
+	echo
+	echo "Guest phases (seconds):"
+	awk '$1 == "TIME" { printf "  %-20s %-10s %6s\n", $2, $3, $4 }' "$out/results.txt"
+	echo
+	echo "Host phases (seconds):"
+	printf '  %s\n' "${timings[@]}"
+	last_cold=$(awk '$2 == "yes" { t = $3 } END { print t }' "$cache/prep-times.log")
+	[ -n "$last_cold" ] && echo "  (last cold-cache time before QEMU starts: ${last_cold}s)"
+} >"$summary"
+grep -q '^RESULT [^ ]* FAIL ' "$out/results.txt" && failed=1
+grep -q '^  FAIL ' "$summary" && failed=1
+echo
+cat "$summary"
+echo
+echo "lab: artifacts in $out (serial.log, xenstore-*.txt, guest consoles, summary.txt)"
+if [ $failed != 0 ]; then
+	echo "lab: FAILED" >&2
+	exit 1
+fi
+echo "lab: all scenarios passed (NOT RUN ones are waiting for their prerequisite)"

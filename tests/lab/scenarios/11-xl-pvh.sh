@@ -1,0 +1,6 @@
+# lab-name: xl-pvh
+# lab-timeout: 500
+# The PV scenario with a PVH guest. PVH guests occasionally triple-fault
+# early under QEMU's nested SVM emulation: one retry, reported as flaky.
+. /lab/guest.sh
+lab_xl_guest pvh 10.0.0.12 1

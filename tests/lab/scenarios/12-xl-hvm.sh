@@ -1,0 +1,7 @@
+# lab-name: xl-hvm
+# lab-timeout: 600
+# The PV scenario with an HVM guest (hvmloader, SeaBIOS and Debian's
+# qemu-system-xen as device model; the kernel loaded directly), using the
+# PV disk and network drivers. One retry, reported as flaky.
+. /lab/guest.sh
+lab_xl_guest hvm 10.0.0.13 1
