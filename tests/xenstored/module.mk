@@ -1,0 +1,30 @@
+# tests/xenstored: integration tests of xctl-xenstored (libxenstore, the
+# xenstore-* tools, raw protocol clients), hostile clients, the fuzz target.
+#
+#   test_xs_portable  what any xenstored must do for dom0; XCTL_XS_EXTERNAL=1
+#                     runs it against an already running xenstored
+#   test_xs_domain    guest connections, permissions, quotas, state, trace
+#   test_xs_hostile   hostile clients, with the daemon's memory measured
+XSD_TEST_HARNESS := $(call objs,tests/xenstored/harness.c)
+
+$(BUILD)/tests/test_xs_%: $(call objs,tests/xenstored/test_xs_%.c) $(XSD_TEST_HARNESS) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENSTORE) $(LIBS_CMOCKA)
+
+XSD_TESTS := $(patsubst tests/xenstored/%.c,$(BUILD)/tests/%,$(wildcard tests/xenstored/test_xs_*.c))
+# The tests start the daemon: build it first.
+$(XSD_TESTS): | $(BUILD)/bin/xctl-xenstored
+TESTS += $(XSD_TESTS)
+
+ifeq ($(FUZZ),1)
+$(BUILD)/fuzz/fuzz_xsd_request: $(call objs,tests/xenstored/fuzz_xsd_request.c) $(LIBXSD) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS_YAJL)
+FUZZERS += $(BUILD)/fuzz/fuzz_xsd_request
+endif
+
+# Keep the objects of the pattern-built tests (make would delete them as
+# intermediates and rebuild every time).
+.SECONDARY: $(call objs,$(wildcard tests/xenstored/*.c))
