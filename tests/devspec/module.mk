@@ -7,6 +7,16 @@
 DEVSPEC_SRCS := $(sort $(wildcard toolstack/config/disk*.c toolstack/config/vif*.c))
 DEVSPEC_OBJS := $(call objs,$(DEVSPEC_SRCS))
 
+$(BUILD)/tests/test_diskspec: $(call objs,tests/devspec/test_diskspec.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)
+
+$(BUILD)/tests/test_vifspec: $(call objs,tests/devspec/test_vifspec.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)
+
 # Compared with libxlutil (xlu_disk_parse, xlu_vif_parse_rate), which work
 # without Xen.
 $(BUILD)/tests/test_disk_xlu: $(call objs,tests/devspec/test_disk_xlu.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
@@ -14,5 +24,11 @@ $(BUILD)/tests/test_disk_xlu: $(call objs,tests/devspec/test_disk_xlu.c) $(DEVSP
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENLIGHT) $(LIBS_YAJL) $(LIBS_CMOCKA)
 
-TESTS += $(BUILD)/tests/test_disk_xlu
+$(BUILD)/tests/test_vif_xlu: $(call objs,tests/devspec/test_vif_xlu.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENLIGHT) $(LIBS_YAJL) $(LIBS_CMOCKA)
+
+TESTS += $(BUILD)/tests/test_diskspec $(BUILD)/tests/test_vifspec $(BUILD)/tests/test_disk_xlu \
+	$(BUILD)/tests/test_vif_xlu
 
