@@ -15,6 +15,7 @@ struct xctl_schema_node {
 	const char *tpl;      /* "/local/domain/$DOMID/device/vbd/$DEVID/ring-ref" */
 	int section;          /* index in xctl_schema_sections */
 	unsigned nvars;       /* placeholders in tpl */
+	unsigned depth;       /* components in tpl */
 	enum xctl_schema_type type;
 	bool empty_ok;        /* the empty string is also allowed */
 	uint64_t min, max;    /* int: range; string: maximum length in max */
