@@ -1,0 +1,275 @@
+/* Unit tests of the xl.cfg reader (cfg_parse.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/diag.h"
+#include "common/err.h"
+#include "common/util.h"
+#include "toolstack/config/cfg_parse.h"
+
+void cfg_parse_tests(const struct CMUnitTest **tests, size_t *n);
+
+static int parse(struct xctl_cfg *cfg, struct xctl_diags *d, const char *text)
+{
+	xctl_cfg_init(cfg);
+	xctl_diags_init(d);
+	return xctl_cfg_parse_text(cfg, "t.cfg", 1, text, strlen(text), d);
+}
+
+static const struct xctl_cfg_value *get(const struct xctl_cfg *cfg, const char *key)
+{
+	const struct xctl_cfg_setting *s = xctl_cfg_get(cfg, key);
+	assert_non_null(s);
+	return s->value;
+}
+
+static char *diag(const struct xctl_diags *d, size_t i)
+{
+	assert_true(i < d->n);
+	return xctl_diag_format(&d->v[i]);
+}
+
+static void done(struct xctl_cfg *cfg, struct xctl_diags *d)
+{
+	xctl_cfg_free(cfg);
+	xctl_diags_free(d);
+}
+
+static void test_values(void **state)
+{
+	(void)state;
+	struct xctl_cfg cfg;
+	struct xctl_diags d;
+	assert_int_equal(parse(&cfg, &d,
+			       "# comment\n"
+			       "name = \"g1\" # trailing comment\n"
+			       "kernel='/boot/vmlinuz'; memory = 0x200\n"
+			       "disk = [ 'a',\n"
+			       "\n"
+			       "   \"b\",\n"
+			       "]\n"
+			       "empty = []\n"
+			       "nested = [ [ '1', 2 ], '3' ]\r\n"
+			       "last = 7"),
+			 0);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(get(&cfg, "name")->s, "g1");
+	assert_int_equal(xctl_cfg_get(&cfg, "name")->line, 2);
+	assert_string_equal(get(&cfg, "kernel")->s, "/boot/vmlinuz");
+	assert_true(get(&cfg, "kernel")->quoted);
+	assert_string_equal(get(&cfg, "memory")->s, "0x200");
+	assert_false(get(&cfg, "memory")->quoted);
+	assert_int_equal(xctl_cfg_get(&cfg, "memory")->line, 3);
+	const struct xctl_cfg_value *disk = get(&cfg, "disk");
+	assert_int_equal(disk->type, XCTL_CFG_LIST);
+	assert_int_equal(disk->n, 2);
+	assert_int_equal(disk->items[0]->line, 4);
+	assert_int_equal(disk->items[1]->line, 6);
+	assert_string_equal(disk->items[1]->s, "b");
+	assert_int_equal(get(&cfg, "empty")->n, 0);
+	const struct xctl_cfg_value *nested = get(&cfg, "nested");
+	assert_int_equal(nested->n, 2);
+	assert_int_equal(nested->items[0]->type, XCTL_CFG_LIST);
+	assert_string_equal(nested->items[0]->items[1]->s, "2");
+	assert_string_equal(get(&cfg, "last")->s, "7");
+	done(&cfg, &d);
+}
+
+static void test_escapes(void **state)
+{
+	(void)state;
+	struct xctl_cfg cfg;
+	struct xctl_diags d;
+	assert_int_equal(parse(&cfg, &d, "a = \"x\\ty\\n\\\"q\\\" \\\\ \\x41\\102\"\nb = 'it\\'s \"fine\"'\n"), 0);
+	assert_string_equal(get(&cfg, "a")->s, "x\ty\n\"q\" \\ AB");
+	assert_string_equal(get(&cfg, "b")->s, "it's \"fine\"");
+	done(&cfg, &d);
+
+	assert_int_equal(parse(&cfg, &d, "a = 1\nb = \"bad \\q escape\"\nc = \"\\x4\"\nd = \"\\0\"\n"), XCTL_ERR_PARSE);
+	assert_int_equal(d.n, 3);
+	char *s = diag(&d, 0);
+	assert_string_equal(s, "t.cfg:2: invalid escape '\\q' in a string (allowed: \\\" \\' \\\\ \\a \\b \\f \\n \\r \\t "
+			       "\\v, \\xHH and \\OOO, not NUL)");
+	free(s);
+	assert_int_equal(d.v[1].line, 3);
+	assert_int_equal(d.v[2].line, 4);
+	assert_string_equal(get(&cfg, "a")->s, "1");
+	assert_null(xctl_cfg_get(&cfg, "b"));
+	done(&cfg, &d);
+}
+
+static void test_append_and_last(void **state)
+{
+	(void)state;
+	struct xctl_cfg cfg;
+	struct xctl_diags d;
+	assert_int_equal(parse(&cfg, &d,
+			       "memory = 256\nmemory = 512\n"
+			       "extra = \"console=hvc0\"\nextra += \" quiet\"\n"
+			       "disk = ['a']\ndisk += ['b', 'c']\n"
+			       "fresh += 'x'\n"),
+			 0);
+	assert_string_equal(get(&cfg, "memory")->s, "512");
+	assert_int_equal(xctl_cfg_get(&cfg, "memory")->line, 2);
+	assert_string_equal(get(&cfg, "extra")->s, "console=hvc0 quiet");
+	assert_true(xctl_cfg_get(&cfg, "extra")->appended);
+	const struct xctl_cfg_value *disk = get(&cfg, "disk");
+	assert_int_equal(disk->n, 3);
+	assert_int_equal(disk->items[0]->line, 5);
+	assert_int_equal(disk->items[2]->line, 6);
+	assert_string_equal(get(&cfg, "fresh")->s, "x");
+	assert_int_equal(cfg.n, 4);
+	done(&cfg, &d);
+
+	assert_int_equal(parse(&cfg, &d, "a = 'x'\na += ['y']\nb = ['y']\nb += 'x'\n"), XCTL_ERR_PARSE);
+	assert_int_equal(d.n, 2);
+	char *s = diag(&d, 0);
+	assert_string_equal(s, "t.cfg:2: 'a += ...' adds a list to a string: use the same kind of value as before (a list "
+			       "or a string)");
+	free(s);
+	done(&cfg, &d);
+}
+
+static void test_overrides(void **state)
+{
+	(void)state;
+	struct xctl_cfg cfg;
+	struct xctl_diags d;
+	assert_int_equal(parse(&cfg, &d, "memory = 256\nextra = 'a'\n"), 0);
+	assert_int_equal(xctl_cfg_parse_override(&cfg, "memory=512", 1, &d), 0);
+	assert_int_equal(xctl_cfg_parse_override(&cfg, "extra+=' b'", 2, &d), 0);
+	assert_int_equal(xctl_cfg_parse_override(&cfg, "name=guest", 3, &d), XCTL_ERR_PARSE);
+	assert_string_equal(get(&cfg, "memory")->s, "512");
+	assert_string_equal(xctl_cfg_get(&cfg, "memory")->file, XCTL_CFG_CMDLINE);
+	assert_int_equal(xctl_cfg_get(&cfg, "memory")->line, 1);
+	assert_string_equal(get(&cfg, "extra")->s, "a b");
+	assert_int_equal(d.n, 1);
+	char *s = diag(&d, 0);
+	assert_string_equal(s, "<command line>:3: expected a value for 'name' (a \"string\", a number or a [list]), found "
+			       "'guest'");
+	free(s);
+	done(&cfg, &d);
+}
+
+/* Every error is reported, each once, and parsing goes on after it. */
+static void test_errors_recover(void **state)
+{
+	(void)state;
+	struct xctl_cfg cfg;
+	struct xctl_diags d;
+	static const char text[] = "Memory = 512\n"               /* 1 upper case */
+				   "vcpus = -1\n"                  /* 2 sign */
+				   "maxmem = 1.5\n"                /* 3 not a number */
+				   "name = \"open\n"               /* 4 string not closed */
+				   "disk = [ 'a'\n"                /* 5 list not closed ... */
+				   "kernel = '/k'\n"               /* 6 ... a new statement follows */
+				   "x = 1 y = 2\n"                 /* 7 two statements */
+				   "import os\n"                   /* 8 python */
+				   "vif = [ 'a',, ]\n"             /* 9 empty item */
+				   "cpus\n"                        /* 10 no '=' */
+				   "pool = \n"                     /* 11 no value */
+				   "ok = 'yes'\n";
+	assert_int_equal(parse(&cfg, &d, text), XCTL_ERR_PARSE);
+	const unsigned lines[] = { 1, 2, 3, 4, 5, 7, 8, 9, 10, 11 };
+	assert_int_equal(d.n, XCTL_ARRAY_SIZE(lines));
+	for (size_t i = 0; i < d.n; i++)
+		assert_int_equal(d.v[i].line, lines[i]);
+	char *s = diag(&d, 4);
+	assert_string_equal(s, "t.cfg:5: the list of 'disk' is not closed: ']' missing before line 6");
+	free(s);
+	s = diag(&d, 1);
+	assert_string_equal(s, "t.cfg:2: a number with a sign must be quoted, e.g. \"-1\"");
+	free(s);
+	assert_string_equal(get(&cfg, "ok")->s, "yes");
+	assert_string_equal(get(&cfg, "kernel")->s, "/k");
+	done(&cfg, &d);
+}
+
+static void test_limits(void **state)
+{
+	(void)state;
+	struct xctl_cfg cfg;
+	struct xctl_diags d;
+	struct xctl_buf b = { 0 };
+
+	/* nesting */
+	assert_int_equal(parse(&cfg, &d, "a = [[[[[[[[[1]]]]]]]]]\n"), XCTL_ERR_PARSE);
+	assert_non_null(strstr(d.v[0].msg, "nested too deeply"));
+	done(&cfg, &d);
+
+	/* list length */
+	xctl_buf_adds(&b, "a = [");
+	for (unsigned i = 0; i <= XCTL_CFG_MAX_LIST; i++)
+		xctl_buf_adds(&b, "1,");
+	xctl_buf_adds(&b, "]\n");
+	assert_int_equal(parse(&cfg, &d, b.p), XCTL_ERR_LIMIT);
+	assert_non_null(strstr(d.v[0].msg, "items in a list"));
+	done(&cfg, &d);
+
+	/* string length, also through += */
+	xctl_buf_reset(&b);
+	xctl_buf_adds(&b, "a = '");
+	for (unsigned i = 0; i < XCTL_CFG_MAX_STRING / 2 + 1; i++)
+		xctl_buf_adds(&b, "x");
+	xctl_buf_adds(&b, "'\na += a\n");
+	assert_int_equal(parse(&cfg, &d, b.p), XCTL_ERR_PARSE);
+	done(&cfg, &d);
+	xctl_buf_reset(&b);
+	xctl_buf_adds(&b, "a = '");
+	for (unsigned i = 0; i < XCTL_CFG_MAX_STRING / 2 + 1; i++)
+		xctl_buf_adds(&b, "x");
+	xctl_buf_adds(&b, "'\n");
+	size_t half = b.len;
+	xctl_buf_add(&b, b.p, half);
+	b.p[half + 2] = '+';
+	b.p[half + 3] = '=';
+	assert_int_equal(parse(&cfg, &d, b.p), XCTL_ERR_LIMIT);
+	assert_non_null(strstr(d.v[0].msg, "bytes in a string"));
+	done(&cfg, &d);
+
+	/* whole input, NUL bytes */
+	xctl_buf_reset(&b);
+	while (b.len <= XCTL_CFG_MAX_INPUT)
+		xctl_buf_adds(&b, "# padding padding padding padding padding padding\n");
+	assert_int_equal(parse(&cfg, &d, b.p), XCTL_ERR_LIMIT);
+	done(&cfg, &d);
+	xctl_cfg_init(&cfg);
+	xctl_diags_init(&d);
+	assert_int_equal(xctl_cfg_parse_text(&cfg, "t.cfg", 1, "a = 1\0b", 7, &d), XCTL_ERR_PARSE);
+	done(&cfg, &d);
+	xctl_buf_free(&b);
+}
+
+static void test_file_errors(void **state)
+{
+	(void)state;
+	struct xctl_cfg cfg;
+	struct xctl_diags d;
+	xctl_cfg_init(&cfg);
+	xctl_diags_init(&d);
+	assert_int_equal(xctl_cfg_parse_file(&cfg, "/nonexistent/x.cfg", &d), XCTL_ERR_NOTFOUND);
+	char *s = diag(&d, 0);
+	assert_string_equal(s, "/nonexistent/x.cfg: cannot read the configuration file: No such file or directory (check "
+			       "the path)");
+	free(s);
+	done(&cfg, &d);
+}
+
+static const struct CMUnitTest parse_tests[] = {
+	cmocka_unit_test(test_values),       cmocka_unit_test(test_escapes),        cmocka_unit_test(test_append_and_last),
+	cmocka_unit_test(test_overrides),    cmocka_unit_test(test_errors_recover), cmocka_unit_test(test_limits),
+	cmocka_unit_test(test_file_errors),
+};
+
+void cfg_parse_tests(const struct CMUnitTest **tests, size_t *n)
+{
+	*tests = parse_tests;
+	*n = XCTL_ARRAY_SIZE(parse_tests);
+}

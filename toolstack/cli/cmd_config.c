@@ -1,0 +1,84 @@
+/* xctl config check: resolve an xl.cfg file as `xctl create -n` does and
+ * print a readable summary (or, with --json, the model as JSON). Exit 0
+ * when the configuration is valid, 2 when it is not. */
+#include "toolstack/cli/cli.h"
+#include "toolstack/cli/commands.h"
+#include "toolstack/config/load.h"
+#include "common/diag.h"
+#include "common/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_STRICT = XCTL_OPT_LONG_ONLY, OPT_PHASE, OPT_AFTER_DESTROY, OPT_JSON };
+
+int cmd_config_check(struct xctl_cli *cli, int argc, char **argv)
+{
+	const char *arg;
+	const char *path = NULL;
+	int c, status = XCTL_EXIT_OK;
+	bool strict = false, json = false;
+	struct xctl_global_config g;
+	struct xctl_domain_config m;
+	struct xctl_diags d;
+	char *text = NULL;
+	char **overrides;
+	size_t n = 0;
+
+	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
+		if (c == OPT_STRICT)
+			strict = true;
+		else if (c == OPT_JSON)
+			json = true;
+		else
+			return XCTL_EXIT_USAGE;
+	}
+	overrides = calloc((size_t)argc + 1, sizeof(char *));
+	if (!overrides)
+		return XCTL_EXIT_FAIL;
+	for (int i = cli->optind; i < argc; i++) {
+		if (strchr(argv[i], '=')) {
+			overrides[n++] = argv[i];
+		} else if (!path) {
+			path = argv[i];
+		} else {
+			free(overrides);
+			return xctl_cli_usage_error(cli, "unexpected argument '%s' (overrides are KEY=VALUE)", argv[i]);
+		}
+	}
+	if (!path) {
+		free(overrides);
+		return xctl_cli_usage_error(cli, "missing CONFIG, the xl.cfg file to check");
+	}
+	struct xctl_config_request r = { .global_path = cli->global_config, .path = path, .overrides = overrides,
+					 .noverrides = n, .strict = strict, .seed = xctl_config_random_seed() };
+	xctl_diags_init(&d);
+	int rc = xctl_config_load_request(&r, &g, &m, &d);
+	xctl_diags_print(&d, stderr);
+	if (rc) {
+		status = rc == XCTL_ERR_NOMEM || rc == XCTL_ERR_IO ? XCTL_EXIT_FAIL : XCTL_EXIT_USAGE;
+		fprintf(stderr, "%s: not valid (%zu error%s)\n", path, d.nerrors, d.nerrors == 1 ? "" : "s");
+		goto out;
+	}
+	if (json) {
+		rc = xctl_model_to_json_string(&m, true, &text);
+		if (rc) {
+			fprintf(stderr, "xctl config check: cannot write JSON: %s\n", xctl_strerror(rc));
+			status = XCTL_EXIT_FAIL;
+			goto out;
+		}
+		printf("%s\n", text);
+		goto out;
+	}
+	xctl_model_summary(stdout, &m, path);
+	printf("  %-10s %s\n", "global", g.source ? g.source : "built-in values (no global configuration file)");
+	printf("  %-10s valid, %zu warning%s\n", "result", d.nwarnings, d.nwarnings == 1 ? "" : "s");
+out:
+	free(text);
+	free(overrides);
+	xctl_diags_free(&d);
+	xctl_model_dispose(&m);
+	xctl_global_dispose(&g);
+	return status;
+}

@@ -1,0 +1,140 @@
+/* xctl create: resolve an xl.cfg file (plus KEY=VALUE overrides, as xl)
+ * into a validated domain model. With -n or the global -N the model is
+ * printed as JSON and nothing is touched. */
+#include "toolstack/cli/cli.h"
+#include "toolstack/cli/commands.h"
+#include "toolstack/config/load.h"
+#include "common/diag.h"
+#include "common/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_STRICT = XCTL_OPT_LONG_ONLY };
+
+/* Print diagnostics: all of them, or only errors when quiet. */
+static void print_diags(const struct xctl_diags *d, bool quiet)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (quiet && d->v[i].sev == XCTL_DIAG_WARNING)
+			continue;
+		char *s = xctl_diag_format(&d->v[i]);
+		fprintf(stderr, "%s\n", s ? s : d->v[i].msg);
+		free(s);
+	}
+	if (d->dropped)
+		fprintf(stderr, "(%zu more diagnostics not shown)\n", d->dropped);
+}
+
+/* Exit status for a load result. */
+static int load_status(int rc)
+{
+	switch (rc) {
+	case 0:
+		return XCTL_EXIT_OK;
+	case XCTL_ERR_CONFIG:
+	case XCTL_ERR_NOTFOUND:
+	case XCTL_ERR_PERM:
+	case XCTL_ERR_LIMIT:
+	case XCTL_ERR_INVAL:
+		return XCTL_EXIT_USAGE;
+	default:
+		return XCTL_EXIT_FAIL;
+	}
+}
+
+/* CONFIG [KEY=VALUE...]: as xl, arguments with '=' are overrides and the
+ * first one without is the file. */
+static int split_args(struct xctl_cli *cli, int argc, char **argv, const char **path, char ***overrides,
+		      size_t *n)
+{
+	*path = NULL;
+	*n = 0;
+	*overrides = calloc((size_t)argc + 1, sizeof(char *));
+	if (!*overrides) {
+		fprintf(stderr, "xctl %s: out of memory\n", cli->cmd->name);
+		return XCTL_EXIT_FAIL;
+	}
+	for (int i = cli->optind; i < argc; i++) {
+		if (strchr(argv[i], '='))
+			(*overrides)[(*n)++] = argv[i];
+		else if (!*path)
+			*path = argv[i];
+		else
+			return xctl_cli_usage_error(cli, "unexpected argument '%s' (overrides are KEY=VALUE)", argv[i]);
+	}
+	if (!*path)
+		return xctl_cli_usage_error(cli, "missing CONFIG, the xl.cfg file of the domain");
+	return XCTL_EXIT_OK;
+}
+
+int cmd_create(struct xctl_cli *cli, int argc, char **argv)
+{
+	const char *arg;
+	int c, status;
+	bool dry = cli->dry_run, quiet = false, strict = false;
+	struct xctl_global_config g;
+	struct xctl_domain_config m;
+	struct xctl_diags d;
+	char **overrides = NULL;
+	char *json = NULL;
+
+	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
+		switch (c) {
+		case 'n':
+			dry = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case OPT_STRICT:
+			strict = true;
+			break;
+		default:
+			return XCTL_EXIT_USAGE;
+		}
+	}
+	struct xctl_config_request r = { .global_path = cli->global_config, .creating = !dry, .strict = strict,
+					 .seed = xctl_config_random_seed() };
+	status = split_args(cli, argc, argv, &r.path, &overrides, &r.noverrides);
+	if (status) {
+		free(overrides);
+		return status;
+	}
+	r.overrides = overrides;
+	xctl_diags_init(&d);
+	int rc = xctl_config_load_request(&r, &g, &m, &d);
+	print_diags(&d, quiet);
+	status = load_status(rc);
+	if (rc) {
+		if (rc == XCTL_ERR_CONFIG)
+			fprintf(stderr, "xctl create: %s: %zu error%s in the configuration; nothing was created\n", r.path,
+				d.nerrors, d.nerrors == 1 ? "" : "s");
+		else if (!d.n)
+			fprintf(stderr, "xctl create: %s: %s\n", r.path, xctl_strerror(rc));
+		goto out;
+	}
+	if (dry) {
+		rc = xctl_model_to_json_string(&m, true, &json);
+		if (rc) {
+			fprintf(stderr, "xctl create: cannot write the configuration as JSON: %s\n", xctl_strerror(rc));
+			status = XCTL_EXIT_FAIL;
+			goto out;
+		}
+		printf("%s\n", json);
+		goto out;
+	}
+	fprintf(stderr,
+		"xctl create: cannot create domain '%s': domain creation is not available yet in this version of "
+		"xctl.\nThe configuration is valid; 'xctl create -n %s' prints it as JSON.\n",
+		m.name, r.path);
+	status = XCTL_EXIT_FAIL;
+out:
+	free(json);
+	free(overrides);
+	xctl_diags_free(&d);
+	xctl_model_dispose(&m);
+	xctl_global_dispose(&g);
+	return status;
+}

@@ -1,0 +1,3 @@
+# toolstack/config: the xl.cfg reader, the key table, the domain model,
+# defaults, validation, JSON, and the disk and vif specs. Part of libxctl.
+LIBXCTL_SRCS += $(wildcard toolstack/config/*.c)
