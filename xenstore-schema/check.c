@@ -441,7 +441,8 @@ static void mark_leftovers(struct ctx *c)
 		int m = c->match[i];
 		if (m >= 0 && xctl_schema_nodes[m].bind_how && !strcmp(xctl_schema_nodes[m].bind_how, "backref")) {
 			struct xctl_schema_binding t = *b;
-			if (!resolve(c, &xctl_schema_nodes[m], &t))
+			if (!resolve(c, &xctl_schema_nodes[m], &t) ||
+			    (t.set[XCTL_SCHEMA_V_DOMID] && t.num[XCTL_SCHEMA_V_DOMID] == dom))
 				c->leftover[i] = true;
 		}
 	}
@@ -476,6 +477,9 @@ static void report_leftovers(struct ctx *c)
 			below += c->leftover[j] && !strncmp(c->d->v[j].path, n->path, pl) && c->d->v[j].path[pl] == '/';
 		int m = c->match[i];
 		bool vm = m >= 0 && xctl_schema_nodes[m].bind_how && !strcmp(xctl_schema_nodes[m].bind_how, "backref");
+		struct xctl_schema_binding t = c->bind[i];
+		if (vm)
+			vm = !resolve(c, &xctl_schema_nodes[m], &t);
 		violation(c, "leftover", n->path, n->line, m >= 0 ? xctl_schema_nodes[m].tpl : NULL,
 			  "%s after domain %ld was destroyed (%zu node%s below it)",
 			  vm ? "no domain refers to it" : "left behind", c->o->after_destroy, below,

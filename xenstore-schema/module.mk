@@ -45,3 +45,11 @@ XS_LIB_SRCS := $(wildcard xenstore-schema/*.c)
 LIBXCTLSCHEMA := $(BUILD)/lib/libxctlschema.a
 $(LIBXCTLSCHEMA): $(call objs,$(XS_LIB_SRCS) $(XS_TABLE))
 XCTL_LIBS += $(LIBXCTLSCHEMA)
+
+# Tests (tests/schema/): the real dump and the mutated dumps through the
+# library, the CLI and generated docs through scripts.
+$(BUILD)/tests/test_schema_mutations: $(call objs,tests/schema/test_schema_mutations.c) $(LIBXCTLSCHEMA) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_schema_mutations
