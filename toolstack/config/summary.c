@@ -58,7 +58,9 @@ void xctl_model_summary(FILE *out, const struct xctl_domain_config *m, const cha
 		const struct xctl_disk *dk = &m->disks[i];
 		fprintf(out, "  %-10s %s %s, %s, %s, %s%s (device %d)\n", "disk", dk->vdev ? dk->vdev : "?",
 			dk->target ? dk->target : "(no medium)", xctl_disk_format_name(dk->format),
-			dk->readwrite ? "rw" : "ro", xctl_disk_backendtype_name(dk->backend),
+			dk->readwrite ? "rw" : "ro",
+			dk->backend == XCTL_DISK_BACKEND_UNKNOWN ? "backend chosen at creation"
+								 : xctl_disk_backendtype_name(dk->backend),
 			dk->is_cdrom ? ", cdrom" : "", dk->devid);
 	}
 	for (size_t i = 0; i < m->nvifs; i++) {

@@ -1,0 +1,10 @@
+#!/bin/sh
+# make demo: resolve every example config in configs/ with the example
+# global configuration and print a readable summary of each.
+set -eu
+xctl="$XCTL_BIN/xctl"
+for cfg in configs/*.cfg; do
+	echo "== xctl -f configs/xctl.conf config check $cfg"
+	"$xctl" -f configs/xctl.conf config check "$cfg" 2>&1
+	echo
+done
