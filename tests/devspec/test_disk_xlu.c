@@ -257,7 +257,13 @@ static int parse_line(char *l, unsigned lineno, struct entry *e)
 		char c = *l;
 		if (c == '\\') {
 			l++;
-			c = *l == 'n' ? '\n' : *l == 't' ? '\t' : *l;
+			if (*l == 'x' && l[1] && l[2]) {
+				char hex[3] = { l[1], l[2], 0 };
+				c = (char)strtol(hex, NULL, 16);
+				l += 2;
+			} else {
+				c = *l == 'n' ? '\n' : *l == 't' ? '\t' : *l;
+			}
 			if (!c)
 				return -1;
 		}

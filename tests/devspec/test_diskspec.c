@@ -176,6 +176,12 @@ static void test_parse_fields(void **state)
 	assert_true(disk.direct_io_safe);
 	assert_false(disk.access_set);
 	xctl_disk_dispose(&disk);
+
+	/* UTF-8 paths are fine */
+	assert_int_equal(xctl_disk_parse("/srv/g\xc3\xa4st\xe2\x82\xac\xf0\x9f\x92\xbe.img,,xvda",
+					 NULL, 0, &disk, &d), 0);
+	assert_string_equal(disk.target, "/srv/g\xc3\xa4st\xe2\x82\xac\xf0\x9f\x92\xbe.img");
+	xctl_disk_dispose(&disk);
 	assert_int_equal(d.n, 0);
 	xctl_diags_free(&d);
 }
@@ -234,6 +240,18 @@ static const struct err_case errs[] = {
 	{ "backendtype=tapdisk,/a,,xvda",
 	  "g.cfg:7: disk: unknown backendtype 'tapdisk' (allowed: phy, qdisk, standalone, tap) in "
 	  "'backendtype=tapdisk,/a,,xvda'" },
+	{ "/srv/a\xff.img,,xvda",
+	  "g.cfg:7: disk: disk spec has a control character or is not UTF-8 text (byte 7, 0xff); "
+	  "write such a path with its plain characters" },
+	{ "/srv/a\x1b.img,,xvda",
+	  "g.cfg:7: disk: disk spec has a control character or is not UTF-8 text (byte 7, 0x1b); "
+	  "write such a path with its plain characters" },
+	{ "/srv/\xc3\x28.img,,xvda",
+	  "g.cfg:7: disk: disk spec has a control character or is not UTF-8 text (byte 6, 0xc3); "
+	  "write such a path with its plain characters" },
+	{ "/srv/\xed\xa0\x80.img,,xvda",
+	  "g.cfg:7: disk: disk spec has a control character or is not UTF-8 text (byte 6, 0xed); "
+	  "write such a path with its plain characters" },
 	{ "/a,raw,hdc:floppy",
 	  "g.cfg:7: disk: unknown device type 'floppy' after the vdev (allowed: cdrom, disk; or "
 	  "use devtype=) in '/a,raw,hdc:floppy'" },

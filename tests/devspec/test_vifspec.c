@@ -161,6 +161,8 @@ static const struct vif_case cases[] = {
 	{ "colo_sock_mirror_id=1", NULL,
 	  "v.cfg:3: vif: colo_sock_mirror_id is not supported by xctl yet (COLO network "
 	  "replication) in 'colo_sock_mirror_id=1'" },
+	{ "bridge=br\x80", NULL,
+	  "v.cfg:3: vif: vif spec has a control character or is not UTF-8 text (byte 10, 0x80)" },
 	{ "forwarddev=eth2", NULL,
 	  "v.cfg:3: vif: forwarddev is not supported by xctl yet (COLO network replication) in "
 	  "'forwarddev=eth2'" },

@@ -17,6 +17,7 @@
 #include "common/diag.h"
 #include "common/err.h"
 #include "common/util.h"
+#include "toolstack/config/diskvif_json.h"
 
 /* Longest spec accepted: a target is a path (PATH_MAX 4096) plus options. */
 #define DISK_SPEC_MAX 8192
@@ -688,6 +689,15 @@ int xctl_disk_parse(const char *spec, const char *file, unsigned line, struct xc
 	if (p.n > DISK_SPEC_MAX) {
 		rc = xctl_diag_add(d, XCTL_DIAG_ERROR, file, line, "disk",
 				   "disk spec too long (%zu bytes; at most %d)", p.n, DISK_SPEC_MAX);
+		rc = rc ? rc : XCTL_ERR_CONFIG;
+		goto out;
+	}
+	size_t bad;
+	if (!xctl_devspec_text_ok(spec, &bad)) {
+		rc = xctl_diag_add(d, XCTL_DIAG_ERROR, file, line, "disk",
+				   "disk spec has a control character or is not UTF-8 text (byte %zu, "
+				   "0x%02x); write such a path with its plain characters", bad + 1,
+				   (unsigned char)spec[bad]);
 		rc = rc ? rc : XCTL_ERR_CONFIG;
 		goto out;
 	}

@@ -251,3 +251,43 @@ int xctl_jfields_read(const struct xctl_jv *v, const struct xctl_jfield *f, size
 	}
 	return bad ? XCTL_ERR_CONFIG : 0;
 }
+
+bool xctl_devspec_text_ok(const char *s, size_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)s, *start = p;
+
+	while (*p) {
+		unsigned c = *p, need, cp;
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+				goto fail;
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			need = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			cp = c & 0x07;
+		} else {
+			goto fail;
+		}
+		for (unsigned k = 1; k <= need; k++) {
+			if ((p[k] & 0xc0) != 0x80)
+				goto fail;
+			cp = cp << 6 | (p[k] & 0x3fu);
+		}
+		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			goto fail;
+		p += need + 1;
+	}
+	return true;
+fail:
+	*bad = (size_t)(p - start);
+	return false;
+}

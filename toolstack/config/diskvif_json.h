@@ -4,6 +4,7 @@
 #ifndef XCTL_CONFIG_DISKVIF_JSON_H
 #define XCTL_CONFIG_DISKVIF_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,5 +44,10 @@ void xctl_jfields_write(struct xctl_jw *w, const struct xctl_jfield *f, size_t n
  * XCTL_ERR_NOMEM. */
 int xctl_jfields_read(const struct xctl_jv *v, const struct xctl_jfield *f, size_t n, void *obj,
 		      const char *key, struct xctl_diags *d);
+
+/* Whether a spec is text JSON can carry: valid UTF-8 (no overlong forms or
+ * surrogates) without control characters other than tab and newline.
+ * Returns true, or false with the offset of the first bad byte in *bad. */
+bool xctl_devspec_text_ok(const char *s, size_t *bad);
 
 #endif

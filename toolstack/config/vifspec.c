@@ -14,6 +14,7 @@
 #include "common/diag.h"
 #include "common/err.h"
 #include "common/util.h"
+#include "toolstack/config/diskvif_json.h"
 
 #define VIF_SPEC_MAX 4096
 #define VIF_VALUE_MAX 1024
@@ -469,6 +470,14 @@ int xctl_vif_parse(const char *spec, const char *file, unsigned line, struct xct
 	if (n > VIF_SPEC_MAX) {
 		rc = xctl_diag_add(d, XCTL_DIAG_ERROR, file, line, "vif",
 				   "vif spec too long (%zu bytes; at most %d)", n, VIF_SPEC_MAX);
+		rc = rc ? rc : XCTL_ERR_CONFIG;
+		goto out;
+	}
+	size_t bad;
+	if (!xctl_devspec_text_ok(spec, &bad)) {
+		rc = xctl_diag_add(d, XCTL_DIAG_ERROR, file, line, "vif",
+				   "vif spec has a control character or is not UTF-8 text (byte %zu, "
+				   "0x%02x)", bad + 1, (unsigned char)spec[bad]);
 		rc = rc ? rc : XCTL_ERR_CONFIG;
 		goto out;
 	}
