@@ -61,8 +61,8 @@ void xsd_conn_kill(struct xsd *d, struct xsd_conn *c, const char *why)
 	c->dead = true;
 	c->dead_why = why;
 	d->stats.disconnects++;
-	/* Watches go at once so that no more events are queued to it. */
-	xsd_watch_del_all(d, c);
+	/* Its watches stay until the reaper frees it (an event being fired may
+	 * be walking them); queue_event skips dead connections. */
 	if (why)
 		xctl_warn(d->log, "connection %llu (domain %u): disconnected: %s",
 			  (unsigned long long)c->id, c->domid, why);

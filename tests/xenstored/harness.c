@@ -65,7 +65,8 @@ int xsd_start(struct xsd_daemon *dm, const char *const *extra)
 	argv[n++] = dm->sock;
 	argv[n++] = "--foreground";
 	argv[n++] = "--log-level";
-	argv[n++] = "warn";
+	/* XCTL_XSD_LOG_LEVEL=debug shows the daemon's view when a test fails. */
+	argv[n++] = getenv("XCTL_XSD_LOG_LEVEL") ? getenv("XCTL_XSD_LOG_LEVEL") : "warn";
 	for (int i = 0; extra && extra[i] && n < 62; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;

@@ -1,0 +1,366 @@
+/* Hostile clients (checklist items 28-30): each test attacks the daemon,
+ * then checks that it is still up, still answers another client, and that
+ * its resident memory grew by no more than a bound. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <xenstore.h>
+
+#include "tests/xenstored/harness.h"
+
+#define GUEST 3
+
+struct ctx {
+	struct xsd_daemon dm;
+	struct xs_handle *h;
+	char guest_sock[400];
+};
+
+static int setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	const char *extra[] = { "--limit", "stall_ms=500", "--limit", "events_queued=1000", NULL };
+	if (!c || xsd_start(&c->dm, extra))
+		return -1;
+	c->h = xs_open(0);
+	if (!c->h || !xs_introduce_domain(c->h, GUEST, 1, 1))
+		return -1;
+	char home[64];
+	snprintf(home, sizeof(home), "/local/domain/%d", GUEST);
+	struct xs_permissions p = { GUEST, XS_PERM_NONE };
+	if (!xs_mkdir(c->h, XBT_NULL, home) || !xs_set_permissions(c->h, XBT_NULL, home, &p, 1))
+		return -1;
+	snprintf(c->guest_sock, sizeof(c->guest_sock), "%s/%d", c->dm.domdir, GUEST);
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+	xs_close(c->h);
+	int rc = xsd_stop(&c->dm);
+	xsd_cleanup(&c->dm);
+	free(c);
+	return rc == 0 ? 0 : -1; /* it must still shut down cleanly */
+}
+
+/* The daemon answers another client promptly. */
+static void assert_served(struct ctx *c)
+{
+	assert_int_equal(kill(c->dm.pid, 0), 0); /* still running */
+	struct xs_handle *h = xs_open(0);
+	assert_non_null(h);
+	assert_true(xs_write(h, XBT_NULL, "/alive", "yes", 3));
+	unsigned n;
+	char *v = xs_read(h, XBT_NULL, "/alive", &n);
+	assert_non_null(v);
+	assert_string_equal(v, "yes");
+	free(v);
+	v = xs_control_command(h, "check", NULL, 0);
+	assert_non_null(v);
+	assert_string_equal(v, "OK");
+	free(v);
+	xs_close(h);
+}
+
+static long rss(struct ctx *c)
+{
+	long r = xsd_rss_kib(c->dm.pid);
+	assert_true(r > 0);
+	return r;
+}
+
+/* Wait until the server closes fd (EOF), draining what it sent. */
+static bool closed_by_server(int fd, int timeout_ms)
+{
+	char buf[65536];
+	struct pollfd p = { fd, POLLIN, 0 };
+	long waited = 0;
+	while (waited < timeout_ms) {
+		if (poll(&p, 1, 100) > 0) {
+			ssize_t n = read(fd, buf, sizeof(buf));
+			if (n == 0 || (n < 0 && errno == ECONNRESET))
+				return true;
+		} else {
+			waited += 100;
+		}
+	}
+	return false;
+}
+
+static void test_malformed_header(void **state)
+{
+	struct ctx *c = *state;
+	int fd = xsd_raw_connect(c->dm.sock);
+	assert_true(fd >= 0);
+	struct xsd_sockmsg h;
+	char body[XENSTORE_PAYLOAD_MAX + 1];
+	/* Unknown types and types only the daemon sends: EINVAL, and the
+	 * connection goes on. */
+	uint32_t types[] = { 999, XS_WATCH_EVENT, XS_ERROR, XS_SET_TARGET + 1, XS_TYPE_COUNT };
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		assert_int_equal(xsd_raw_send(fd, types[i], 5, 0, "x", 2), 0);
+		assert_int_equal(xsd_raw_recv(fd, &h, body, 5000), 0);
+		assert_int_equal(h.type, XS_ERROR);
+		assert_int_equal(h.req_id, 5);
+		assert_string_equal(body, "EINVAL");
+	}
+	/* Payloads without their NUL terminator. */
+	assert_int_equal(xsd_raw_send(fd, XS_READ, 6, 0, "/tool", 5), 0);
+	assert_int_equal(xsd_raw_recv(fd, &h, body, 5000), 0);
+	assert_string_equal(body, "EINVAL");
+	assert_int_equal(xsd_raw_send(fd, XS_WRITE, 7, 0, "/nonul", 6), 0);
+	assert_int_equal(xsd_raw_recv(fd, &h, body, 5000), 0);
+	assert_string_equal(body, "EINVAL");
+	assert_int_equal(xsd_raw_call(fd, XS_READ, 0, "/tool", NULL, &h, body), 0);
+	assert_int_equal(h.type, XS_READ);
+	/* A transaction id that does not exist. */
+	assert_int_equal(xsd_raw_call(fd, XS_READ, 424242, "/tool", NULL, &h, body), 0);
+	assert_int_equal(h.type, XS_ERROR);
+	assert_string_equal(body, "ENOENT");
+	/* A length over XENSTORE_PAYLOAD_MAX: a protocol violation, the
+	 * connection is closed. */
+	struct xsd_sockmsg bad = { XS_READ, 8, 0, XENSTORE_PAYLOAD_MAX + 1 };
+	assert_int_equal(write(fd, &bad, sizeof(bad)), (ssize_t)sizeof(bad));
+	assert_true(closed_by_server(fd, 5000));
+	close(fd);
+	assert_served(c);
+}
+
+static void test_long_and_deep_paths(void **state)
+{
+	struct ctx *c = *state;
+	int fd = xsd_raw_connect(c->dm.sock);
+	assert_true(fd >= 0);
+	struct xsd_sockmsg h;
+	char body[XENSTORE_PAYLOAD_MAX + 1];
+	/* A 4 KiB path (the whole payload): EINVAL. */
+	char path[XENSTORE_PAYLOAD_MAX];
+	memset(path, 'a', sizeof(path));
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	assert_int_equal(xsd_raw_send(fd, XS_WRITE, 9, 0, path, sizeof(path)), 0);
+	assert_int_equal(xsd_raw_recv(fd, &h, body, 5000), 0);
+	assert_string_equal(body, "EINVAL");
+	/* A path as deep as the length limit allows: 1500 levels. Creating
+	 * and removing it must not recurse per level. */
+	char deep[3100];
+	size_t o = 0;
+	o += (size_t)snprintf(deep, sizeof(deep), "/deep");
+	for (int i = 0; i < 1500; i++) {
+		deep[o++] = '/';
+		deep[o++] = 'd';
+	}
+	deep[o] = '\0';
+	long before = rss(c);
+	assert_int_equal(xsd_raw_call(fd, XS_WRITE, 0, deep, NULL, &h, body), 0);
+	assert_string_equal(body, "OK");
+	assert_int_equal(xsd_raw_call(fd, XS_READ, 0, deep, NULL, &h, body), 0);
+	assert_int_equal(h.type, XS_READ);
+	assert_int_equal(xsd_raw_call(fd, XS_RM, 0, "/deep", NULL, &h, body), 0);
+	assert_string_equal(body, "OK");
+	assert_int_equal(xsd_raw_call(fd, XS_READ, 0, deep, NULL, &h, body), 0);
+	assert_string_equal(body, "ENOENT");
+	long after = rss(c);
+	printf("deep path: rss %ld -> %ld KiB\n", before, after);
+	assert_true(after - before < 4096);
+	close(fd);
+	assert_served(c);
+}
+
+static void test_unread_replies(void **state)
+{
+	struct ctx *c = *state;
+	long before = rss(c), peak = before;
+	int fd = xsd_raw_connect(c->dm.sock);
+	assert_true(fd >= 0);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	signal(SIGPIPE, SIG_IGN);
+	/* Write requests and never read the replies. The daemon answers
+	 * until the kernel's socket buffer is full, then pauses reading this
+	 * client, then (stall_ms later) drops it: writing fails. */
+	char req[64];
+	struct xsd_sockmsg h = { XS_READ, 0, 0, 6 };
+	memcpy(req, &h, sizeof(h));
+	memcpy(req + sizeof(h), "/tool", 6);
+	size_t sent = 0;
+	bool dropped = false;
+	bool served_while_paused = false;
+	for (int waits = 0; waits < 10000 && !dropped;) {
+		ssize_t w = write(fd, req, sizeof(h) + 6);
+		if (w < 0 && errno == EAGAIN) {
+			/* Paused: others must still be served meanwhile. */
+			if (!served_while_paused) {
+				assert_served(c);
+				served_while_paused = true;
+			}
+			waits++;
+			usleep(1000);
+			continue;
+		}
+		if (w < 0) {
+			dropped = errno == EPIPE || errno == ECONNRESET;
+			break;
+		}
+		assert_true(w == (ssize_t)(sizeof(h) + 6)); /* small writes are atomic */
+		if (++sent % 1000 == 0) {
+			long r = rss(c);
+			peak = r > peak ? r : peak;
+		}
+	}
+	long r = rss(c);
+	peak = r > peak ? r : peak;
+	printf("unread replies: %zu requests sent before the daemon dropped the client, "
+	       "rss %ld -> peak %ld KiB\n", sent, before, peak);
+	assert_true(served_while_paused);
+	assert_true(dropped || closed_by_server(fd, 5000));
+	assert_true(peak - before < 8192);
+	close(fd);
+	assert_served(c);
+}
+
+static void test_watch_flood(void **state)
+{
+	struct ctx *c = *state;
+	long before = rss(c);
+	/* A watcher that never reads its events. */
+	int fd = xsd_raw_connect(c->dm.sock);
+	assert_true(fd >= 0);
+	struct xsd_sockmsg h;
+	char body[XENSTORE_PAYLOAD_MAX + 1];
+	assert_true(xs_mkdir(c->h, XBT_NULL, "/flood"));
+	struct xs_permissions rd[2] = { { 0, XS_PERM_NONE }, { GUEST, XS_PERM_READ } };
+	assert_true(xs_set_permissions(c->h, XBT_NULL, "/flood", rd, 2));
+	assert_int_equal(xsd_raw_send(fd, XS_WATCH, 1, 0, "/flood\0tok", 11), 0);
+	/* A guest with as many watches as it may have on the same path. */
+	int g = xsd_raw_connect(c->guest_sock);
+	assert_true(g >= 0);
+	int accepted = 0, e2big = 0;
+	for (int i = 0; i < 200; i++) {
+		char tok[32];
+		snprintf(tok, sizeof(tok), "g%d", i);
+		assert_int_equal(xsd_raw_call(g, XS_WATCH, 0, "/flood", tok, &h, body), 0);
+		if (h.type == XS_WATCH)
+			accepted++;
+		else if (!strcmp(body, "E2BIG"))
+			e2big++;
+	}
+	assert_int_equal(accepted, 128);
+	assert_int_equal(e2big, 72);
+	/* Fire: 5000 changes. */
+	struct xs_handle *w = xs_open(0);
+	for (int i = 0; i < 5000; i++) {
+		char p[64];
+		snprintf(p, sizeof(p), "/flood/n%d", i % 50);
+		assert_true(xs_write(w, XBT_NULL, p, "x", 1));
+	}
+	xs_close(w);
+	long after = rss(c);
+	printf("watch flood: rss %ld -> %ld KiB\n", before, after);
+	assert_true(after - before < 16384);
+	/* Both non-readers are dropped once their queues pass the limit. */
+	assert_true(closed_by_server(fd, 5000));
+	assert_true(closed_by_server(g, 5000));
+	close(fd);
+	close(g);
+	assert_served(c);
+	/* RESET_WATCHES is cheap: many watches dropped in one request. */
+	int r = xsd_raw_connect(c->dm.sock);
+	for (int i = 0; i < 2000; i++) {
+		char p[64];
+		snprintf(p, sizeof(p), "/many/%d", i);
+		assert_int_equal(xsd_raw_call(r, XS_WATCH, 0, p, "t", &h, body), 0);
+	}
+	assert_int_equal(xsd_raw_call(r, XS_RESET_WATCHES, 0, "", NULL, &h, body), 0);
+	assert_string_equal(body, "OK");
+	assert_int_equal(xsd_raw_call(r, XS_UNWATCH, 0, "/many/0", "t", &h, body), 0);
+	assert_string_equal(body, "ENOENT");
+	close(r);
+	assert_true(xs_rm(c->h, XBT_NULL, "/flood"));
+}
+
+static void test_100k_nodes(void **state)
+{
+	struct ctx *c = *state;
+	long before = rss(c);
+	int g = xsd_raw_connect(c->guest_sock);
+	assert_true(g >= 0);
+	/* 100,000 writes, 16 in flight at a time. */
+	const int total = 100000, window = 16;
+	int sent = 0, done = 0, ok = 0, nospc = 0;
+	struct xsd_sockmsg h;
+	char body[XENSTORE_PAYLOAD_MAX + 1];
+	while (done < total) {
+		while (sent < total && sent - done < window) {
+			char p[64];
+			int l = snprintf(p, sizeof(p), "n/%d", sent) + 1;
+			memcpy(p + l, "v", 1);
+			assert_int_equal(xsd_raw_send(g, XS_WRITE, (uint32_t)sent, 0, p, (uint32_t)l + 1), 0);
+			sent++;
+		}
+		assert_int_equal(xsd_raw_recv(g, &h, body, 10000), 0);
+		if (h.type == XS_WRITE)
+			ok++;
+		else if (!strcmp(body, "ENOSPC"))
+			nospc++;
+		done++;
+	}
+	long after = rss(c);
+	printf("100k nodes: %d created, %d refused (ENOSPC), rss %ld -> %ld KiB\n", ok, nospc, before,
+	       after);
+	/* Quota 1000 nodes: its home and "n" count too. */
+	assert_int_equal(ok, 998);
+	assert_int_equal(nospc, total - 998);
+	assert_true(after - before < 8192);
+	close(g);
+	assert_served(c);
+	char home[64];
+	snprintf(home, sizeof(home), "/local/domain/%d/n", GUEST);
+	assert_true(xs_rm(c->h, XBT_NULL, home));
+}
+
+static void test_transaction_abuse(void **state)
+{
+	struct ctx *c = *state;
+	int g = xsd_raw_connect(c->guest_sock);
+	struct xsd_sockmsg h;
+	char body[XENSTORE_PAYLOAD_MAX + 1];
+	int opened = 0;
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(xsd_raw_call(g, XS_TRANSACTION_START, 0, "", NULL, &h, body), 0);
+		if (h.type == XS_TRANSACTION_START)
+			opened++;
+		else
+			assert_string_equal(body, "ENOSPC");
+	}
+	assert_int_equal(opened, 10);
+	/* Closing the connection frees them; the daemon notices nothing. */
+	close(g);
+	assert_served(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_malformed_header),
+		cmocka_unit_test(test_long_and_deep_paths),
+		cmocka_unit_test(test_unread_replies),
+		cmocka_unit_test(test_watch_flood),
+		cmocka_unit_test(test_100k_nodes),
+		cmocka_unit_test(test_transaction_abuse),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
