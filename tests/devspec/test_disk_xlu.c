@@ -161,9 +161,8 @@ static void xlu_parse_isolated(const char *spec, struct xlu_result *r, FILE *rep
 
 static void xlu_parse(const char *spec, struct xlu_result *r, FILE *report)
 {
-	size_t n = strlen(spec);
 	libxl_device_disk_init(&r->disk);
-	if (strstr(spec, "=\n") || (n && spec[n - 1] == '='))
+	if (strstr(spec, "=\n"))
 		xlu_parse_isolated(spec, r, report);
 	else
 		xlu_parse_here(spec, r, report);
