@@ -53,3 +53,15 @@ $(BUILD)/tests/test_schema_mutations: $(call objs,tests/schema/test_schema_mutat
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_schema_mutations
+
+# The "no xenstore path literal" source rule (make check).
+XS_LINT := $(BUILD)/tools/xs-lint
+$(XS_LINT): $(call objs,xenstore-schema/lint/xs-lint.c) $(LIBXCTLSCHEMA) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^
+CHECKS += xenstore-schema/check-no-path-literals.sh
+
+# The script needs the generator and the lint tool built.
+TEST_SCRIPTS += tests/schema/test_schema_cli.sh
+tests/schema/test_schema_cli.sh: $(XS_GEN) $(XS_LINT)

@@ -32,7 +32,7 @@
 	X(HOTPLUG, "hotplug", "a hotplug script")                  \
 	X(GUEST, "guest", "the guest kernel or firmware")          \
 	X(XENSTORED, "xenstored", "xenstored itself")              \
-	X(DEVICE_MODEL, "device-model", "the device model (QEMU)")
+	X(DEVICE_MODEL, "device-model", "the device model (QEMU)") /* xs-literal-ok: a writer */
 
 #define XCTL_SCHEMA_GUESTS(X) \
 	X(PV, "pv")            \

@@ -2,6 +2,7 @@
  * node id, as text or JSON. */
 #include "xenstore-schema/show.h"
 #include "xenstore-schema/check.h"
+#include "xenstore-schema/xs_paths.h"
 #include "common/err.h"
 #include "common/json.h"
 #include "common/util.h"
@@ -48,15 +49,17 @@ static void required_text(const struct xctl_schema_node *s, char *buf, size_t le
 		snprintf(buf + n, len - (size_t)n, " unless %s", s->unless);
 }
 
+/* Below the home of a domain named by a placeholder ($DOMID, $BACKEND)? */
 static bool is_rel(const char *tpl, const char **rel)
 {
-	static const char *const homes[] = { "/local/domain/$DOMID/", "/local/domain/$BACKEND/" };
-	for (size_t i = 0; i < XCTL_ARRAY_SIZE(homes); i++)
-		if (!strncmp(tpl, homes[i], strlen(homes[i]))) {
-			*rel = tpl + strlen(homes[i]);
-			return true;
-		}
-	return false;
+	size_t l = strlen(XS_PATH_LOCAL_DOMAIN);
+	if (strncmp(tpl, XS_PATH_LOCAL_DOMAIN, l) || tpl[l] != '/' || tpl[l + 1] != '$')
+		return false;
+	const char *sl = strchr(tpl + l + 1, '/');
+	if (!sl)
+		return false;
+	*rel = sl + 1;
+	return true;
 }
 
 /* The schema nodes directly below s. */
@@ -201,9 +204,31 @@ int xctl_schema_show(const char *what, bool json, FILE *out, FILE *err)
 			for (size_t i = 0; i < xctl_schema_nnodes; i++)
 				cands[i] = xctl_schema_nodes[i].tpl;
 			const char *sug = xctl_suggest(what, cands, xctl_schema_nnodes);
-			fprintf(err, "xctl schema show: '%s' is not in the xenstore schema", what);
-			if (sug)
-				fprintf(err, "; did you mean %s?", sug);
+			/* a concrete path: suggest a sibling name under its parent */
+			const char *sl = strrchr(what, '/');
+			char parent[4096];
+			int pm = -1;
+			size_t nc = 0;
+			if (sl && sl != what && (size_t)(sl - what) < sizeof(parent)) {
+				memcpy(parent, what, (size_t)(sl - what));
+				parent[sl - what] = '\0';
+				pm = xctl_schema_match(parent, NULL);
+			}
+			if (!sug && pm >= 0) {
+				size_t kids[512];
+				size_t nk = children(&xctl_schema_nodes[pm], kids, XCTL_ARRAY_SIZE(kids));
+				for (size_t i = 0; i < nk; i++)
+					if (!strchr(strrchr(xctl_schema_nodes[kids[i]].tpl, '/'), '$'))
+						cands[nc++] = strrchr(xctl_schema_nodes[kids[i]].tpl, '/') + 1;
+				const char *name = xctl_suggest(sl + 1, cands, nc);
+				fprintf(err, "xctl schema show: '%s' is not in the xenstore schema", what);
+				if (name)
+					fprintf(err, "; did you mean %s/%s?", parent, name);
+			} else {
+				fprintf(err, "xctl schema show: '%s' is not in the xenstore schema", what);
+				if (sug)
+					fprintf(err, "; did you mean %s?", sug);
+			}
 			fprintf(err, "\nRun 'xctl schema show' to list every template.\n");
 			free(cands);
 			return XCTL_ERR_NOTFOUND;

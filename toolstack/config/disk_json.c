@@ -42,7 +42,7 @@ static const struct xctl_jfield disk_fields[] = {
 	F("backend", XCTL_JF_STR, backend_domname),
 	FE("backendtype", backend, backend_names),
 	F("script", XCTL_JF_STR, script),
-	F("direct-io-safe", XCTL_JF_BOOL, direct_io_safe),
+	F("direct-io-safe", XCTL_JF_BOOL, direct_io_safe), /* xs-literal-ok: JSON field of the disk spec */
 	F("discard", XCTL_JF_DEFBOOL, discard),
 	F("trusted", XCTL_JF_DEFBOOL, trusted),
 	FE("specification", specification, spec_names),

@@ -341,7 +341,7 @@ static const struct rule rules[] = {
 	{ K_KEY, "specification=", A_SPECIFICATION },
 	{ K_KEY, "vdev=", A_VDEV },
 	{ K_KEY, "script=", A_SCRIPT },
-	{ K_FLAG, "direct-io-safe", A_DIRECT_IO_SAFE },
+	{ K_FLAG, "direct-io-safe", A_DIRECT_IO_SAFE }, /* xs-literal-ok: xl disk-spec keyword */
 	{ K_FLAG, "discard", A_DISCARD },
 	{ K_FLAG, "no-discard", A_NO_DISCARD },
 	{ K_FLAG, "colo", A_COLO },
