@@ -176,7 +176,11 @@ static void test_long_and_deep_paths(void **state)
 	assert_string_equal(body, "ENOENT");
 	long after = rss(c);
 	printf("deep path: rss %ld -> %ld KiB\n", before, after);
-	assert_true(after - before < 4096);
+	/* Every node keeps its full path: 1500 nodes of 1500 characters on
+	 * average are 2.3 MB of strings, and sanitizer builds add redzones
+	 * and allocator overhead on top. The bound is well below what a
+	 * leak of the subtree or a copy per level would cost. */
+	assert_true(after - before < 12288);
 	close(fd);
 	assert_served(c);
 }
