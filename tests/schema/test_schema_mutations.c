@@ -181,6 +181,8 @@ static void run_one(const char *dir, const char *name, unsigned *count)
 	const char *bd = getenv("XCTL_BUILD");
 	if (bd) {
 		char out[1024];
+		snprintf(out, sizeof(out), "%.900s/tests/schema", bd);
+		mkdir(out, 0755);
 		snprintf(out, sizeof(out), "%.900s/tests/schema/mutated", bd);
 		mkdir(out, 0755);
 		snprintf(out, sizeof(out), "%.900s/tests/schema/mutated/%.*s.txt", bd, (int)(strlen(name) - 4), name);
