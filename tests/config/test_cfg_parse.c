@@ -227,7 +227,10 @@ static void test_limits(void **state)
 		xctl_buf_adds(&b, "x");
 	xctl_buf_adds(&b, "'\n");
 	size_t half = b.len;
-	xctl_buf_add(&b, b.p, half);
+	char *copy = strdup(b.p);
+	assert_non_null(copy);
+	xctl_buf_add(&b, copy, half);
+	free(copy);
 	b.p[half + 2] = '+';
 	b.p[half + 3] = '=';
 	assert_int_equal(parse(&cfg, &d, b.p), XCTL_ERR_LIMIT);
