@@ -669,13 +669,13 @@ static void finish(struct dp *p)
 	int disk_index, partition;
 	int rc = xctl_vdev_to_devid(disk->vdev, &disk->devid, &disk_index, &partition);
 	if (rc == XCTL_ERR_LIMIT)
-		dp_err(p, "vdev '%s' is out of range (xvd: up to 2^20 disks with partitions 1-255; "
-		       "hd: hda-hdd with partitions 1-63; sd: sda-sdp with partitions 1-15)",
-		       disk->vdev);
+		dp_err(p, "vdev '%.*s' is out of range (xvd: up to 2^20 disks with partitions "
+		       "1-255; hd: hda-hdd with partitions 1-63; sd: sda-sdp with partitions 1-15)",
+		       Q(disk->vdev));
 	else if (rc)
-		dp_err(p, "vdev '%s' is not a device name (allowed: xvdX, hdX, sdX with an optional "
-		       "partition number, e.g. xvda, xvdb1, hdc, sda2; or dNpN; or a device number)",
-		       disk->vdev);
+		dp_err(p, "vdev '%.*s' is not a device name (allowed: xvdX, hdX, sdX with an "
+		       "optional partition number, e.g. xvda, xvdb1, hdc, sda2; or dNpN; or a device "
+		       "number)", Q(disk->vdev));
 }
 
 int xctl_disk_parse(const char *spec, const char *file, unsigned line, struct xctl_disk *out,
