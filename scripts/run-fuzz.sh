@@ -12,9 +12,9 @@ for f in "$@"; do
 	seeds="tests/fuzz/corpus/$name"
 	echo "== fuzz $name for ${secs}s"
 	if [ -d "$seeds" ]; then
-		"$f" -max_total_time="$secs" -print_final_stats=1 "$work" "$seeds" || rc=1
+		"$f" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$work/" "$work" "$seeds" || rc=1
 	else
-		"$f" -max_total_time="$secs" -print_final_stats=1 "$work" || rc=1
+		"$f" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$work/" "$work" || rc=1
 	fi
 done
 exit $rc
