@@ -19,38 +19,41 @@ die() { echo "lab fetch: $*" >&2; exit 1; }
 xenver=$(dpkg-query -W -f='${Version}' libxen-dev 2>/dev/null) ||
 	die "libxen-dev is not installed; run scripts/install-deps.sh lab"
 
-# Newest candidate version of a package, from the local apt lists.
-candidate() {
-	apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Version: //p' | head -n 1
-}
-
-ensure_lists() {
-	if [ -z "$(candidate busybox-static)" ]; then
-		echo "lab fetch: apt lists are empty, running apt-get update" >&2
-		apt-get update -q >/dev/null || die "apt-get update failed; check network access to the Debian mirror"
-	fi
-}
-ensure_lists
-
-kimage=$(apt-cache depends linux-image-amd64 2>/dev/null |
-	sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n 1)
-[ -n "$kimage" ] || die "cannot resolve linux-image-amd64 to a kernel package (apt-cache depends found none)"
-
 # Packages pinned to Xen's version, and the others at their candidate.
 XEN_PKGS="xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common xenstore-utils \
 libxenmisc4.17 libxenstore4 libxencall1 libxendevicemodel1 libxenevtchn1 \
 libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxentoolcore1 libxentoollog1"
-OTHER_PKGS="$kimage busybox-static qemu-system-xen qemu-system-data seabios ipxe-qemu"
+OTHER_PKGS="busybox-static qemu-system-xen qemu-system-data seabios ipxe-qemu"
+
+# One apt-cache call (each costs most of a second): candidate versions, and
+# the kernel package the linux-image-amd64 metapackage points at.
+resolve() {
+	apt-cache show --no-all-versions $OTHER_PKGS linux-image-amd64 2>/dev/null | awk '
+		/^Package:/ { p = $2 }
+		/^Version:/ && p != "linux-image-amd64" { print p "=" $2 }
+		/^Depends:/ && p == "linux-image-amd64" {
+			if (match($0, /linux-image-[0-9][^ ]*-amd64 \(= [^)]*\)/)) {
+				d = substr($0, RSTART, RLENGTH); gsub(/[()=]/, "", d); split(d, a, " +")
+				print a[1] "=" a[2]
+			}
+		}'
+}
+others=$(resolve)
+if [ "$(echo "$others" | grep -c =)" -lt 6 ]; then
+	echo "lab fetch: apt lists are incomplete, running apt-get update" >&2
+	apt-get update -q >/dev/null || die "apt-get update failed; check network access to the Debian mirror"
+	others=$(resolve)
+fi
+for p in $OTHER_PKGS linux-image; do
+	echo "$others" | grep -q "^$p" || die "package $p has no candidate version in the apt lists"
+done
+kimage=$(echo "$others" | sed -n 's/^\(linux-image-[^=]*\)=.*/\1/p')
 
 list=""
 for p in $XEN_PKGS; do
 	list="$list $p=$xenver"
 done
-for p in $OTHER_PKGS; do
-	v=$(candidate "$p")
-	[ -n "$v" ] || die "package $p has no candidate version in the apt lists"
-	list="$list $p=$v"
-done
+list="$list $others"
 
 key=$(printf '%s\n' $list | sort | sha256sum | cut -c1-16)
 root="$cache/root-$key"

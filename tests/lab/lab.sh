@@ -10,9 +10,13 @@
 # Environment: XCTL_LAB_CACHE (default /var/cache/xctl-lab), XCTL_LAB_TIMEOUT
 # (seconds QEMU may run, default 900), XCTL_LAB_ONLY (space-separated
 # scenario names to run; the others are NOT RUN), XCTL_LAB_OUT (artifacts
-# directory, default BUILD_DIR/lab).
+# directory, default BUILD_DIR/lab), XCTL_LAB_LOCK (the machine-wide lock
+# that keeps to one QEMU at a time, default /tmp/xctl-lab.lock).
 set -euo pipefail
 
+# The whole script is one function, so that bash has read all of it before
+# it runs: editing the file during a run cannot derail the run.
+main() {
 build=$1
 shift
 known=" $* "
@@ -32,9 +36,10 @@ phase() { timings+=("$(printf '%-34s %7ss  %s' "$1" "$2" "${3:-}")"); echo "lab:
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing; run scripts/install-deps.sh lab"
 mkdir -p "$cache" || die "cannot create the cache directory $cache (set XCTL_LAB_CACHE)"
 # One lab at a time on this machine: each QEMU takes 3.4 GB and both cores.
-exec 9>"$cache/.lock"
+lock=${XCTL_LAB_LOCK:-/tmp/xctl-lab.lock}
+exec 9>"$lock"
 if ! flock -n 9; then
-	echo "lab: another lab run holds $cache/.lock; waiting for it" >&2
+	echo "lab: another lab run holds $lock; waiting for it" >&2
 	flock 9
 fi
 rm -rf "$out"
@@ -209,3 +214,6 @@ if [ $failed != 0 ]; then
 	exit 1
 fi
 echo "lab: all scenarios passed (NOT RUN ones are waiting for their prerequisite)"
+}
+
+main "$@"

@@ -7,7 +7,7 @@
 #   phase. A guest that never reaches its init is retried RETRIES times.
 
 lab_guest_cfg() {
-	ty=$1 ip=$2 mac=$3 img=$4 cfg=$5 con=$6
+	ty=$1 ip=$2 mac=$3 img=$4 cfg=$5
 	{
 		echo "name = \"lab-$ty\""
 		echo "type = \"$ty\""
@@ -18,15 +18,15 @@ lab_guest_cfg() {
 		echo "disk = [ \"format=raw,vdev=xvda,access=rw,script=block,target=$img\" ]"
 		echo "on_poweroff = \"preserve\""
 		echo "on_crash = \"preserve\""
+		# The console is hvc0 for every type: xenconsoled serves HVM guests'
+		# PV console too, and an emulated UART costs a trap per character.
+		echo "cmdline = \"console=hvc0 lab.ip=$ip\""
 		if [ "$ty" = hvm ]; then
-			echo "cmdline = \"console=ttyS0 lab.ip=$ip\""
 			echo "vif = [ \"mac=$mac,bridge=xenbr0,type=vif\" ]"
-			echo "serial = \"file:$con\""
 			echo "vnc = 0"
 			echo "sdl = 0"
 			echo "vga = \"none\""
 		else
-			echo "cmdline = \"console=hvc0 lab.ip=$ip\""
 			echo "vif = [ \"mac=$mac,bridge=xenbr0\" ]"
 		fi
 	} >"$cfg"
@@ -36,6 +36,37 @@ lab_guest_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 lab_guest_is_shutdown() { lab_guest_state "$1" | grep -q s; }
 lab_guest_absent() { ! xl domid "$1" >/dev/null 2>&1; }
 
+# lab_wait_boot NAME CONSOLE MAX STALL: wait for the guest's READY marker.
+# Gives up when the domain crashed or stopped, when its console has been
+# silent for STALL seconds (a guest stuck early in boot), or after MAX
+# seconds; a slow guest that keeps printing is given the time it needs.
+lab_wait_boot() {
+	b_name=$1 b_con=$2 b_max=$3 b_stall=$4
+	b_start=$(lab_now) b_last=$(lab_now) b_size=-1
+	while :; do
+		grep -q LAB-GUEST-READY "$b_con" 2>/dev/null && return 0
+		b_state=$(lab_guest_state "$b_name")
+		case $b_state in
+		*c*) LAB_BOOT_WHY="the domain crashed (state $b_state)"; return 1 ;;
+		*s*) LAB_BOOT_WHY="the domain shut down (state $b_state)"; return 1 ;;
+		"") LAB_BOOT_WHY="the domain disappeared"; return 1 ;;
+		esac
+		n=$(wc -c <"$b_con" 2>/dev/null || echo 0)
+		if [ "$n" != "$b_size" ]; then
+			b_size=$n
+			b_last=$(lab_now)
+		elif [ "$(lab_elapsed "$b_last" | cut -d. -f1)" -ge "$b_stall" ]; then
+			LAB_BOOT_WHY="its console stayed silent for $b_stall s at $b_size bytes (state $b_state)"
+			return 1
+		fi
+		if [ "$(lab_elapsed "$b_start" | cut -d. -f1)" -ge "$b_max" ]; then
+			LAB_BOOT_WHY="still booting after $b_max s (state $b_state)"
+			return 1
+		fi
+		sleep 1
+	done
+}
+
 lab_xl_guest() {
 	ty=$1 ip=$2 retries=${3:-0}
 	sc=$LAB_SCENARIO
@@ -43,12 +74,8 @@ lab_xl_guest() {
 	img=/lab/disks/$ty.img
 	cfg=/lab/out/$name.cfg
 	mac=$(printf '00:16:3e:00:00:%02x' "${ip##*.}")
-	if [ "$ty" = hvm ]; then
-		con=/var/log/xen/console/guest-$name-serial.log
-	else
-		con=/var/log/xen/console/guest-$name.log
-	fi
-	lab_guest_cfg "$ty" "$ip" "$mac" "$img" "$cfg" "$con"
+	con=/var/log/xen/console/guest-$name.log
+	lab_guest_cfg "$ty" "$ip" "$mac" "$img" "$cfg"
 	# Whatever happens, leave no guest behind for the next scenario.
 	trap 'cp "$con" /lab/out/ 2>/dev/null; xl destroy "$name" >/dev/null 2>&1' EXIT
 
@@ -70,11 +97,11 @@ lab_xl_guest() {
 		lab_schema_check "$sc" created "$f" --phase created
 
 		s=$(lab_now)
-		if lab_wait_for 180 grep -q LAB-GUEST-READY "$con"; then
+		if lab_wait_boot "$name" "$con" 300 90; then
 			lab_time "$sc" boot "$(lab_elapsed "$s")"
 			break
 		fi
-		lab_log "$name did not reach its init's READY marker in 180 s (state $(lab_guest_state "$name"))"
+		lab_log "$name did not reach its init's READY marker: $LAB_BOOT_WHY"
 		cp "$con" "/lab/out/$name-attempt$attempt-console.log" 2>/dev/null
 		xl destroy "$name" >/dev/null 2>&1
 		[ "$attempt" -gt "$retries" ] && lab_fail "$name never booted (console in $name-attempt$attempt-console.log)"

@@ -1,5 +1,5 @@
 # lab-name: xl-pvh
-# lab-timeout: 500
+# lab-timeout: 700
 # The PV scenario with a PVH guest. PVH guests occasionally triple-fault
 # early under QEMU's nested SVM emulation: one retry, reported as flaky.
 . /lab/guest.sh

@@ -1,5 +1,5 @@
 # lab-name: xl-hvm
-# lab-timeout: 600
+# lab-timeout: 700
 # The PV scenario with an HVM guest (hvmloader, SeaBIOS and Debian's
 # qemu-system-xen as device model; the kernel loaded directly), using the
 # PV disk and network drivers. One retry, reported as flaky.
