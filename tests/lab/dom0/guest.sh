@@ -32,7 +32,14 @@ lab_guest_cfg() {
 	} >"$cfg"
 }
 
-lab_guest_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
+# The state column of `xl list NAME` (r, b, p, s, c, d or dashes).
+lab_guest_state() {
+	xl list "$1" 2>/dev/null | {
+		read -r _
+		read -r _ _ _ _ gs_state _
+		echo "$gs_state"
+	}
+}
 lab_guest_is_shutdown() { lab_guest_state "$1" | grep -q s; }
 lab_guest_absent() { ! xl domid "$1" >/dev/null 2>&1; }
 
@@ -49,7 +56,7 @@ lab_wait_boot() {
 		case $b_state in
 		*c*) LAB_BOOT_WHY="the domain crashed (state $b_state)"; return 1 ;;
 		*s*) LAB_BOOT_WHY="the domain shut down (state $b_state)"; return 1 ;;
-		"") LAB_BOOT_WHY="the domain disappeared"; return 1 ;;
+		"") lab_guest_absent "$b_name" && { LAB_BOOT_WHY="the domain disappeared"; return 1; } ;;
 		esac
 		n=$(wc -c <"$b_con" 2>/dev/null || echo 0)
 		if [ "$n" != "$b_size" ]; then

@@ -10,11 +10,27 @@ LAB_RESULTS=$LAB_OUT/results.txt
 
 lab_say() { echo "$*" >/dev/console; }
 
-# Seconds since dom0's kernel started, with hundredths.
-lab_now() { cut -d' ' -f1 /proc/uptime; }
+# Seconds since dom0's kernel started, with hundredths ("123.45"). Time
+# arithmetic stays in the shell: BusyBox awk has been seen to crash here.
+lab_now() {
+	read -r lab_up _ </proc/uptime
+	echo "$lab_up"
+}
 
-# lab_elapsed START: seconds since START (a lab_now value).
-lab_elapsed() { awk -v s="$1" -v n="$(lab_now)" 'BEGIN { printf "%.1f", n - s }'; }
+# lab_cs SECONDS: "123.45" as centiseconds.
+lab_cs() {
+	lab_i=${1%.*}
+	lab_f=${1#*.}
+	[ "$lab_f" = "$1" ] && lab_f=00
+	lab_f=$(printf '%.2s' "${lab_f}00")
+	echo $((lab_i * 100 + ${lab_f#0}))
+}
+
+# lab_elapsed START: seconds since START (a lab_now value), one decimal.
+lab_elapsed() {
+	lab_d=$(($(lab_cs "$(lab_now)") - $(lab_cs "$1")))
+	echo "$((lab_d / 100)).$((lab_d % 100 / 10))"
+}
 
 # lab_result NAME PASS|FAIL|NOTRUN SECONDS [REASON...]
 lab_result() {
@@ -67,13 +83,10 @@ lab_run_scenario() {
 # lab_wait_for TIMEOUT COMMAND...: run COMMAND every half second until it
 # succeeds; fails after TIMEOUT seconds.
 lab_wait_for() {
-	tmo=$1
+	wf_end=$(($(lab_cs "$(lab_now)") + $1 * 100))
 	shift
-	end=$(awk -v n="$(lab_now)" -v t="$tmo" 'BEGIN { print n + t }')
 	while ! "$@" >/dev/null 2>&1; do
-		if awk -v n="$(lab_now)" -v e="$end" 'BEGIN { exit !(n > e) }'; then
-			return 1
-		fi
+		[ "$(lab_cs "$(lab_now)")" -gt "$wf_end" ] && return 1
 		usleep 500000
 	done
 	return 0
