@@ -1,0 +1,248 @@
+/* xenstore benchmark: reads, writes, directory listings, watch events and
+ * small transactions per second through libxenstore against
+ * xctl-xenstored, with 1 and 64 concurrent clients (processes), and a tree
+ * of 10 and of 10,000 domains of about 100 nodes each (loaded with
+ * --state). Prints a table. Options: -t SECONDS per cell (default 1),
+ * -d DOMAINS (adds a tree size), -c CLIENTS (adds a client count). */
+#include <errno.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xenstore.h>
+
+#include "tests/xenstored/harness.h"
+
+#define NODES_PER_DOMAIN 98 /* plus the home and data/: 100 */
+
+enum op { OP_READ, OP_WRITE, OP_DIR, OP_WATCH, OP_TXN, OP_COUNT };
+static const char *const op_names[OP_COUNT] = { "read/s", "write/s", "dir/s", "watch/s", "txn/s" };
+
+struct cfg {
+	double secs;
+	unsigned domains;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int write_state(const char *path, unsigned domains)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "xctl-xenstored-state 1\nnode / n0 =\nnode /local n0 =\nnode /local/domain n0 =\n");
+	for (unsigned d = 1; d <= domains; d++) {
+		fprintf(f, "node /local/domain/%u n0,r%u =\n", d, d);
+		fprintf(f, "node /local/domain/%u/data b%u =\n", d, d);
+		for (unsigned k = 0; k < NODES_PER_DOMAIN; k++)
+			fprintf(f, "node /local/domain/%u/data/key%u b%u value-%u-%u\n", d, k, d, d, k);
+	}
+	return fclose(f);
+}
+
+static unsigned long long rnd(unsigned long long *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* One client: run op until the deadline; return the count or -1. */
+static long run_op(struct xs_handle *h, enum op op, unsigned id, const struct cfg *cfg, double end)
+{
+	unsigned long long seed = 0x9e3779b97f4a7c15ULL ^ ((unsigned long long)id << 32 | id);
+	char p[128], q[128];
+	long n = 0;
+	unsigned len;
+	if (op == OP_WATCH) {
+		snprintf(p, sizeof(p), "/bench/watch/c%u", id);
+		if (!xs_watch(h, p, "b"))
+			return -1;
+		free(xs_read_watch(h, &len)); /* the first event */
+	}
+	while (now_s() < end) {
+		unsigned dom = (unsigned)(rnd(&seed) % cfg->domains) + 1;
+		unsigned key = (unsigned)(rnd(&seed) % NODES_PER_DOMAIN);
+		switch (op) {
+		case OP_READ: {
+			snprintf(p, sizeof(p), "/local/domain/%u/data/key%u", dom, key);
+			char *v = xs_read(h, XBT_NULL, p, &len);
+			if (!v)
+				return -1;
+			free(v);
+			break;
+		}
+		case OP_WRITE:
+			snprintf(p, sizeof(p), "/bench/w/c%u/k%u", id, key);
+			if (!xs_write(h, XBT_NULL, p, "some-value", 10))
+				return -1;
+			break;
+		case OP_DIR: {
+			snprintf(p, sizeof(p), "/local/domain/%u/data", dom);
+			char **l = xs_directory(h, XBT_NULL, p, &len);
+			if (!l || len != NODES_PER_DOMAIN)
+				return -1;
+			free(l);
+			break;
+		}
+		case OP_WATCH: {
+			snprintf(p, sizeof(p), "/bench/watch/c%u/x", id);
+			if (!xs_write(h, XBT_NULL, p, "1", 1))
+				return -1;
+			char **ev = xs_read_watch(h, &len);
+			if (!ev)
+				return -1;
+			free(ev);
+			break;
+		}
+		case OP_TXN: {
+			xs_transaction_t t = xs_transaction_start(h);
+			if (t == XBT_NULL)
+				return -1;
+			snprintf(p, sizeof(p), "/local/domain/%u/data/key%u", dom, key);
+			free(xs_read(h, t, p, &len));
+			snprintf(p, sizeof(p), "/bench/t/c%u/a", id);
+			snprintf(q, sizeof(q), "/bench/t/c%u/b", id);
+			if (!xs_write(h, t, p, "1", 1) || !xs_write(h, t, q, "2", 1))
+				return -1;
+			if (!xs_transaction_end(h, t, false) && errno != EAGAIN)
+				return -1;
+			break;
+		}
+		default:
+			return -1;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Fork clients, start them together, sum their counts. */
+static double measure(enum op op, unsigned clients, const struct cfg *cfg)
+{
+	int go[2], res[2];
+	pid_t pids[256];
+	if (clients > 256 || pipe(go) || pipe(res))
+		return -1;
+	for (unsigned i = 0; i < clients; i++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			return -1;
+		pids[i] = pid;
+		if (pid == 0) {
+			close(go[1]);
+			close(res[0]);
+			struct xs_handle *h = xs_open(0);
+			double start;
+			long n = -1;
+			if (h && read(go[0], &start, sizeof(start)) == (ssize_t)sizeof(start))
+				n = run_op(h, op, i, cfg, start + cfg->secs);
+			if (write(res[1], &n, sizeof(n)) != (ssize_t)sizeof(n))
+				_exit(1);
+			xs_close(h);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	close(res[1]);
+	usleep(100000 + clients * 2000); /* let every client connect */
+	double start = now_s();
+	for (unsigned i = 0; i < clients; i++)
+		if (write(go[1], &start, sizeof(start)) != (ssize_t)sizeof(start))
+			return -1;
+	long total = 0;
+	bool failed = false;
+	for (unsigned i = 0; i < clients; i++) {
+		long n;
+		if (read(res[0], &n, sizeof(n)) != (ssize_t)sizeof(n) || n < 0)
+			failed = true;
+		else
+			total += n;
+	}
+	close(go[1]);
+	close(res[0]);
+	for (unsigned i = 0; i < clients; i++)
+		waitpid(pids[i], NULL, 0);
+	return failed ? -1 : (double)total / cfg->secs;
+}
+
+int main(int argc, char **argv)
+{
+	struct cfg cfg = { .secs = 1.0 };
+	unsigned trees[4] = { 10, 10000 }, ntrees = 2;
+	unsigned clients[4] = { 1, 64 }, nclients = 2;
+	int c;
+	while ((c = getopt(argc, argv, "t:d:c:")) != -1) {
+		switch (c) {
+		case 't': cfg.secs = atof(optarg); break;
+		case 'd': if (ntrees < 4) trees[ntrees++] = (unsigned)atoi(optarg); break;
+		case 'c': if (nclients < 4) clients[nclients++] = (unsigned)atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: bench_xenstore [-t SECONDS] [-d DOMAINS] [-c CLIENTS]\n");
+			return 2;
+		}
+	}
+	if (cfg.secs <= 0 || cfg.secs > 60) {
+		fprintf(stderr, "bench_xenstore: -t must be between 0 and 60 seconds\n");
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	printf("xenstore benchmark: xctl-xenstored through libxenstore, %.1f s per cell, "
+	       "%d nodes per domain\n", cfg.secs, NODES_PER_DOMAIN + 2);
+	printf("%-14s %7s %10s", "tree", "clients", "load");
+	for (int o = 0; o < OP_COUNT; o++)
+		printf(" %10s", op_names[o]);
+	printf(" %10s\n", "rss");
+	int rc = 0;
+	for (unsigned t = 0; t < ntrees; t++) {
+		cfg.domains = trees[t];
+		struct xsd_daemon dm;
+		char state[64];
+		snprintf(state, sizeof(state), "/tmp/xsd-bench-%ld.state", (long)getpid());
+		fprintf(stderr, "bench: writing a tree of %u domains...\n", cfg.domains);
+		if (write_state(state, cfg.domains)) {
+			fprintf(stderr, "bench: cannot write %s\n", state);
+			return 1;
+		}
+		double t0 = now_s();
+		const char *extra[] = { "--state", state, NULL };
+		if (xsd_start(&dm, extra)) {
+			fprintf(stderr, "bench: cannot start %s\n", xsd_binary());
+			return 1;
+		}
+		double load = now_s() - t0;
+		/* The state file is read again at shutdown: keep a copy of it
+		 * out of the way by saving to the daemon's own directory. */
+		for (unsigned k = 0; k < nclients; k++) {
+			fprintf(stderr, "bench: %u domains, %u clients...\n", cfg.domains, clients[k]);
+			printf("%-14u %7u %9.2fs", cfg.domains, clients[k], load);
+			fflush(stdout);
+			for (int o = 0; o < OP_COUNT; o++) {
+				double r = measure((enum op)o, clients[k], &cfg);
+				if (r < 0) {
+					printf(" %10s", "FAILED");
+					rc = 1;
+				} else {
+					printf(" %10.0f", r);
+				}
+				fflush(stdout);
+			}
+			printf(" %8ldMiB\n", xsd_rss_kib(dm.pid) / 1024);
+		}
+		xsd_cleanup(&dm);
+		unlink(state);
+	}
+	return rc;
+}
