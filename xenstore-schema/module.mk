@@ -47,7 +47,8 @@ $(LIBXCTLSCHEMA): $(call objs,$(XS_LIB_SRCS) $(XS_TABLE))
 XCTL_LIBS += $(LIBXCTLSCHEMA)
 
 # Tests (tests/schema/): the real dump and the mutated dumps through the
-# library, the CLI and generated docs through scripts.
+# library; the CLI, the generated docs and the source rule by running the
+# programs (test_schema_cli).
 $(BUILD)/tests/test_schema_mutations: $(call objs,tests/schema/test_schema_mutations.c) $(LIBXCTLSCHEMA) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
@@ -62,6 +63,9 @@ $(XS_LINT): $(call objs,xenstore-schema/lint/xs-lint.c) $(LIBXCTLSCHEMA) $(LIBCO
 	@$(CC) $(LDFLAGS) -o $@ $^
 CHECKS += xenstore-schema/check-no-path-literals.sh
 
-# The script needs the generator and the lint tool built.
-TEST_SCRIPTS += tests/schema/test_schema_cli.sh
-tests/schema/test_schema_cli.sh: $(XS_GEN) $(XS_LINT)
+# test_schema_cli runs xctl, the generator and the lint tool (order-only).
+$(BUILD)/tests/test_schema_cli: $(call objs,tests/schema/test_schema_cli.c) $(TEST_RUNCMD_OBJS) $(LIBCOMMON) | $(BUILD)/bin/xctl $(XS_GEN) $(XS_LINT)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_YAJL) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_schema_cli

@@ -1,8 +1,10 @@
 # tests/config: the xl.cfg pipeline. test_config runs the golden corpus
 # (valid/ with expected JSON, invalid/ with the exact expected diagnostics)
 # and the reader's unit tests; test_cfg_xlu compares the reader with
-# libxlutil on the same corpus; the scripts drive the CLI and Xen's own
-# example configs; fuzz_xlcfg fuzzes the reader and the whole pipeline.
+# libxlutil on the same corpus; test_config_cli drives the CLI and
+# test_config_xlexample resolves Xen's own example configs (both run xctl
+# through tests/cli/runcmd.c); fuzz_xlcfg fuzzes the reader and the whole
+# pipeline.
 CONFIG_OBJS := $(call objs,$(wildcard toolstack/config/*.c))
 
 $(BUILD)/tests/test_config: $(call objs,tests/config/test_config.c tests/config/test_cfg_parse.c) $(CONFIG_OBJS) $(LIBCOMMON)
@@ -15,8 +17,19 @@ $(BUILD)/tests/test_cfg_xlu: $(call objs,tests/config/test_cfg_xlu.c) $(CONFIG_O
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENLIGHT) $(LIBS_YAJL) $(LIBS_CMOCKA)
 
+# Tests that run the xctl binary wait for it (order-only).
+$(BUILD)/tests/test_config_cli: $(call objs,tests/config/test_config_cli.c) $(TEST_RUNCMD_OBJS) $(LIBCOMMON) | $(BUILD)/bin/xctl
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_YAJL) $(LIBS_CMOCKA)
+
+$(BUILD)/tests/test_config_xlexample: $(call objs,tests/config/test_config_xlexample.c) $(TEST_RUNCMD_OBJS) $(LIBCOMMON) | $(BUILD)/bin/xctl
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_YAJL) $(LIBS_CMOCKA)
+
 TESTS += $(BUILD)/tests/test_config $(BUILD)/tests/test_cfg_xlu
-TEST_SCRIPTS += tests/config/cli.sh tests/config/xlexample.sh
+TESTS += $(BUILD)/tests/test_config_cli $(BUILD)/tests/test_config_xlexample
 DEMO += tests/config/demo.sh
 
 ifeq ($(FUZZ),1)
