@@ -254,6 +254,17 @@ const char *xctl_suggest(const char *word, const char *const *candidates, size_t
 	return best_d <= limit ? best : NULL;
 }
 
+int xctl_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 char *xctl_strdup(const char *s)
 {
 	return s ? strdup(s) : NULL;

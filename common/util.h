@@ -1,5 +1,5 @@
 /* Small helpers shared by every part of xctl: a growable buffer, strict
- * number parsing and "did you mean" suggestions. */
+ * number parsing, hex digits and "did you mean" suggestions. */
 #ifndef XCTL_UTIL_H
 #define XCTL_UTIL_H
 
@@ -40,6 +40,10 @@ size_t xctl_edit_distance(const char *a, const char *b);
 /* The candidate closest to word, or NULL if none is close enough to be a
  * plausible typo. candidates is NULL-terminated, or has n entries. */
 const char *xctl_suggest(const char *word, const char *const *candidates, size_t n);
+
+/* The value of a hexadecimal digit (0-9, a-f, A-F), or -1 for any other
+ * character (a negative char included). */
+int xctl_hexval(int c);
 
 /* strdup that returns NULL on NULL. */
 char *xctl_strdup(const char *s);

@@ -1,9 +1,10 @@
-/* Unit tests of common/: numbers, buffers, suggestions, diagnostics, JSON. */
+/* Unit tests of common/: numbers, hex digits, buffers, suggestions, diagnostics, JSON. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,6 +42,26 @@ static void test_parse_i64(void **state)
 	assert_int_equal(xctl_parse_i64("9223372036854775808", 10, INT64_MIN, INT64_MAX, &v), XCTL_ERR_LIMIT);
 	assert_int_equal(xctl_parse_i64("--1", 10, INT64_MIN, INT64_MAX, &v), XCTL_ERR_INVAL);
 	assert_int_equal(xctl_parse_i64("5", 10, 0, 4, &v), XCTL_ERR_LIMIT);
+}
+
+static void test_hexval(void **state)
+{
+	(void)state;
+	const char *digits = "0123456789abcdef";
+	for (int i = 0; i < 16; i++) {
+		assert_int_equal(xctl_hexval(digits[i]), i);
+		assert_int_equal(xctl_hexval(toupper((unsigned char)digits[i])), i);
+	}
+	assert_int_equal(xctl_hexval('g'), -1);
+	assert_int_equal(xctl_hexval('G'), -1);
+	assert_int_equal(xctl_hexval('/'), -1); /* just below '0' */
+	assert_int_equal(xctl_hexval(':'), -1); /* just above '9' */
+	assert_int_equal(xctl_hexval('`'), -1); /* just below 'a' */
+	assert_int_equal(xctl_hexval('@'), -1); /* just below 'A' */
+	assert_int_equal(xctl_hexval(' '), -1);
+	assert_int_equal(xctl_hexval('\0'), -1);
+	assert_int_equal(xctl_hexval((char)0xe1), -1); /* a negative char */
+	assert_int_equal(xctl_hexval(0xe1), -1);
 }
 
 static void test_buf(void **state)
@@ -186,7 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_u64),  cmocka_unit_test(test_parse_i64),
 		cmocka_unit_test(test_buf),        cmocka_unit_test(test_suggest),
-		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_read_file),  cmocka_unit_test(test_hexval),
 		cmocka_unit_test(test_diags),      cmocka_unit_test(test_json_roundtrip),
 		cmocka_unit_test(test_json_errors), cmocka_unit_test(test_errors),
 	};

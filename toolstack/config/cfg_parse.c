@@ -95,17 +95,6 @@ static void describe(const struct lexer *lx, char *buf, size_t len)
 	snprintf(buf, len, "'%s%s'", tmp, lx->tok_len > n ? "..." : "");
 }
 
-static int hexval(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode a quoted string starting at lx->p (the quote). */
 static enum tok lex_string(struct lexer *lx)
 {
@@ -129,8 +118,9 @@ static enum tok lex_string(struct lexer *lx)
 			case 't': v = '\t'; break;
 			case 'v': v = '\v'; break;
 			case 'x':
-				if (lx->p + 1 < lx->end && hexval(lx->p[0]) >= 0 && hexval(lx->p[1]) >= 0) {
-					v = hexval(lx->p[0]) * 16 + hexval(lx->p[1]);
+				if (lx->p + 1 < lx->end && xctl_hexval(lx->p[0]) >= 0 &&
+				    xctl_hexval(lx->p[1]) >= 0) {
+					v = xctl_hexval(lx->p[0]) * 16 + xctl_hexval(lx->p[1]);
 					lx->p += 2;
 				}
 				break;

@@ -1,9 +1,6 @@
-/* JSON form of a disk spec. */
-#include <limits.h>
+/* JSON form of a disk spec: its field table (diskvif_json.c walks it). */
 #include <stddef.h>
 
-#include "common/err.h"
-#include "common/json.h"
 #include "common/util.h"
 #include "toolstack/config/diskspec.h"
 #include "toolstack/config/diskvif_json.h"
@@ -12,7 +9,6 @@ _Static_assert(sizeof(enum xctl_disk_format) == sizeof(int), "enums are read as 
 _Static_assert(sizeof(enum xctl_disk_backendtype) == sizeof(int), "enums are read as int");
 _Static_assert(sizeof(enum xctl_disk_specification) == sizeof(int), "enums are read as int");
 _Static_assert(sizeof(enum xctl_disk_transport) == sizeof(int), "enums are read as int");
-_Static_assert(sizeof(enum xctl_defbool) == sizeof(int), "enums are read as int");
 
 static const char *const format_names[] = { NULL, "qcow", "qcow2", "vhd", "raw", "empty", "qed" };
 static const char *const backend_names[] = { NULL, "phy", "tap", "qdisk", "standalone" };
@@ -21,54 +17,32 @@ static const char *const transport_names[] = { NULL, "mmio" };
 static const char *const access_names[] = { "ro", "rw" };
 static const char *const devtype_names[] = { "disk", "cdrom" };
 
-#define F(k, t, m) { .key = k, .type = t, .off = offsetof(struct xctl_disk, m) }
-#define FE(k, m, tab) { .key = k, .type = XCTL_JF_ENUM, .off = offsetof(struct xctl_disk, m), \
-		       .names = tab, .nnames = XCTL_ARRAY_SIZE(tab) }
-#define FB(k, m, tab) { .key = k, .type = XCTL_JF_BOOLNAME, .off = offsetof(struct xctl_disk, m), \
-		       .names = tab, .nnames = 2 }
-#define FI(k, t, m, lo, hi) { .key = k, .type = t, .off = offsetof(struct xctl_disk, m), \
-			      .min = lo, .max = hi }
-
-static const struct xctl_jfield disk_fields[] = {
-	F("target", XCTL_JF_STR, target),
-	FE("format", format, format_names),
-	F("vdev", XCTL_JF_STR, vdev),
-	FI("devid", XCTL_JF_INT, devid, -1, INT_MAX),
-	FB("access", readwrite, access_names),
-	F("access-given", XCTL_JF_BOOL, access_set),
-	FB("devtype", is_cdrom, devtype_names),
-	F("devtype-given", XCTL_JF_BOOL, devtype_set),
-	F("removable", XCTL_JF_BOOL, removable),
-	F("backend", XCTL_JF_STR, backend_domname),
-	FE("backendtype", backend, backend_names),
-	F("script", XCTL_JF_STR, script),
-	F("direct-io-safe", XCTL_JF_BOOL, direct_io_safe), /* xs-literal-ok: JSON field of the disk spec */
-	F("discard", XCTL_JF_DEFBOOL, discard),
-	F("trusted", XCTL_JF_DEFBOOL, trusted),
-	FE("specification", specification, spec_names),
-	FE("transport", transport, transport_names),
-	F("colo", XCTL_JF_DEFBOOL, colo_enable),
-	F("colo-host", XCTL_JF_STR, colo_host),
-	FI("colo-port", XCTL_JF_INT, colo_port, 0, 65535),
-	F("colo-export", XCTL_JF_STR, colo_export),
-	F("active-disk", XCTL_JF_STR, active_disk),
-	F("hidden-disk", XCTL_JF_STR, hidden_disk),
-	F("deprecated-prefix", XCTL_JF_BOOL, had_depr_prefix),
-	F("spec", XCTL_JF_STR, spec),
-	F("file", XCTL_JF_STR, file),
-	FI("line", XCTL_JF_UINT, line, 0, UINT_MAX),
+#define XCTL_JFIELD_STRUCT struct xctl_disk
+const struct xctl_jfield xctl_disk_jfields[] = {
+	XCTL_JFIELD("target", XCTL_JF_STR, target),
+	XCTL_JFIELD_NAMES("format", XCTL_JF_ENUM, format, format_names),
+	XCTL_JFIELD("vdev", XCTL_JF_STR, vdev),
+	XCTL_JFIELD_RANGE("devid", XCTL_JF_INT, devid, -1, INT_MAX),
+	XCTL_JFIELD_NAMES("access", XCTL_JF_BOOLNAME, readwrite, access_names),
+	XCTL_JFIELD("access-given", XCTL_JF_BOOL, access_set),
+	XCTL_JFIELD_NAMES("devtype", XCTL_JF_BOOLNAME, is_cdrom, devtype_names),
+	XCTL_JFIELD("devtype-given", XCTL_JF_BOOL, devtype_set),
+	XCTL_JFIELD("removable", XCTL_JF_BOOL, removable),
+	XCTL_JFIELD("backend", XCTL_JF_STR, backend_domname),
+	XCTL_JFIELD_NAMES("backendtype", XCTL_JF_ENUM, backend, backend_names),
+	XCTL_JFIELD("script", XCTL_JF_STR, script),
+	XCTL_JFIELD("direct-io-safe", XCTL_JF_BOOL, direct_io_safe), /* xs-literal-ok: a JSON key */
+	XCTL_JFIELD("discard", XCTL_JF_DEFBOOL, discard),
+	XCTL_JFIELD("trusted", XCTL_JF_DEFBOOL, trusted),
+	XCTL_JFIELD_NAMES("specification", XCTL_JF_ENUM, specification, spec_names),
+	XCTL_JFIELD_NAMES("transport", XCTL_JF_ENUM, transport, transport_names),
+	XCTL_JFIELD("colo", XCTL_JF_DEFBOOL, colo_enable),
+	XCTL_JFIELD("colo-host", XCTL_JF_STR, colo_host),
+	XCTL_JFIELD_RANGE("colo-port", XCTL_JF_INT, colo_port, 0, 65535),
+	XCTL_JFIELD("colo-export", XCTL_JF_STR, colo_export),
+	XCTL_JFIELD("active-disk", XCTL_JF_STR, active_disk),
+	XCTL_JFIELD("hidden-disk", XCTL_JF_STR, hidden_disk),
+	XCTL_JFIELD("deprecated-prefix", XCTL_JF_BOOL, had_depr_prefix),
+	XCTL_JFIELDS_SOURCE,
 };
-
-void xctl_disk_to_json(struct xctl_jw *w, const struct xctl_disk *disk)
-{
-	xctl_jfields_write(w, disk_fields, XCTL_ARRAY_SIZE(disk_fields), disk);
-}
-
-int xctl_disk_from_json(const struct xctl_jv *v, struct xctl_disk *out, struct xctl_diags *d)
-{
-	xctl_disk_init(out);
-	int rc = xctl_jfields_read(v, disk_fields, XCTL_ARRAY_SIZE(disk_fields), out, "disk", d);
-	if (rc)
-		xctl_disk_dispose(out);
-	return rc;
-}
+const size_t xctl_disk_njfields = XCTL_ARRAY_SIZE(xctl_disk_jfields);

@@ -10,53 +10,27 @@
  * matcher that returns the length it would take, and an action. */
 #include "toolstack/config/diskspec.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/diag.h"
 #include "common/err.h"
 #include "common/util.h"
-#include "toolstack/config/diskvif_json.h"
+#include "toolstack/config/diskvif_spec.h"
 
 /* Longest spec accepted: a target is a path (PATH_MAX 4096) plus options. */
 #define DISK_SPEC_MAX 8192
-/* How much of the user's text an error message quotes. */
-#define QUOTE_MAX 64
+#define QUOTE_MAX XCTL_DEVSPEC_QUOTE_MAX
 
 struct dp {
-	const char *s;
-	size_t n;
+	struct xctl_devspec_read r; /* the spec, where it came from, the problems found */
 	size_t pos;
 	struct xctl_disk *disk;
-	const char *file;
-	unsigned line;
-	struct xctl_diags *d;
-	unsigned nerr;       /* errors reported for this spec */
-	int fatal;           /* XCTL_ERR_NOMEM once memory ran out */
 	bool stop;           /* the scanner gave up on the rest of the spec */
 	bool pos_access;     /* the positional access slot was used */
 };
 
-/* ---- reporting ---------------------------------------------------------- */
-
-static void dp_err(struct dp *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void dp_err(struct dp *p, const char *fmt, ...)
-{
-	struct xctl_buf b = { 0 };
-	va_list ap;
-
-	p->nerr++;
-	va_start(ap, fmt);
-	int rc = xctl_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (!rc)
-		rc = xctl_diag_add(p->d, XCTL_DIAG_ERROR, p->file, p->line, "disk", "%s in '%.*s%s'",
-				   b.p, QUOTE_MAX, p->s, p->n > QUOTE_MAX ? "..." : "");
-	if (rc)
-		p->fatal = XCTL_ERR_NOMEM;
-	xctl_buf_free(&b);
-}
+#define dp_err(p, ...) xctl_devspec_diag(&(p)->r, XCTL_DIAG_ERROR, __VA_ARGS__)
 
 /* A short, printable quote of a piece of the spec. */
 #define Q(str) QUOTE_MAX, (str)
@@ -67,7 +41,7 @@ static char *dp_strndup(struct dp *p, const char *s, size_t len)
 {
 	char *c = strndup(s, len);
 	if (!c)
-		p->fatal = XCTL_ERR_NOMEM;
+		p->r.fatal = XCTL_ERR_NOMEM;
 	return c;
 }
 
@@ -144,6 +118,17 @@ const char *xctl_defbool_name(enum xctl_defbool b)
 	return "invalid";
 }
 
+/* Whether an option with a value from names (0: not given) may be set to
+ * value: it was not given, or given the same. Otherwise says so. */
+static bool given_once(struct dp *p, const char *what, const char *const *names, int given,
+		       int value)
+{
+	if (given == 0 || given == value)
+		return true;
+	dp_err(p, "%s given twice ('%s' and '%s'); give it once", what, names[given], names[value]);
+	return false;
+}
+
 static void set_format(struct dp *p, const char *v, size_t len)
 {
 	enum xctl_disk_format f;
@@ -160,12 +145,8 @@ static void set_format(struct dp *p, const char *v, size_t len)
 			return;
 		}
 	}
-	if (p->disk->format != XCTL_DISK_FORMAT_UNKNOWN && p->disk->format != f) {
-		dp_err(p, "format given twice ('%s' and '%s'); give it once",
-		       format_names[p->disk->format], format_names[f]);
-		return;
-	}
-	p->disk->format = f;
+	if (given_once(p, "format", format_names, p->disk->format, f))
+		p->disk->format = f;
 }
 
 static void set_backendtype(struct dp *p, const char *v, size_t len)
@@ -180,12 +161,8 @@ static void set_backendtype(struct dp *p, const char *v, size_t len)
 		       QL(v, len));
 		return;
 	}
-	if (p->disk->backend != XCTL_DISK_BACKEND_UNKNOWN && p->disk->backend != b) {
-		dp_err(p, "backendtype given twice ('%s' and '%s'); give it once",
-		       backend_names[p->disk->backend], backend_names[b]);
-		return;
-	}
-	p->disk->backend = b;
+	if (given_once(p, "backendtype", backend_names, p->disk->backend, b))
+		p->disk->backend = b;
 }
 
 static void set_specification(struct dp *p, const char *v, size_t len)
@@ -200,12 +177,8 @@ static void set_specification(struct dp *p, const char *v, size_t len)
 		dp_err(p, "unknown specification '%.*s' (allowed: xen, virtio)", QL(v, len));
 		return;
 	}
-	if (p->disk->specification != XCTL_DISK_SPEC_UNKNOWN && p->disk->specification != s) {
-		dp_err(p, "specification given twice ('%s' and '%s'); give it once",
-		       spec_names[p->disk->specification], spec_names[s]);
-		return;
-	}
-	p->disk->specification = s;
+	if (given_once(p, "specification", spec_names, p->disk->specification, s))
+		p->disk->specification = s;
 }
 
 static void set_access(struct dp *p, const char *v, size_t len)
@@ -276,7 +249,7 @@ static void positional(struct dp *p, const char *v, size_t len)
 {
 	struct xctl_disk *disk = p->disk;
 
-	if (p->nerr) {
+	if (p->r.nerr) {
 		/* after an error the slots are unreliable: say nothing more */
 	} else if (!disk->target) {
 		set_string(p, "target", &disk->target, v, len);
@@ -390,22 +363,22 @@ static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
 static size_t to_eol(const struct dp *p, size_t i)
 {
 	size_t j = i;
-	while (j < p->n && p->s[j] != '\n')
+	while (j < p->r.n && p->r.spec[j] != '\n')
 		j++;
 	return j - i;
 }
 
 static bool starts(const struct dp *p, size_t i, const char *w, size_t wl)
 {
-	return p->n - i >= wl && !memcmp(p->s + i, w, wl);
+	return p->r.n - i >= wl && !memcmp(p->r.spec + i, w, wl);
 }
 
 /* Length a rule matches at i, counting trailing context (0: no match), and
  * the length of the token itself in *tok. */
 static size_t rule_match(const struct dp *p, const struct rule *r, size_t i, size_t *tok)
 {
-	const char *s = p->s;
-	size_t n = p->n, j = i, wl = r->word ? strlen(r->word) : 0;
+	const char *s = p->r.spec;
+	size_t n = p->r.n, j = i, wl = r->word ? strlen(r->word) : 0;
 
 	*tok = 0;
 	switch (r->kind) {
@@ -498,7 +471,7 @@ static void unknown_key(struct dp *p, const char *t)
 
 	while (t[kl] != '=')
 		kl++;
-	while (t + il < p->s + p->n && t[il] != ',')
+	while (t + il < p->r.spec + p->r.n && t[il] != ',')
 		il++;
 	snprintf(key, sizeof(key), "%.*s", (int)kl, t);
 	const char *hint = xctl_suggest(key, key_names, 0);
@@ -514,7 +487,7 @@ static void prefix_script(struct dp *p, const char *t, size_t tl)
 	struct xctl_buf b = { 0 };
 
 	if (xctl_buf_printf(&b, "block-%.*s", (int)(tl - 1), t)) {
-		p->fatal = XCTL_ERR_NOMEM;
+		p->r.fatal = XCTL_ERR_NOMEM;
 		return;
 	}
 	set_string(p, "script", &p->disk->script, b.p, b.len);
@@ -581,7 +554,7 @@ static void run_action(struct dp *p, enum act a, const char *t, size_t tl)
 		break;
 	case A_BAD:
 		/* xl reports the bad character and the rest of its line */
-		tl += to_eol(p, (size_t)(t - p->s) + 1);
+		tl += to_eol(p, (size_t)(t - p->r.spec) + 1);
 		dp_err(p, "bad disk syntax at '%.*s' (a spec is comma-separated parameters: "
 		       "KEY=VALUE, flags, or target,format,vdev,access)", QL(t, tl));
 		p->stop = true;
@@ -591,7 +564,7 @@ static void run_action(struct dp *p, enum act a, const char *t, size_t tl)
 
 static void scan(struct dp *p)
 {
-	while (p->pos < p->n && !p->stop && !p->fatal) {
+	while (p->pos < p->r.n && !p->stop && !p->r.fatal) {
 		size_t best = 0, best_tok = 0;
 		const struct rule *win = NULL;
 
@@ -605,10 +578,10 @@ static void scan(struct dp *p)
 		}
 		if (!win) {
 			/* unreachable: a blank always matches K_SPACE, any other byte K_ANY */
-			run_action(p, A_BAD, p->s + p->pos, 1);
+			run_action(p, A_BAD, p->r.spec + p->pos, 1);
 			break;
 		}
-		const char *t = p->s + p->pos;
+		const char *t = p->r.spec + p->pos;
 		p->pos += best_tok;
 		run_action(p, win->act, t, best_tok);
 	}
@@ -681,42 +654,17 @@ static void finish(struct dp *p)
 int xctl_disk_parse(const char *spec, const char *file, unsigned line, struct xctl_disk *out,
 		    struct xctl_diags *d)
 {
-	int rc = 0;
-	struct dp p = { .s = spec, .file = file, .line = line, .d = d, .disk = out };
+	struct dp p = { .disk = out };
 
 	xctl_disk_init(out);
-	p.n = strlen(spec);
-	if (p.n > DISK_SPEC_MAX) {
-		rc = xctl_diag_add(d, XCTL_DIAG_ERROR, file, line, "disk",
-				   "disk spec too long (%zu bytes; at most %d)", p.n, DISK_SPEC_MAX);
-		rc = rc ? rc : XCTL_ERR_CONFIG;
+	int rc = xctl_devspec_begin(&p.r, "disk", spec, file, line, d, DISK_SPEC_MAX,
+				    "; write such a path with its plain characters");
+	if (rc)
 		goto out;
-	}
-	size_t bad;
-	if (!xctl_devspec_text_ok(spec, &bad)) {
-		rc = xctl_diag_add(d, XCTL_DIAG_ERROR, file, line, "disk",
-				   "disk spec has a control character or is not UTF-8 text (byte %zu, "
-				   "0x%02x); write such a path with its plain characters", bad + 1,
-				   (unsigned char)spec[bad]);
-		rc = rc ? rc : XCTL_ERR_CONFIG;
-		goto out;
-	}
 	scan(&p);
-	if (!p.nerr && !p.fatal)
+	if (!p.r.nerr && !p.r.fatal)
 		finish(&p);
-	if (p.fatal) {
-		rc = p.fatal;
-		goto out;
-	}
-	if (p.nerr) {
-		rc = XCTL_ERR_CONFIG;
-		goto out;
-	}
-	out->line = line;
-	out->file = xctl_strdup(file);
-	out->spec = strdup(spec);
-	if ((file && !out->file) || !out->spec)
-		rc = XCTL_ERR_NOMEM;
+	rc = xctl_devspec_end(&p.r, &out->spec, &out->file, &out->line);
 out:
 	if (rc)
 		xctl_disk_dispose(out);

@@ -1,4 +1,5 @@
-/* Table-driven JSON writer and reader for disk and vif specs. */
+/* Table-driven JSON writer and reader for disk and vif specs: the code that
+ * walks the field tables of disk_json.c and vif_json.c. */
 #include "toolstack/config/diskvif_json.h"
 
 #include <stdbool.h>
@@ -11,10 +12,13 @@
 #include "toolstack/config/diskspec.h"
 #include "toolstack/config/vifspec.h"
 
+_Static_assert(sizeof(enum xctl_defbool) == sizeof(int), "enums are read as int");
+
 #define AT(obj, f, type) ((type *)((char *)(obj) + (f)->off))
 #define CAT(obj, f, type) ((const type *)((const char *)(obj) + (f)->off))
 
-void xctl_jfields_write(struct xctl_jw *w, const struct xctl_jfield *f, size_t n, const void *obj)
+/* Write the object of every field. */
+static void jfields_write(struct xctl_jw *w, const struct xctl_jfield *f, size_t n, const void *obj)
 {
 	char mac[XCTL_MAC_STRLEN];
 
@@ -212,8 +216,11 @@ static int read_field(const struct xctl_jfield *f, const struct xctl_jv *v, void
 	return XCTL_ERR_CONFIG;
 }
 
-int xctl_jfields_read(const struct xctl_jv *v, const struct xctl_jfield *f, size_t n, void *obj,
-		      const char *key, struct xctl_diags *d)
+/* Read an object written by jfields_write into obj (already initialised;
+ * members not present keep their value). Every problem is an error in d
+ * under key (e.g. "disk"); returns 0, XCTL_ERR_CONFIG or XCTL_ERR_NOMEM. */
+static int jfields_read(const struct xctl_jv *v, const struct xctl_jfield *f, size_t n, void *obj,
+			const char *key, struct xctl_diags *d)
 {
 	int rc = 0, bad = 0;
 	char why[256];
@@ -252,42 +259,30 @@ int xctl_jfields_read(const struct xctl_jv *v, const struct xctl_jfield *f, size
 	return bad ? XCTL_ERR_CONFIG : 0;
 }
 
-bool xctl_devspec_text_ok(const char *s, size_t *bad)
+void xctl_disk_to_json(struct xctl_jw *w, const struct xctl_disk *disk)
 {
-	const unsigned char *p = (const unsigned char *)s, *start = p;
+	jfields_write(w, xctl_disk_jfields, xctl_disk_njfields, disk);
+}
 
-	while (*p) {
-		unsigned c = *p, need, cp;
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-				goto fail;
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			need = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			need = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			cp = c & 0x07;
-		} else {
-			goto fail;
-		}
-		for (unsigned k = 1; k <= need; k++) {
-			if ((p[k] & 0xc0) != 0x80)
-				goto fail;
-			cp = cp << 6 | (p[k] & 0x3fu);
-		}
-		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			goto fail;
-		p += need + 1;
-	}
-	return true;
-fail:
-	*bad = (size_t)(p - start);
-	return false;
+int xctl_disk_from_json(const struct xctl_jv *v, struct xctl_disk *out, struct xctl_diags *d)
+{
+	xctl_disk_init(out);
+	int rc = jfields_read(v, xctl_disk_jfields, xctl_disk_njfields, out, "disk", d);
+	if (rc)
+		xctl_disk_dispose(out);
+	return rc;
+}
+
+void xctl_vif_to_json(struct xctl_jw *w, const struct xctl_vif *vif)
+{
+	jfields_write(w, xctl_vif_jfields, xctl_vif_njfields, vif);
+}
+
+int xctl_vif_from_json(const struct xctl_jv *v, struct xctl_vif *out, struct xctl_diags *d)
+{
+	xctl_vif_init(out);
+	int rc = jfields_read(v, xctl_vif_jfields, xctl_vif_njfields, out, "vif", d);
+	if (rc)
+		xctl_vif_dispose(out);
+	return rc;
 }

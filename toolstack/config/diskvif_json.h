@@ -1,16 +1,13 @@
 /* JSON of disk and vif specs from one field table per struct: the same
  * table writes the object and reads it back, so the two cannot drift apart.
- * Internal to toolstack/config/disk*.c and vif*.c. */
+ * The tables are in disk_json.c and vif_json.c, the code that walks them in
+ * diskvif_json.c. Internal to toolstack/config/disk*.c and vif*.c. */
 #ifndef XCTL_CONFIG_DISKVIF_JSON_H
 #define XCTL_CONFIG_DISKVIF_JSON_H
 
-#include <stdbool.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
-
-struct xctl_jw;
-struct xctl_jv;
-struct xctl_diags;
 
 enum xctl_jfield_type {
 	XCTL_JF_STR,      /* char *, null when NULL */
@@ -36,18 +33,25 @@ struct xctl_jfield {
 	size_t off_set;           /* XCTL_JF_MAC */
 };
 
-/* Write the object of every field. */
-void xctl_jfields_write(struct xctl_jw *w, const struct xctl_jfield *f, size_t n, const void *obj);
-/* Read an object written by xctl_jfields_write into obj (already
- * initialised; members not present keep their value). Every problem is an
- * error in d under key (e.g. "disk"); returns 0, XCTL_ERR_CONFIG or
- * XCTL_ERR_NOMEM. */
-int xctl_jfields_read(const struct xctl_jv *v, const struct xctl_jfield *f, size_t n, void *obj,
-		      const char *key, struct xctl_diags *d);
+/* Entries of a table of the members of struct XCTL_JFIELD_STRUCT, which a
+ * file defines before its table (#define XCTL_JFIELD_STRUCT struct xctl_disk).
+ * NAMES takes the names of an XCTL_JF_ENUM or XCTL_JF_BOOLNAME member. */
+#define XCTL_JFIELD(k, t, m) { .key = (k), .type = (t), .off = offsetof(XCTL_JFIELD_STRUCT, m) }
+#define XCTL_JFIELD_RANGE(k, t, m, lo, hi) \
+	{ .key = (k), .type = (t), .off = offsetof(XCTL_JFIELD_STRUCT, m), .min = (lo), .max = (hi) }
+#define XCTL_JFIELD_NAMES(k, t, m, tab) \
+	{ .key = (k), .type = (t), .off = offsetof(XCTL_JFIELD_STRUCT, m), .names = (tab), \
+	  .nnames = sizeof(tab) / sizeof((tab)[0]) }
+/* The entries every spec's table ends with: the spec as written, and where. */
+#define XCTL_JFIELDS_SOURCE \
+	XCTL_JFIELD("spec", XCTL_JF_STR, spec), XCTL_JFIELD("file", XCTL_JF_STR, file), \
+	XCTL_JFIELD_RANGE("line", XCTL_JF_UINT, line, 0, UINT_MAX)
 
-/* Whether a spec is text JSON can carry: valid UTF-8 (no overlong forms or
- * surrogates) without control characters other than tab and newline.
- * Returns true, or false with the offset of the first bad byte in *bad. */
-bool xctl_devspec_text_ok(const char *s, size_t *bad);
+/* The tables (disk_json.c, vif_json.c) that xctl_disk_to_json() and the
+ * others (diskvif_json.c) write and read. */
+extern const struct xctl_jfield xctl_disk_jfields[];
+extern const size_t xctl_disk_njfields;
+extern const struct xctl_jfield xctl_vif_jfields[];
+extern const size_t xctl_vif_njfields;
 
 #endif

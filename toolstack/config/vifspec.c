@@ -7,67 +7,30 @@
 
 #include <arpa/inet.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/diag.h"
 #include "common/err.h"
 #include "common/util.h"
-#include "toolstack/config/diskvif_json.h"
+#include "toolstack/config/diskvif_spec.h"
 
 #define VIF_SPEC_MAX 4096
 #define VIF_VALUE_MAX 1024
 #define IFNAME_MAX 15 /* IFNAMSIZ - 1 */
-#define QUOTE_MAX 64
+#define QUOTE_MAX XCTL_DEVSPEC_QUOTE_MAX
 #define QL(v, len) (int)((len) < QUOTE_MAX ? (len) : QUOTE_MAX), (v)
 
 struct vp {
-	const char *spec;
-	const char *file;
-	unsigned line;
+	struct xctl_devspec_read r; /* the spec, where it came from, the problems found */
 	struct xctl_vif *vif;
-	struct xctl_diags *d;
-	unsigned nerr;
-	int fatal;
 	unsigned seen; /* bit per key in keys[] */
 };
 
-static void vp_diag(struct vp *p, enum xctl_diag_sev sev, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void vp_diag(struct vp *p, enum xctl_diag_sev sev, const char *fmt, ...)
-{
-	struct xctl_buf b = { 0 };
-	va_list ap;
-	size_t n = strlen(p->spec);
-
-	if (sev == XCTL_DIAG_ERROR)
-		p->nerr++;
-	va_start(ap, fmt);
-	int rc = xctl_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (!rc)
-		rc = xctl_diag_add(p->d, sev, p->file, p->line, "vif", "%s in '%.*s%s'", b.p,
-				   QUOTE_MAX, p->spec, n > QUOTE_MAX ? "..." : "");
-	if (rc)
-		p->fatal = XCTL_ERR_NOMEM;
-	xctl_buf_free(&b);
-}
-#define vp_err(p, ...) vp_diag(p, XCTL_DIAG_ERROR, __VA_ARGS__)
-#define vp_warn(p, ...) vp_diag(p, XCTL_DIAG_WARNING, __VA_ARGS__)
+#define vp_err(p, ...) xctl_devspec_diag(&(p)->r, XCTL_DIAG_ERROR, __VA_ARGS__)
+#define vp_warn(p, ...) xctl_devspec_diag(&(p)->r, XCTL_DIAG_WARNING, __VA_ARGS__)
 
 /* ---- MAC addresses ------------------------------------------------------ */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int xctl_mac_parse(const char *s, uint8_t mac[XCTL_MAC_LEN])
 {
@@ -75,11 +38,11 @@ int xctl_mac_parse(const char *s, uint8_t mac[XCTL_MAC_LEN])
 	char sep = 0;
 
 	for (int i = 0; i < XCTL_MAC_LEN; i++) {
-		int hi = hexval(*s), lo;
+		int hi = xctl_hexval(*s), lo;
 		if (hi < 0)
 			return XCTL_ERR_INVAL;
 		s++;
-		lo = hexval(*s);
+		lo = xctl_hexval(*s);
 		if (lo >= 0) {
 			m[i] = (uint8_t)(hi << 4 | lo);
 			s++;
@@ -209,7 +172,7 @@ static bool set_str(struct vp *p, char **slot, const char *v)
 {
 	char *c = strdup(v);
 	if (!c) {
-		p->fatal = XCTL_ERR_NOMEM;
+		p->r.fatal = XCTL_ERR_NOMEM;
 		return false;
 	}
 	free(*slot);
@@ -461,27 +424,14 @@ const char *xctl_vif_type_name(enum xctl_vif_type t)
 int xctl_vif_parse(const char *spec, const char *file, unsigned line, struct xctl_vif *out,
 		   struct xctl_diags *d)
 {
-	int rc = 0;
-	struct vp p = { .spec = spec, .file = file, .line = line, .vif = out, .d = d };
-	size_t n = strlen(spec);
+	struct vp p = { .vif = out };
 	char buf[VIF_VALUE_MAX + 1];
 
 	xctl_vif_init(out);
-	if (n > VIF_SPEC_MAX) {
-		rc = xctl_diag_add(d, XCTL_DIAG_ERROR, file, line, "vif",
-				   "vif spec too long (%zu bytes; at most %d)", n, VIF_SPEC_MAX);
-		rc = rc ? rc : XCTL_ERR_CONFIG;
+	int rc = xctl_devspec_begin(&p.r, "vif", spec, file, line, d, VIF_SPEC_MAX, "");
+	if (rc)
 		goto out;
-	}
-	size_t bad;
-	if (!xctl_devspec_text_ok(spec, &bad)) {
-		rc = xctl_diag_add(d, XCTL_DIAG_ERROR, file, line, "vif",
-				   "vif spec has a control character or is not UTF-8 text (byte %zu, "
-				   "0x%02x)", bad + 1, (unsigned char)spec[bad]);
-		rc = rc ? rc : XCTL_ERR_CONFIG;
-		goto out;
-	}
-	for (const char *s = spec; *s && !p.fatal;) {
+	for (const char *s = spec; *s && !p.r.fatal;) {
 		size_t il = strcspn(s, ",");
 		const char *b = s, *e = s + il;
 		s = *e ? e + 1 : e;
@@ -500,19 +450,7 @@ int xctl_vif_parse(const char *spec, const char *file, unsigned line, struct xct
 		buf[e - b] = 0;
 		item(&p, buf);
 	}
-	if (p.fatal) {
-		rc = p.fatal;
-		goto out;
-	}
-	if (p.nerr) {
-		rc = XCTL_ERR_CONFIG;
-		goto out;
-	}
-	out->line = line;
-	out->file = xctl_strdup(file);
-	out->spec = strdup(spec);
-	if ((file && !out->file) || !out->spec)
-		rc = XCTL_ERR_NOMEM;
+	rc = xctl_devspec_end(&p.r, &out->spec, &out->file, &out->line);
 out:
 	if (rc)
 		xctl_vif_dispose(out);
