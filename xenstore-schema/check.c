@@ -87,28 +87,15 @@ static int guest_type(const struct ctx *c, unsigned long long domid)
 	const struct xctl_xsnode *n = xctl_xsdump_find(c->d, p);
 	if (!n || !n->value_known)
 		return -1;
-	static const char *const names[] = {
-#define X(suffix, name) name,
-		XCTL_SCHEMA_GUESTS(X)
-#undef X
-	};
-	for (size_t i = 0; i < XCTL_ARRAY_SIZE(names); i++)
-		if (!strcmp(n->value, names[i]))
-			return (int)i;
-	return -1;
+	return xctl_schema_name_find(xctl_schema_guest_names, XCTL_SCHEMA_G_COUNT, n->value,
+				     strlen(n->value));
 }
 
+/* Index of a placeholder named in the schema (NULL: none), or -1. */
 static int var_index(const char *name)
 {
-	static const char *const names[] = {
-#define X(name, min, max, doc) #name,
-		XCTL_SCHEMA_VARS(X)
-#undef X
-	};
-	for (size_t i = 0; name && i < XCTL_ARRAY_SIZE(names); i++)
-		if (!strcmp(name, names[i]))
-			return (int)i;
-	return -1;
+	return name ? xctl_schema_name_find(xctl_schema_var_names, XCTL_SCHEMA_V_COUNT, name,
+					    strlen(name)) : -1;
 }
 
 /* Fill in the placeholder a section binds from elsewhere in the tree

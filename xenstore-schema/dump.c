@@ -8,6 +8,7 @@
  * with "\..." there, and prints "PATH:" for a node it could not read. The
  * input may be garbage: every length and count is bounded. */
 #include "xenstore-schema/check.h"
+#include "xenstore-schema/internal.h"
 #include "common/err.h"
 #include "common/util.h"
 
@@ -84,35 +85,6 @@ const struct xctl_xsnode *xctl_xsdump_find(const struct xctl_xsdump *d, const ch
 	return NULL;
 }
 
-/* xenstored's rule for paths: alphanumerics and -/_@, no empty component. */
-static bool path_ok(const char *p, size_t len)
-{
-	if (len == 0 || len > XCTL_XSDUMP_MAX_PATH || p[0] != '/')
-		return false;
-	if (len == 1)
-		return true;
-	if (p[len - 1] == '/')
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '/' && i + 1 < len && p[i + 1] == '/')
-			return false;
-		if (!isalnum((unsigned char)p[i]) && !strchr("-/_@", p[i]))
-			return false;
-	}
-	return true;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Unescape raw[0..len) into out (at least len + 1 bytes). Returns the output
  * length, or -1 on a bad escape; *cut is set when the value ends with the
  * "\..." xenstore-ls puts on values it cut short. */
@@ -133,8 +105,8 @@ static long unescape(const char *raw, size_t len, char *out, bool *cut)
 		case 'r': out[o++] = '\r'; break;
 		case '\\': out[o++] = '\\'; break;
 		case 'x': {
-			int h1 = i + 1 < len ? hexval(raw[i + 1]) : -1;
-			int h2 = i + 2 < len ? hexval(raw[i + 2]) : -1;
+			int h1 = i + 1 < len ? xctl_hexval(raw[i + 1]) : -1;
+			int h2 = i + 2 < len ? xctl_hexval(raw[i + 2]) : -1;
 			if (h1 < 0 || h2 < 0)
 				return -1;
 			out[o++] = (char)(h1 * 16 + h2);
@@ -197,7 +169,7 @@ static int parse_line(const char *l, size_t len, struct xctl_xsnode *n, const ch
 	size_t plen = 0;
 	while (plen < len && l[plen] != ' ' && l[plen] != ':')
 		plen++;
-	if (!path_ok(l, plen)) {
+	if (!xctl_schema_path_ok(l, plen)) {
 		*why = l[0] == '/' ? "bad path (xenstore allows letters, digits and -/_@)" :
 				     "a line should start with an absolute path (use xenstore-ls -fp)";
 		return XCTL_ERR_PARSE;

@@ -1,6 +1,7 @@
 /* Matching xenstore paths against the schema's templates, and expanding
  * templates with the placeholders' values. */
 #include "xenstore-schema/check.h"
+#include "xenstore-schema/internal.h"
 #include "common/err.h"
 #include "common/util.h"
 
@@ -8,11 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The values a numeric placeholder may take, by enum xctl_schema_var. */
 static const struct {
-	const char *name;
 	unsigned long long min, max;
-} vars[] = {
-#define X(name, min, max, doc) { #name, min, max },
+} var_range[] = {
+#define X(name, min, max, doc) { min, max },
 	XCTL_SCHEMA_VARS(X)
 #undef X
 };
@@ -24,46 +25,7 @@ static int var_at(const char *t, size_t *namelen)
 	while (isupper((unsigned char)t[l]))
 		l++;
 	*namelen = l;
-	for (size_t i = 0; i < XCTL_ARRAY_SIZE(vars); i++)
-		if (strlen(vars[i].name) == l && !strncmp(vars[i].name, t, l))
-			return (int)i;
-	return -1;
-}
-
-static bool is_uuid(const char *s, size_t len)
-{
-	if (len != 36)
-		return false;
-	for (size_t i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-		} else if (!isxdigit((unsigned char)s[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* Canonical decimal (no sign, no leading zero) within [min, max]. */
-static bool canon_dec(const char *s, size_t len, unsigned long long min, unsigned long long max,
-		      unsigned long long *out)
-{
-	if (len == 0 || len > 20 || (len > 1 && s[0] == '0'))
-		return false;
-	unsigned long long v = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-		unsigned d = (unsigned)(s[i] - '0');
-		if (v > (~0ull - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	if (v < min || v > max)
-		return false;
-	*out = v;
-	return true;
+	return xctl_schema_name_find(xctl_schema_var_names, XCTL_SCHEMA_V_COUNT, t, l);
 }
 
 /* One template component [t, t+tl) against one path component [p, p+pl).
@@ -83,13 +45,14 @@ static int comp_match(const char *t, size_t tl, const char *p, size_t pl, struct
 	const char *val = p + pre;
 	size_t vl = pl - pre - suf;
 	if (v == XCTL_SCHEMA_V_UUID) {
-		if (!is_uuid(val, vl) || (b->set[v] && strncmp(b->uuid, val, vl)))
+		if (!xctl_schema_is_uuid(val, vl) || (b->set[v] && strncmp(b->uuid, val, vl)))
 			return -1;
 		memcpy(b->uuid, val, vl);
 		b->uuid[vl] = '\0';
 	} else {
 		unsigned long long n;
-		if (!canon_dec(val, vl, vars[v].min, vars[v].max, &n) || (b->set[v] && b->num[v] != n))
+		if (!xctl_schema_canon_dec(val, vl, var_range[v].min, var_range[v].max, &n) ||
+		    (b->set[v] && b->num[v] != n))
 			return -1;
 		b->num[v] = n;
 	}

@@ -8,7 +8,10 @@
 #                                                 schema-doc` copies it to docs/
 XS_SCHEMA_FILES := $(sort $(wildcard xenstore-schema/schema/*.xss))
 XS_GEN := $(BUILD)/host/xs-gen
-XS_GEN_SRCS := $(sort $(wildcard xenstore-schema/gen/*.c)) common/util.c common/err.c
+# names.c (the vocabulary's names) is also in the library; it needs only
+# schema_defs.h, never the generated header.
+XS_GEN_SRCS := $(sort $(wildcard xenstore-schema/gen/*.c)) xenstore-schema/names.c common/util.c \
+	common/err.c
 XS_GENDIR := $(BUILD)/gen/xenstore-schema
 XS_HEADER := $(XS_GENDIR)/xs_paths.h
 XS_TABLE := $(XS_GENDIR)/xs_table.c

@@ -1,5 +1,6 @@
 /* Printing a validation report: text lines or one JSON document. */
 #include "xenstore-schema/check.h"
+#include "xenstore-schema/internal.h"
 #include "common/err.h"
 #include "common/json.h"
 
@@ -67,6 +68,11 @@ int xctl_schema_report_json(const struct xctl_schema_report *r, const struct xct
 	}
 	xctl_jw_arr_close(w);
 	xctl_jw_obj_close(w);
+	return xctl_schema_jw_print(w, out);
+}
+
+int xctl_schema_jw_print(struct xctl_jw *w, FILE *out)
+{
 	const char *text;
 	size_t len;
 	int rc = xctl_jw_finish(w, &text, &len);

@@ -5,6 +5,8 @@
 #ifndef XCTL_SCHEMA_DEFS_H
 #define XCTL_SCHEMA_DEFS_H
 
+#include <stddef.h>
+
 /* X(ENUM_SUFFIX, "schema name", "what the documentation says") */
 #define XCTL_SCHEMA_TYPES(X)                                                             \
 	X(DIR, "dir", "a directory: the value is empty")                                  \
@@ -74,5 +76,20 @@ enum xctl_schema_phase { XCTL_SCHEMA_PHASES(XCTL_SCHEMA_ENUM) XCTL_SCHEMA_P_COUN
 #define XCTL_SCHEMA_ENUM(name, ...) XCTL_SCHEMA_V_##name,
 enum xctl_schema_var { XCTL_SCHEMA_VARS(XCTL_SCHEMA_ENUM) XCTL_SCHEMA_V_COUNT };
 #undef XCTL_SCHEMA_ENUM
+
+/* The names (and what the documentation says) of the lists above, indexed
+ * by their enums: one copy, in xenstore-schema/names.c, for the generator
+ * and the library. Placeholders are named without the '$'. */
+extern const char *const xctl_schema_type_names[XCTL_SCHEMA_T_COUNT];
+extern const char *const xctl_schema_type_docs[XCTL_SCHEMA_T_COUNT];
+extern const char *const xctl_schema_writer_names[XCTL_SCHEMA_W_COUNT];
+extern const char *const xctl_schema_writer_docs[XCTL_SCHEMA_W_COUNT];
+extern const char *const xctl_schema_guest_names[XCTL_SCHEMA_G_COUNT];
+extern const char *const xctl_schema_phase_names[XCTL_SCHEMA_P_COUNT];
+extern const char *const xctl_schema_var_names[XCTL_SCHEMA_V_COUNT];
+extern const char *const xctl_schema_var_docs[XCTL_SCHEMA_V_COUNT];
+
+/* Index of the name [w, w + len) among names[0..n), or -1. */
+int xctl_schema_name_find(const char *const *names, size_t n, const char *w, size_t len);
 
 #endif

@@ -2,6 +2,7 @@
  * node id, as text or JSON. */
 #include "xenstore-schema/show.h"
 #include "xenstore-schema/check.h"
+#include "xenstore-schema/internal.h"
 #include "xenstore-schema/xs_paths.h"
 #include "common/err.h"
 #include "common/json.h"
@@ -9,17 +10,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const type_docs[] = {
-#define X(suffix, name, doc) doc,
-	XCTL_SCHEMA_TYPES(X)
-#undef X
-};
-static const char *const var_names[] = {
-#define X(name, min, max, doc) #name,
-	XCTL_SCHEMA_VARS(X)
-#undef X
-};
 
 static void type_text(const struct xctl_schema_node *s, char *buf, size_t len)
 {
@@ -86,15 +76,15 @@ static void show_text(const struct xctl_schema_node *s, const char *path, const 
 			if (!b->set[v])
 				continue;
 			if (v == XCTL_SCHEMA_V_UUID)
-				fprintf(out, " $%s=%s", var_names[v], b->uuid);
+				fprintf(out, " $%s=%s", xctl_schema_var_names[v], b->uuid);
 			else
-				fprintf(out, " $%s=%llu", var_names[v], b->num[v]);
+				fprintf(out, " $%s=%llu", xctl_schema_var_names[v], b->num[v]);
 		}
 		fputc('\n', out);
 	}
 	fprintf(out, "  section:   %s\n", xctl_schema_sections[s->section].title);
 	type_text(s, buf, sizeof(buf));
-	fprintf(out, "  type:      %s (%s)\n", buf, type_docs[s->type]);
+	fprintf(out, "  type:      %s (%s)\n", buf, xctl_schema_type_docs[s->type]);
 	if (s->equals)
 		fprintf(out, "  equals:    $%s\n", s->equals);
 	fprintf(out, "  perms:     %s\n", s->perms);
@@ -144,9 +134,9 @@ static void show_json(struct xctl_jw *w, const struct xctl_schema_node *s, const
 			if (!b->set[v])
 				continue;
 			if (v == XCTL_SCHEMA_V_UUID)
-				xctl_jw_kstr(w, var_names[v], b->uuid);
+				xctl_jw_kstr(w, xctl_schema_var_names[v], b->uuid);
 			else
-				xctl_jw_kuint(w, var_names[v], b->num[v]);
+				xctl_jw_kuint(w, xctl_schema_var_names[v], b->num[v]);
 		}
 		xctl_jw_obj_close(w);
 	}
@@ -246,15 +236,7 @@ int xctl_schema_show(const char *what, bool json, FILE *out, FILE *err)
 				show_json(w, &xctl_schema_nodes[i], NULL, NULL);
 			xctl_jw_arr_close(w);
 		}
-		const char *text;
-		size_t len;
-		int rc = xctl_jw_finish(w, &text, &len);
-		if (rc == 0) {
-			fwrite(text, 1, len, out);
-			fputc('\n', out);
-		}
-		xctl_jw_free(w);
-		return rc;
+		return xctl_schema_jw_print(w, out);
 	}
 	if (k >= 0) {
 		show_text(&xctl_schema_nodes[k], path ? path : what, &b, out);

@@ -1,48 +1,25 @@
 /* Value types of the schema: does a value fit its node's type? */
 #include "xenstore-schema/check.h"
+#include "xenstore-schema/internal.h"
 #include "common/util.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char *const type_names[] = {
-#define X(suffix, name, doc) name,
-	XCTL_SCHEMA_TYPES(X)
-#undef X
-};
-static const char *const phase_names[] = {
-#define X(suffix, name) name,
-	XCTL_SCHEMA_PHASES(X)
-#undef X
-};
-static const char *const writer_names[] = {
-#define X(suffix, name, doc) name,
-	XCTL_SCHEMA_WRITERS(X)
-#undef X
-};
-static const char *const guest_names[] = {
-#define X(suffix, name) name,
-	XCTL_SCHEMA_GUESTS(X)
-#undef X
-};
-
 const char *xctl_schema_type_name(enum xctl_schema_type t)
 {
-	return (unsigned)t < XCTL_ARRAY_SIZE(type_names) ? type_names[t] : "?";
+	return (unsigned)t < XCTL_SCHEMA_T_COUNT ? xctl_schema_type_names[t] : "?";
 }
 
 const char *xctl_schema_phase_name(enum xctl_schema_phase p)
 {
-	return (unsigned)p < XCTL_ARRAY_SIZE(phase_names) ? phase_names[p] : "?";
+	return (unsigned)p < XCTL_SCHEMA_P_COUNT ? xctl_schema_phase_names[p] : "?";
 }
 
 int xctl_schema_phase_parse(const char *s)
 {
-	for (size_t i = 0; i < XCTL_ARRAY_SIZE(phase_names); i++)
-		if (!strcmp(s, phase_names[i]))
-			return (int)i;
-	return -1;
+	return xctl_schema_name_find(xctl_schema_phase_names, XCTL_SCHEMA_P_COUNT, s, strlen(s));
 }
 
 static void bits_text(unsigned bits, const char *const *names, size_t n, char *buf, size_t len)
@@ -62,15 +39,16 @@ static void bits_text(unsigned bits, const char *const *names, size_t n, char *b
 
 void xctl_schema_writers_text(unsigned bits, char *buf, size_t len)
 {
-	bits_text(bits, writer_names, XCTL_ARRAY_SIZE(writer_names), buf, len);
+	bits_text(bits, xctl_schema_writer_names, XCTL_SCHEMA_W_COUNT, buf, len);
 }
 
 void xctl_schema_guests_text(unsigned bits, char *buf, size_t len)
 {
-	bits_text(bits, guest_names, XCTL_ARRAY_SIZE(guest_names), buf, len);
+	bits_text(bits, xctl_schema_guest_names, XCTL_SCHEMA_G_COUNT, buf, len);
 }
 
-static bool dec(const char *s, size_t len, unsigned long long min, unsigned long long max)
+bool xctl_schema_canon_dec(const char *s, size_t len, unsigned long long min,
+			   unsigned long long max, unsigned long long *out)
 {
 	if (len == 0 || len > 20 || (len > 1 && s[0] == '0'))
 		return false;
@@ -83,7 +61,17 @@ static bool dec(const char *s, size_t len, unsigned long long min, unsigned long
 			return false;
 		v = v * 10 + d;
 	}
-	return v >= min && v <= max;
+	if (v < min || v > max)
+		return false;
+	if (out)
+		*out = v;
+	return true;
+}
+
+/* A canonical decimal in [min, max]. */
+static bool dec(const char *s, size_t len, unsigned long long min, unsigned long long max)
+{
+	return xctl_schema_canon_dec(s, len, min, max, NULL);
 }
 
 static bool hex_run(const char *s, size_t len, size_t min, size_t max)
@@ -106,7 +94,7 @@ static bool is_mac(const char *s, size_t len)
 	return true;
 }
 
-static bool is_uuid(const char *s, size_t len)
+bool xctl_schema_is_uuid(const char *s, size_t len)
 {
 	if (len != 36)
 		return false;
@@ -118,9 +106,9 @@ static bool is_uuid(const char *s, size_t len)
 	return true;
 }
 
-static bool is_path(const char *s, size_t len)
+bool xctl_schema_path_ok(const char *s, size_t len)
 {
-	if (len == 0 || len > 3072 || s[0] != '/' || (len > 1 && s[len - 1] == '/'))
+	if (len == 0 || len > XCTL_XSDUMP_MAX_PATH || s[0] != '/' || (len > 1 && s[len - 1] == '/'))
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '/' && i + 1 < len && s[i + 1] == '/')
@@ -197,7 +185,7 @@ bool xctl_schema_value_ok(const struct xctl_schema_node *s, const char *v, size_
 		what = "a MAC address (xx:xx:xx:xx:xx:xx)";
 		break;
 	case XCTL_SCHEMA_T_UUID:
-		ok = is_uuid(v, vlen);
+		ok = xctl_schema_is_uuid(v, vlen);
 		what = "a UUID";
 		break;
 	case XCTL_SCHEMA_T_DOMID:
@@ -206,7 +194,7 @@ bool xctl_schema_value_ok(const struct xctl_schema_node *s, const char *v, size_
 		break;
 	case XCTL_SCHEMA_T_PATH:
 	case XCTL_SCHEMA_T_LINK:
-		ok = is_path(v, vlen);
+		ok = xctl_schema_path_ok(v, vlen);
 		what = "an absolute xenstore path";
 		break;
 	case XCTL_SCHEMA_T_ENUM:

@@ -3,47 +3,6 @@
 
 #include <string.h>
 
-static const char *const type_names[] = {
-#define X(suffix, name, doc) name,
-	XCTL_SCHEMA_TYPES(X)
-#undef X
-};
-static const char *const type_docs[] = {
-#define X(suffix, name, doc) doc,
-	XCTL_SCHEMA_TYPES(X)
-#undef X
-};
-static const char *const writer_names[] = {
-#define X(suffix, name, doc) name,
-	XCTL_SCHEMA_WRITERS(X)
-#undef X
-};
-static const char *const writer_docs[] = {
-#define X(suffix, name, doc) doc,
-	XCTL_SCHEMA_WRITERS(X)
-#undef X
-};
-static const char *const guest_names[] = {
-#define X(suffix, name) name,
-	XCTL_SCHEMA_GUESTS(X)
-#undef X
-};
-static const char *const phase_names[] = {
-#define X(suffix, name) name,
-	XCTL_SCHEMA_PHASES(X)
-#undef X
-};
-static const char *const var_names[] = {
-#define X(name, min, max, doc) #name,
-	XCTL_SCHEMA_VARS(X)
-#undef X
-};
-static const char *const var_docs[] = {
-#define X(name, min, max, doc) doc,
-	XCTL_SCHEMA_VARS(X)
-#undef X
-};
-
 /* Markdown table cells: escape the pipe. */
 static void cell(struct xctl_buf *o, const char *s)
 {
@@ -71,7 +30,7 @@ static void bits(struct xctl_buf *o, unsigned b, const char *const *names, size_
 
 static void type_text(struct xctl_buf *o, const struct xsgen_attrs *a)
 {
-	xctl_buf_printf(o, "%s", type_names[a->type]);
+	xctl_buf_printf(o, "%s", xctl_schema_type_names[a->type]);
 	switch (a->type) {
 	case XCTL_SCHEMA_T_INT:
 		xctl_buf_printf(o, " %llu..%llu", (unsigned long long)a->min, (unsigned long long)a->max);
@@ -101,14 +60,14 @@ int xsgen_emit_doc(const struct xsgen *g, struct xctl_buf *o)
 	if (g->intro.p)
 		xctl_buf_printf(o, "%s\n", g->intro.p);
 	xctl_buf_adds(o, "## Notation\n\nPlaceholders in templates:\n\n");
-	for (size_t i = 0; i < XCTL_ARRAY_SIZE(var_names); i++)
-		xctl_buf_printf(o, "- `$%s`: %s\n", var_names[i], var_docs[i]);
+	for (size_t i = 0; i < XCTL_SCHEMA_V_COUNT; i++)
+		xctl_buf_printf(o, "- `$%s`: %s\n", xctl_schema_var_names[i], xctl_schema_var_docs[i]);
 	xctl_buf_adds(o, "\nValue types:\n\n");
-	for (size_t i = 0; i < XCTL_ARRAY_SIZE(type_names); i++)
-		xctl_buf_printf(o, "- `%s`: %s\n", type_names[i], type_docs[i]);
+	for (size_t i = 0; i < XCTL_SCHEMA_T_COUNT; i++)
+		xctl_buf_printf(o, "- `%s`: %s\n", xctl_schema_type_names[i], xctl_schema_type_docs[i]);
 	xctl_buf_adds(o, "\nWriters:\n\n");
-	for (size_t i = 0; i < XCTL_ARRAY_SIZE(writer_names); i++)
-		xctl_buf_printf(o, "- `%s`: %s\n", writer_names[i], writer_docs[i]);
+	for (size_t i = 0; i < XCTL_SCHEMA_W_COUNT; i++)
+		xctl_buf_printf(o, "- `%s`: %s\n", xctl_schema_writer_names[i], xctl_schema_writer_docs[i]);
 	xctl_buf_adds(o,
 		      "\nPermissions are written as `xenstore-ls -p` prints them: the first entry is the\n"
 		      "owner with the access of every other domain (`n` none, `r` read, `w` write, `b`\n"
@@ -153,13 +112,13 @@ int xsgen_emit_doc(const struct xsgen *g, struct xctl_buf *o)
 		xctl_buf_adds(o, " | `");
 		cell(o, a->perms);
 		xctl_buf_adds(o, "` | ");
-		bits(o, a->writers, writer_names, XCTL_ARRAY_SIZE(writer_names), NULL);
+		bits(o, a->writers, xctl_schema_writer_names, XCTL_SCHEMA_W_COUNT, NULL);
 		xctl_buf_adds(o, " | ");
-		bits(o, a->guests, guest_names, XCTL_ARRAY_SIZE(guest_names), "all");
-		xctl_buf_printf(o, " | %s", phase_names[a->required]);
+		bits(o, a->guests, xctl_schema_guest_names, XCTL_SCHEMA_G_COUNT, "all");
+		xctl_buf_printf(o, " | %s", xctl_schema_phase_names[a->required]);
 		if (a->required != XCTL_SCHEMA_P_NONE && a->req_guests != XCTL_SCHEMA_G_ALL) {
 			xctl_buf_adds(o, " for ");
-			bits(o, a->req_guests, guest_names, XCTL_ARRAY_SIZE(guest_names), NULL);
+			bits(o, a->req_guests, xctl_schema_guest_names, XCTL_SCHEMA_G_COUNT, NULL);
 		}
 		if (a->unless) {
 			xctl_buf_adds(o, " unless ");

@@ -51,43 +51,9 @@ static char *xstrndup(const char *s, size_t n)
 	return r;
 }
 
-static const char *const type_names[] = {
-#define X(suffix, name, doc) name,
-	XCTL_SCHEMA_TYPES(X)
-#undef X
-};
-static const char *const writer_names[] = {
-#define X(suffix, name, doc) name,
-	XCTL_SCHEMA_WRITERS(X)
-#undef X
-};
-static const char *const guest_names[] = {
-#define X(suffix, name) name,
-	XCTL_SCHEMA_GUESTS(X)
-#undef X
-};
-static const char *const phase_names[] = {
-#define X(suffix, name) name,
-	XCTL_SCHEMA_PHASES(X)
-#undef X
-};
-static const char *const var_names[] = {
-#define X(name, min, max, doc) #name,
-	XCTL_SCHEMA_VARS(X)
-#undef X
-};
-
-static int lookup(const char *const *names, size_t n, const char *w, size_t len)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strlen(names[i]) == len && !strncmp(names[i], w, len))
-			return (int)i;
-	return -1;
-}
-
 bool xsgen_is_var(const char *name, size_t len)
 {
-	return lookup(var_names, XCTL_ARRAY_SIZE(var_names), name, len) >= 0;
+	return xctl_schema_name_find(xctl_schema_var_names, XCTL_SCHEMA_V_COUNT, name, len) >= 0;
 }
 
 /* Next whitespace-separated word of *s: start and length; false at the end. */
@@ -199,7 +165,7 @@ static unsigned word_bits(struct pctx *p, const char *what, const char *const *n
 	const char *w;
 	size_t len;
 	while (word(&s, &w, &len)) {
-		int i = lookup(names, n, w, len);
+		int i = xctl_schema_name_find(names, n, w, len);
 		if (i < 0)
 			perr(p, "unknown %s '%.*s'", what, (int)len, w);
 		else
@@ -254,7 +220,7 @@ static void attr_type(struct pctx *p, struct xsgen_attrs *a, const char *rest)
 		return;
 	}
 	a->empty_ok = w[len - 1] == '?';
-	int t = lookup(type_names, XCTL_ARRAY_SIZE(type_names), w, len - a->empty_ok);
+	int t = xctl_schema_name_find(xctl_schema_type_names, XCTL_SCHEMA_T_COUNT, w, len - a->empty_ok);
 	if (t < 0) {
 		perr(p, "unknown type '%.*s'", (int)len, w);
 		return;
@@ -293,7 +259,7 @@ static void attr_type(struct pctx *p, struct xsgen_attrs *a, const char *rest)
 		break;
 	default:
 		if (*rest)
-			perr(p, "type %s takes no arguments", type_names[t]);
+			perr(p, "type %s takes no arguments", xctl_schema_type_names[t]);
 	}
 }
 
@@ -301,7 +267,8 @@ static void attr_required(struct pctx *p, struct xsgen_attrs *a, const char *res
 {
 	const char *w;
 	size_t len;
-	if (!word(&rest, &w, &len) || (a->required = lookup(phase_names, XCTL_ARRAY_SIZE(phase_names), w, len)) < 0) {
+	if (!word(&rest, &w, &len) ||
+	    (a->required = xctl_schema_name_find(xctl_schema_phase_names, XCTL_SCHEMA_P_COUNT, w, len)) < 0) {
 		perr(p, "required: expected no, created or connected");
 		a->required = XCTL_SCHEMA_P_NONE;
 		return;
@@ -318,7 +285,8 @@ static void attr_required(struct pctx *p, struct xsgen_attrs *a, const char *res
 			xctl_buf_adds(&b, " ");
 			save = rest;
 		}
-		a->req_guests = word_bits(p, "guest type", guest_names, XCTL_ARRAY_SIZE(guest_names), b.p ? b.p : "");
+		a->req_guests = word_bits(p, "guest type", xctl_schema_guest_names, XCTL_SCHEMA_G_COUNT,
+					  b.p ? b.p : "");
 		xctl_buf_free(&b);
 		rest = save;
 	} else {
@@ -346,9 +314,9 @@ static void attr(struct pctx *p, struct xsgen_attrs *a, const char *kw, const ch
 		if (perms_ok(p, rest))
 			set_str(&a->perms, rest);
 	} else if (!strcmp(kw, "writer")) {
-		a->writers = word_bits(p, "writer", writer_names, XCTL_ARRAY_SIZE(writer_names), rest);
+		a->writers = word_bits(p, "writer", xctl_schema_writer_names, XCTL_SCHEMA_W_COUNT, rest);
 	} else if (!strcmp(kw, "guests")) {
-		a->guests = word_bits(p, "guest type", guest_names, XCTL_ARRAY_SIZE(guest_names), rest);
+		a->guests = word_bits(p, "guest type", xctl_schema_guest_names, XCTL_SCHEMA_G_COUNT, rest);
 	} else if (!strcmp(kw, "required")) {
 		attr_required(p, a, rest);
 	} else if (!strcmp(kw, "equals")) {
