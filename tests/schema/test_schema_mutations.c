@@ -283,10 +283,71 @@ static void test_real_dump_clean(void **state)
 	xctl_xsdump_free(x);
 }
 
+/* Trees captured from real Xen 4.17 by the lab (make lab), one per guest type
+ * and phase: lab-TYPE-PHASE-dDOMID.txt. Each must be clean for its phase;
+ * a destroyed tree must hold nothing of its domain. */
+static void check_lab_tree(const char *dir, const char *name)
+{
+	char type[16], phase[16];
+	unsigned domid;
+	assert_int_equal(sscanf(name, "lab-%15[a-z]-%15[a-z]-d%u.txt", type, phase, &domid), 3);
+	struct xctl_schema_opts o = { .phase = XCTL_SCHEMA_P_NONE, .after_destroy = -1 };
+	if (!strcmp(phase, "created"))
+		o.phase = XCTL_SCHEMA_P_CREATED;
+	else if (!strcmp(phase, "connected"))
+		o.phase = XCTL_SCHEMA_P_CONNECTED;
+	else if (!strcmp(phase, "destroyed"))
+		o.after_destroy = (int)domid;
+	else
+		assert_string_equal(phase, "shutdown");
+
+	char path[2048];
+	snprintf(path, sizeof(path), "%.900s/%.900s", dir, name);
+	char *text = NULL;
+	size_t len = 0;
+	assert_int_equal(xctl_read_file(path, 1 << 24, &text, &len), 0);
+	struct xctl_xsdump *x = NULL;
+	char err[256];
+	assert_int_equal(xctl_xsdump_parse(text, len, name, &x, err, sizeof(err)), 0);
+	free(text);
+	struct xctl_schema_report r = { 0 };
+	assert_int_equal(xctl_schema_check(x, &o, &r), 0);
+	for (size_t k = 0; k < r.n; k++)
+		print_error("%s: %s: %s: %s\n", name, r.v[k].path, r.v[k].rule, r.v[k].msg);
+	assert_int_equal(r.n, 0);
+	assert_true(r.nodes > 0);
+	xctl_schema_report_free(&r);
+	xctl_xsdump_free(x);
+}
+
+static void test_lab_trees_clean(void **state)
+{
+	(void)state;
+	char dir[1024];
+	snprintf(dir, sizeof(dir), "%.900s/tests/schema/fixtures", src_dir());
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	unsigned count = 0, types = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "lab-", 4))
+			continue;
+		check_lab_tree(dir, e->d_name);
+		count++;
+		types |= !strncmp(e->d_name, "lab-pv-", 7) ? 1u : !strncmp(e->d_name, "lab-pvh-", 8) ? 2u
+			 : !strncmp(e->d_name, "lab-hvm-", 8)                                 ? 4u
+												: 0u;
+	}
+	closedir(d);
+	print_message("%u trees from real Xen are clean\n", count);
+	assert_int_equal(types, 7); /* PV, PVH and HVM all covered */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_dump_clean),
+		cmocka_unit_test(test_lab_trees_clean),
 		cmocka_unit_test(test_mutations),
 	};
 	return cmocka_run_group_tests_name("schema_mutations", tests, NULL, NULL);
