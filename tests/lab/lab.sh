@@ -122,6 +122,9 @@ rm -rf "$ov" "$out/overlay.cpio"
 phase "xctl overlay (always rebuilt)" "$(since "$t")"
 prep=$(since "$t_all")
 phase "total before QEMU starts" "$prep" "($([ $cold = yes ] && echo cold || echo warm) cache)"
+if [ -n "${LAB_MAKE_START:-}" ]; then
+	phase "make lab start to QEMU start" "$(since "$LAB_MAKE_START")" "(includes building xctl)"
+fi
 echo "$(date -u +%FT%TZ) $cold $prep" >>"$cache/prep-times.log"
 
 # 4. Boot. Xen and dom0 on the serial console; the results come back on a

@@ -17,6 +17,7 @@ lab_guest_cfg() {
 		echo "ramdisk = \"/lab/guest/initrd.img\""
 		echo "disk = [ \"format=raw,vdev=xvda,access=rw,script=block,target=$img\" ]"
 		echo "on_poweroff = \"preserve\""
+		echo "on_reboot = \"preserve\""
 		echo "on_crash = \"preserve\""
 		# The console is hvc0 for every type: xenconsoled serves HVM guests'
 		# PV console too, and an emulated UART costs a trap per character.
