@@ -1,0 +1,2 @@
+# make demo: the simulated host's part (after the configs are resolved).
+DEMO += sim/demo/xenstore-demo.sh
