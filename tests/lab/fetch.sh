@@ -2,7 +2,7 @@
 # Download and unpack the Debian packages that make up the lab's Xen host.
 #
 # Usage: tests/lab/fetch.sh CACHE_DIR
-# Prints one line, the key of the unpacked tree: CACHE_DIR/root-KEY holds
+# Prints one line, "KEY cached" or "KEY unpacked": CACHE_DIR/root-KEY holds
 # every package below, extracted with dpkg-deb -x. The key is a hash of the
 # package names and versions, so the tree is reused while they are unchanged.
 #
@@ -58,7 +58,7 @@ list="$list $others"
 key=$(printf '%s\n' $list | sort | sha256sum | cut -c1-16)
 root="$cache/root-$key"
 if [ -f "$root/.complete" ]; then
-	echo "$key"
+	echo "$key cached"
 	exit 0
 fi
 
@@ -93,4 +93,4 @@ echo "$kimage" >"$root.tmp/.kernel-package"
 touch "$root.tmp/.complete"
 rm -rf "$root"
 mv "$root.tmp" "$root"
-echo "$key"
+echo "$key unpacked"

@@ -48,10 +48,12 @@ t_all=$(now)
 
 # 1. Debian packages, downloaded and unpacked once per set of versions.
 t=$(now)
-cold=no
-key=$("$lab/fetch.sh" "$cache") || die "fetching the Debian packages failed"
+read -r key fetched <<<"$("$lab/fetch.sh" "$cache")" || die "fetching the Debian packages failed"
+[ -n "$key" ] || die "fetching the Debian packages failed"
 root=$cache/root-$key
-phase "packages (download, unpack)" "$(since "$t")" "root-$key"
+kind=warm
+[ "$fetched" = unpacked ] && kind=cold
+phase "packages (download, unpack)" "$(since "$t")" "root-$key ($fetched)"
 
 # 2. The base: hypervisor, kernels, guest and dom0 initramfs. Rebuilt when
 # the packages or the lab's own files that go into it change.
@@ -61,7 +63,7 @@ bkey=$( (echo "$key"; dpkg-query -W libc6 qemu-system-x86 2>/dev/null
 		dom0/scripts/* guest/*) | sha256sum | cut -c1-16)
 base=$cache/base-$bkey
 if [ ! -f "$base/base.cpio" ]; then
-	cold=yes
+	[ $kind = warm ] && kind=images-rebuilt
 	"$lab/mkbase.sh" "$root" "$base" || die "building the dom0 and guest images failed"
 	phase "dom0 + guest images (built)" "$(since "$t")" "base-$bkey"
 else
@@ -121,11 +123,11 @@ cat "$base/base.cpio" "$out/overlay.cpio" >"$out/dom0-initrd.cpio"
 rm -rf "$ov" "$out/overlay.cpio"
 phase "xctl overlay (always rebuilt)" "$(since "$t")"
 prep=$(since "$t_all")
-phase "total before QEMU starts" "$prep" "($([ $cold = yes ] && echo cold || echo warm) cache)"
+phase "total before QEMU starts" "$prep" "($kind cache)"
 if [ -n "${LAB_MAKE_START:-}" ]; then
 	phase "make lab start to QEMU start" "$(since "$LAB_MAKE_START")" "(includes building xctl)"
 fi
-echo "$(date -u +%FT%TZ) $cold $prep" >>"$cache/prep-times.log"
+echo "$(date -u +%FT%TZ) $kind $prep" >>"$cache/prep-times.log"
 
 # 4. Boot. Xen and dom0 on the serial console; the results come back on a
 # raw disk that dom0 fills with a tar archive.
@@ -203,8 +205,10 @@ failed=0
 	echo
 	echo "Host phases (seconds):"
 	printf '  %s\n' "${timings[@]}"
-	last_cold=$(awk '$2 == "yes" { t = $3 } END { print t }' "$cache/prep-times.log")
-	[ -n "$last_cold" ] && echo "  (last cold-cache time before QEMU starts: ${last_cold}s)"
+	last_cold=$(awk '$2 == "cold" { t = $3 } END { print t }' "$cache/prep-times.log")
+	if [ -n "$last_cold" ] && [ "$kind" = warm ]; then
+		awk -v c="$last_cold" -v w="$prep" 'BEGIN { printf "  warm cache: %.1fs before QEMU starts against %.1fs for the last cold run (%.1fx less)\n", w, c, (w > 0 ? c / w : 0) }'
+	fi
 } >"$summary"
 grep -q '^RESULT [^ ]* FAIL ' "$out/results.txt" && failed=1
 grep -q '^  FAIL ' "$summary" && failed=1

@@ -114,7 +114,7 @@ lab_xl_guest() {
 		xl destroy "$name" >/dev/null 2>&1
 		[ "$attempt" -gt "$retries" ] && lab_fail "$name never booted (console in $name-attempt$attempt-console.log)"
 		echo "flaky: $name failed to boot on attempt $attempt and was retried" >>/lab/out/flaky.txt
-		lab_result "$sc/flaky" NOTRUN 0 "attempt $attempt failed to boot and was retried"
+		lab_result "$sc/flaky" FLAKY 0 "attempt $attempt did not boot ($LAB_BOOT_WHY) and was retried"
 	done
 
 	grep -q "LAB-GUEST-DISK-READ LAB-DISK-IN $nonce" "$con" ||
