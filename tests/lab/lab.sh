@@ -8,7 +8,9 @@
 #                  BUILD_DIR); a scenario needing one of them that is missing
 #                  fails, a scenario needing anything else missing is NOT RUN.
 # Environment: XCTL_LAB_CACHE (default /var/cache/xctl-lab), XCTL_LAB_TIMEOUT
-# (seconds QEMU may run, default 900), XCTL_LAB_ONLY (space-separated
+# (seconds QEMU may run, default 900), XCTL_LAB_ACCEL (QEMU accelerator,
+# default tcg: KVM cannot run Xen on the machines this was written on),
+# XCTL_LAB_ONLY (space-separated
 # scenario names to run; the others are NOT RUN), XCTL_LAB_OUT (artifacts
 # directory, default BUILD_DIR/lab), XCTL_LAB_LOCK (the machine-wide lock
 # that keeps to one QEMU at a time, default /tmp/xctl-lab.lock).
@@ -136,7 +138,7 @@ truncate -s 256M "$out/output.img"
 serial=$out/serial.log
 : >"$serial"
 t=$(now)
-timeout --kill-after=10 "$deadline" qemu-system-x86_64 -accel tcg -cpu max,-rdtscp -smp 2 -m 3072 \
+timeout --kill-after=10 "$deadline" qemu-system-x86_64 -accel "${XCTL_LAB_ACCEL:-tcg}" -cpu max,-rdtscp -smp 2 -m 3072 \
 	-display none -monitor none -nodefaults -no-reboot -serial "file:$serial" \
 	-kernel "$base/xen.elf" \
 	-append "dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console=com1 com1=115200,8n1 smap=0 noreboot" \
@@ -210,6 +212,24 @@ failed=0
 		awk -v c="$last_cold" -v w="$prep" 'BEGIN { printf "  warm cache: %.1fs before QEMU starts against %.1fs for the last cold run (%.1fx less)\n", w, c, (w > 0 ? c / w : 0) }'
 	fi
 } >"$summary"
+# The same in JSON, for tools.
+python3 - "$out/results.txt" "$out/summary.json" "$kind" "$prep" "${ready:-}" "$qsecs" <<'PY' ||
+import json, sys
+res, dst, kind, prep, ready, qsecs = sys.argv[1:7]
+results, times = [], []
+for line in open(res, encoding="utf-8", errors="replace"):
+    f = line.rstrip("\n").split(" ", 4)
+    if f[0] == "RESULT" and len(f) >= 4:
+        results.append({"name": f[1], "status": f[2], "seconds": float(f[3] or 0),
+                        "reason": f[4] if len(f) > 4 else ""})
+    elif f[0] == "TIME" and len(f) >= 4:
+        times.append({"scenario": f[1], "phase": f[2], "seconds": float(f[3])})
+json.dump({"results": results, "guest_phases": times,
+           "host": {"cache": kind, "before_qemu_seconds": float(prep),
+                    "dom0_ready_seconds": float(ready) if ready else None,
+                    "qemu_seconds": float(qsecs)}}, open(dst, "w"), indent=1)
+PY
+	echo "lab: could not write summary.json" >&2
 grep -q '^RESULT [^ ]* FAIL ' "$out/results.txt" && failed=1
 grep -q '^  FAIL ' "$summary" && failed=1
 echo
