@@ -317,6 +317,10 @@ int xsd_op_set_perms(struct xsd_view *v, const char *path, const struct xsd_perm
 	/* Guests may not give their nodes away. */
 	if (!xsd_privileged(v->conn) && p[0].id != owner(n))
 		return EPERM;
+	/* The owner must be a domain that exists (Xen 4.17 answers ENOENT);
+	 * later entries may name any domain. */
+	if (p[0].id != 0 && !xsd_dom_get(v->d, p[0].id))
+		return ENOENT;
 	struct xsd_perm *old = malloc(sizeof(*old) * (n->nperms ? n->nperms : 1));
 	if (!old)
 		return ENOMEM;

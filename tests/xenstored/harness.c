@@ -1,6 +1,7 @@
 #include "tests/xenstored/harness.h"
 
 #include <errno.h>
+#include <sys/prctl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -74,6 +75,10 @@ int xsd_start(struct xsd_daemon *dm, const char *const *extra)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		/* A failed assertion skips the test's cleanup: the daemon must
+		 * not outlive the test program (it would also hold the test
+		 * runner's output pipe open). */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		/* In a sanitizer build, keep ASan's quarantine of freed memory
 		 * small: the hostile tests measure the daemon's resident memory,
 		 * which the default 256 MiB quarantine would swamp. */

@@ -376,9 +376,10 @@ static void test_trace_and_state(void **state)
 	assert_true(xs_write(h, XBT_NULL, "/keep/me", "a b\\c\n\x01", 7));
 	assert_true(xs_write(h, XBT_NULL, "/keep/empty", "", 0));
 	assert_true(xs_write(h, XBT_NULL, "/keep/eq", "=x", 2));
-	struct xs_permissions p[2] = { { 3, XS_PERM_READ }, { 4, XS_PERM_WRITE } };
-	assert_true(xs_set_permissions(h, XBT_NULL, "/keep/me", p, 2));
 	assert_true(xs_introduce_domain(h, 12, 1, 2));
+	/* the owner must exist: domain 12 does now */
+	struct xs_permissions p[2] = { { 12, XS_PERM_READ }, { 4, XS_PERM_WRITE } };
+	assert_true(xs_set_permissions(h, XBT_NULL, "/keep/me", p, 2));
 	xs_close(h);
 	assert_int_equal(xsd_stop(&dm), 0);
 	char out[4096];
@@ -403,7 +404,7 @@ static void test_trace_and_state(void **state)
 	free(v);
 	struct xs_permissions *gp = xs_get_permissions(h, XBT_NULL, "/keep/me", &n);
 	assert_int_equal(n, 2);
-	assert_int_equal(gp[0].id, 3);
+	assert_int_equal(gp[0].id, 12);
 	assert_int_equal(gp[1].perms, XS_PERM_WRITE);
 	free(gp);
 	assert_true(xs_is_domain_introduced(h, 12));

@@ -238,13 +238,31 @@ static void test_perms(void **state)
 	assert_int_equal(got[1].id, 5);
 	assert_int_equal(got[1].perms, XS_PERM_READ);
 	free(got);
-	/* Owner change and both/write. */
+	/* The owner must be a domain that exists: no domain 7 here (as Xen
+	 * 4.17's xenstored answers); the node keeps its permissions. */
 	struct xs_permissions set2[2] = { { 7, XS_PERM_READ }, { 3, XS_PERM_READ | XS_PERM_WRITE } };
-	assert_true(xs_set_permissions(c->h, XBT_NULL, p, set2, 2));
+	assert_false(xs_set_permissions(c->h, XBT_NULL, p, set2, 2));
+	assert_int_equal(errno, ENOENT);
 	got = xs_get_permissions(c->h, XBT_NULL, p, &n);
-	assert_int_equal(got[0].id, 7);
+	assert_non_null(got);
+	assert_int_equal(n, 2);
+	assert_int_equal(got[0].id, 0);
+	assert_int_equal(got[1].id, 5);
+	free(got);
+	/* Default read for everyone, and both/write for entries naming
+	 * domains that need not exist. */
+	struct xs_permissions set3[3] = { { 0, XS_PERM_READ }, { 3, XS_PERM_READ | XS_PERM_WRITE },
+					  { 9, XS_PERM_WRITE } };
+	assert_true(xs_set_permissions(c->h, XBT_NULL, p, set3, 3));
+	got = xs_get_permissions(c->h, XBT_NULL, p, &n);
+	assert_non_null(got);
+	assert_int_equal(n, 3);
+	assert_int_equal(got[0].id, 0);
 	assert_int_equal(got[0].perms, XS_PERM_READ);
+	assert_int_equal(got[1].id, 3);
 	assert_int_equal(got[1].perms, XS_PERM_READ | XS_PERM_WRITE);
+	assert_int_equal(got[2].id, 9);
+	assert_int_equal(got[2].perms, XS_PERM_WRITE);
 	free(got);
 	pathf(c, p, sizeof(p), "perm/missing");
 	assert_false(xs_set_permissions(c->h, XBT_NULL, p, set, 2));
