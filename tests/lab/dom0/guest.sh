@@ -56,7 +56,14 @@ lab_wait_boot() {
 		b_state=$(lab_guest_state "$b_name")
 		case $b_state in
 		*c*) LAB_BOOT_WHY="the domain crashed (state $b_state)"; return 1 ;;
-		*s*) LAB_BOOT_WHY="the domain shut down (state $b_state)"; return 1 ;;
+		*s*)
+			LAB_BOOT_WHY="the domain shut down (state $b_state)"
+			b_id=$(xl domid "$b_name" 2>/dev/null)
+			if [ -n "$b_id" ] && xl dmesg 2>/dev/null | grep -q "d${b_id}v[0-9]* Triple fault"; then
+				LAB_BOOT_WHY="the guest triple-faulted (Xen: d${b_id} Triple fault)"
+			fi
+			return 1
+			;;
 		"") lab_guest_absent "$b_name" && { LAB_BOOT_WHY="the domain disappeared"; return 1; } ;;
 		esac
 		n=$(wc -c <"$b_con" 2>/dev/null || echo 0)
