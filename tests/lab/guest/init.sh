@@ -21,7 +21,16 @@ done
 i=0
 while [ ! -b /dev/xvda ] && [ $i -lt 60 ]; do usleep 250000; i=$((i + 1)); done
 if [ -b /dev/xvda ]; then
-	m=$(dd if=/dev/xvda bs=512 count=1 2>/dev/null | tr -d '\000' | head -n 1)
+	# Under software emulation a BusyBox applet occasionally dies with a
+	# segfault that the same binary never shows on the next run: try the
+	# read three times, saying so on the console each time it fails.
+	n=0
+	m=
+	while [ -z "$m" ] && [ $n -lt 3 ]; do
+		[ $n -gt 0 ] && echo "LAB-GUEST-WARN disk read attempt $n gave nothing; retrying"
+		m=$(dd if=/dev/xvda bs=512 count=1 2>/dev/null | tr -d '\000' | head -n 1)
+		n=$((n + 1))
+	done
 	echo "LAB-GUEST-DISK-READ $m"
 	case $m in
 	LAB-DISK-IN\ *)

@@ -1,6 +1,7 @@
 # lab-name: xl-pvh
 # lab-timeout: 700
 # The PV scenario with a PVH guest. PVH guests occasionally triple-fault
-# early under QEMU's nested SVM emulation: one retry, reported as flaky.
+# early under QEMU's nested SVM emulation: up to two retries, each reported
+# as flaky.
 . /lab/guest.sh
-lab_xl_guest pvh 10.0.0.12 1
+lab_xl_guest pvh 10.0.0.12 2

@@ -2,6 +2,6 @@
 # lab-timeout: 700
 # The PV scenario with an HVM guest (hvmloader, SeaBIOS and Debian's
 # qemu-system-xen as device model; the kernel loaded directly), using the
-# PV disk and network drivers. One retry, reported as flaky.
+# PV disk and network drivers. Up to two retries, each reported as flaky.
 . /lab/guest.sh
-lab_xl_guest hvm 10.0.0.13 1
+lab_xl_guest hvm 10.0.0.13 2
