@@ -1,6 +1,7 @@
 #include "tests/xenstored/harness.h"
 
 #include <errno.h>
+#include <xenstore.h>
 #include <sys/prctl.h>
 #include <limits.h>
 #include <poll.h>
@@ -253,4 +254,20 @@ int xsd_sh(char *out, size_t outsz, const char *fmt, ...)
 	}
 	int st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int xsd_wait_event(struct xs_handle *h, char *path, size_t psz, char *tok, size_t tsz, int ms)
+{
+	struct pollfd p = { xs_fileno(h), POLLIN, 0 };
+	for (;;) {
+		char **v = xs_check_watch(h);
+		if (v) {
+			snprintf(path, psz, "%s", v[XS_WATCH_PATH]);
+			snprintf(tok, tsz, "%s", v[XS_WATCH_TOKEN]);
+			free(v);
+			return 0;
+		}
+		if (poll(&p, 1, ms) <= 0)
+			return -1;
+	}
 }

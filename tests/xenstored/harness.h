@@ -48,6 +48,9 @@ int xsd_raw_call(int fd, uint32_t type, uint32_t tx_id, const char *a, const cha
 
 /* Run a shell command with XENSTORED_PATH set; capture up to outsz-1 bytes
  * of stdout. Returns the exit status or -1. */
+struct xs_handle;
+/* Wait up to ms for one watch event on h; 0 with its path and token, or -1. */
+int xsd_wait_event(struct xs_handle *h, char *path, size_t psz, char *tok, size_t tsz, int ms);
 int xsd_sh(char *out, size_t outsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -70,22 +70,6 @@ static struct xs_handle *open_as(struct ctx *c, unsigned domid)
 	return h;
 }
 
-static int wait_event(struct xs_handle *h, char *path, size_t psz, char *tok, size_t tsz, int ms)
-{
-	struct pollfd p = { xs_fileno(h), POLLIN, 0 };
-	for (;;) {
-		char **v = xs_check_watch(h);
-		if (v) {
-			snprintf(path, psz, "%s", v[XS_WATCH_PATH]);
-			snprintf(tok, tsz, "%s", v[XS_WATCH_TOKEN]);
-			free(v);
-			return 0;
-		}
-		if (poll(&p, 1, ms) <= 0)
-			return -1;
-	}
-}
-
 static void test_identity_and_relative(void **state)
 {
 	struct ctx *c = *state;
@@ -107,10 +91,10 @@ static void test_identity_and_relative(void **state)
 	/* Relative watches report relative paths. */
 	char ep[256], et[64];
 	assert_true(xs_watch(g, "data", "rel"));
-	assert_int_equal(wait_event(g, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(g, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_string_equal(ep, "data");
 	assert_true(xs_write(c->h, XBT_NULL, "/local/domain/5/data/y", "1", 1));
-	assert_int_equal(wait_event(g, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(g, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_string_equal(ep, "data/y");
 	xs_close(g);
 }
@@ -160,16 +144,16 @@ static void test_permissions(void **state)
 	/* Watch events only go where the node can be read. */
 	char ep[256], et[64];
 	assert_true(xs_watch(g6, "/secret/a", "sec"));
-	assert_int_equal(wait_event(g6, ep, sizeof(ep), et, sizeof(et), 5000), 0); /* first */
+	assert_int_equal(xsd_wait_event(g6, ep, sizeof(ep), et, sizeof(et), 5000), 0); /* first */
 	assert_true(xs_watch(g6, "/local/domain/6", "sentinel"));
-	assert_int_equal(wait_event(g6, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(g6, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_true(xs_write(c->h, XBT_NULL, "/secret/a", "changed", 7));
 	assert_true(xs_write(c->h, XBT_NULL, "/local/domain/6/s", "1", 1));
-	assert_int_equal(wait_event(g6, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(g6, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_string_equal(et, "sentinel"); /* and not "sec" */
 	struct xs_permissions r6[2] = { { 0, XS_PERM_NONE }, { 6, XS_PERM_READ } };
 	assert_true(xs_set_permissions(c->h, XBT_NULL, "/secret/a", r6, 2));
-	assert_int_equal(wait_event(g6, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(g6, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_string_equal(et, "sec");
 	xs_close(g5);
 	xs_close(g6);
@@ -248,12 +232,12 @@ static void test_introduce_release(void **state)
 	struct xs_handle *w = xs_open(0);
 	char ep[256], et[64];
 	assert_true(xs_watch(w, "@introduceDomain", "in"));
-	assert_int_equal(wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_true(xs_watch(w, "@releaseDomain", "rel"));
-	assert_int_equal(wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_false(xs_is_domain_introduced(c->h, 9));
 	make_domain(c, 9);
-	assert_int_equal(wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_string_equal(ep, "@introduceDomain");
 	assert_true(xs_is_domain_introduced(c->h, 9));
 	struct xs_handle *g = open_as(c, 9);
@@ -261,7 +245,7 @@ static void test_introduce_release(void **state)
 	assert_true(xs_write(g, XBT_NULL, "owned", "1", 1));
 	/* SET_TARGET: a device model (domain 10) acts for domain 9. */
 	make_domain(c, 10);
-	assert_int_equal(wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	struct xs_handle *dm = open_as(c, 10);
 	unsigned n;
 	assert_null(xs_read(dm, XBT_NULL, "/local/domain/9/owned", &n));
@@ -274,7 +258,7 @@ static void test_introduce_release(void **state)
 	/* Release: the watch fires, the guest's connection is closed, its
 	 * nodes stay (the toolstack removes them) and pass to dom0. */
 	assert_true(xs_release_domain(c->h, 9));
-	assert_int_equal(wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_string_equal(ep, "@releaseDomain");
 	assert_false(xs_is_domain_introduced(c->h, 9));
 	assert_null(xs_read(g, XBT_NULL, "owned", &n));

@@ -32,23 +32,6 @@ static void pathf(const struct ctx *c, char *out, size_t sz, const char *sub)
 	snprintf(out, sz, "%s/%s", c->root, sub);
 }
 
-/* Wait for one watch event; returns 0 and fills path/token, or -1. */
-static int wait_event(struct xs_handle *h, char *path, size_t psz, char *tok, size_t tsz, int ms)
-{
-	struct pollfd p = { xs_fileno(h), POLLIN, 0 };
-	for (;;) {
-		char **v = xs_check_watch(h);
-		if (v) {
-			snprintf(path, psz, "%s", v[XS_WATCH_PATH]);
-			snprintf(tok, tsz, "%s", v[XS_WATCH_TOKEN]);
-			free(v);
-			return 0;
-		}
-		if (poll(&p, 1, ms) <= 0)
-			return -1;
-	}
-}
-
 /* Collect events until the one with token "sentinel"; returns how many
  * events with token tok were seen before it (or -1 on timeout). */
 static int events_before_sentinel(struct xs_handle *h, const char *tok)
@@ -56,7 +39,7 @@ static int events_before_sentinel(struct xs_handle *h, const char *tok)
 	int n = 0;
 	char p[512], t[128];
 	for (;;) {
-		if (wait_event(h, p, sizeof(p), t, sizeof(t), 5000))
+		if (xsd_wait_event(h, p, sizeof(p), t, sizeof(t), 5000))
 			return -1;
 		if (!strcmp(t, "sentinel"))
 			return n;
@@ -280,18 +263,18 @@ static void test_watches(void **state)
 	assert_int_equal(events_before_sentinel(c->h, "x"), 0); /* its first event */
 	assert_true(xs_watch(c->h, p, "tok-w"));
 	/* The first event: the watched path itself, at once. */
-	assert_int_equal(wait_event(c->h, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(c->h, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_string_equal(ep, p);
 	assert_string_equal(et, "tok-w");
 	/* Changes to the node and to any descendant fire it. */
 	pathf(c, q, sizeof(q), "w/kid/grandkid");
 	assert_true(xs_write(c->h, XBT_NULL, q, "1", 1));
-	assert_int_equal(wait_event(c->h, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(c->h, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_string_equal(ep, q);
 	assert_string_equal(et, "tok-w");
 	pathf(c, q, sizeof(q), "w/kid");
 	assert_true(xs_rm(c->h, XBT_NULL, q));
-	assert_int_equal(wait_event(c->h, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(c->h, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_true(!strncmp(ep, q, strlen(q)));
 	assert_string_equal(et, "tok-w");
 	/* A sibling with the same prefix is not a child. */
@@ -321,11 +304,11 @@ static void test_special_watches(void **state)
 	struct xs_handle *h = xs_open(0);
 	assert_non_null(h);
 	assert_true(xs_watch(h, "@releaseDomain", "rel"));
-	assert_int_equal(wait_event(h, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(h, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_string_equal(ep, "@releaseDomain");
 	assert_string_equal(et, "rel");
 	assert_true(xs_watch(h, "@introduceDomain", "intro"));
-	assert_int_equal(wait_event(h, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_int_equal(xsd_wait_event(h, ep, sizeof(ep), et, sizeof(et), 5000), 0);
 	assert_string_equal(ep, "@introduceDomain");
 	assert_string_equal(et, "intro");
 	xs_close(h);
