@@ -178,6 +178,48 @@ static double measure(enum op op, unsigned clients, const struct cfg *cfg)
 	return failed ? -1 : (double)total / cfg->secs;
 }
 
+/* Each tree against the first and each client count against the first,
+ * from the cells of this one run. */
+static void print_ratios(double res[4][4][OP_COUNT], const unsigned *trees, unsigned ntrees,
+			 const unsigned *clients, unsigned nclients)
+{
+	printf("\nratios, measured side by side in this run (rate / rate of the base row):\n");
+	printf("%-30s", "comparison");
+	for (int o = 0; o < OP_COUNT; o++)
+		printf(" %10s", op_names[o]);
+	printf("\n");
+	for (unsigned t = 1; t < ntrees; t++) {
+		for (unsigned k = 0; k < nclients; k++) {
+			char label[64];
+			snprintf(label, sizeof(label), "%u vs %u domains, %u cl", trees[t], trees[0], clients[k]);
+			printf("%-30s", label);
+			for (int o = 0; o < OP_COUNT; o++) {
+				double a = res[t][k][o], b = res[0][k][o];
+				if (a < 0 || b <= 0)
+					printf(" %10s", "-");
+				else
+					printf(" %9.2fx", a / b);
+			}
+			printf("\n");
+		}
+	}
+	for (unsigned k = 1; k < nclients; k++) {
+		for (unsigned t = 0; t < ntrees; t++) {
+			char label[64];
+			snprintf(label, sizeof(label), "%u vs %u clients, %u dom", clients[k], clients[0], trees[t]);
+			printf("%-30s", label);
+			for (int o = 0; o < OP_COUNT; o++) {
+				double a = res[t][k][o], b = res[t][0][o];
+				if (a < 0 || b <= 0)
+					printf(" %10s", "-");
+				else
+					printf(" %9.2fx", a / b);
+			}
+			printf("\n");
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct cfg cfg = { .secs = 1.0 };
@@ -206,6 +248,7 @@ int main(int argc, char **argv)
 		printf(" %10s", op_names[o]);
 	printf(" %10s\n", "rss");
 	int rc = 0;
+	double res[4][4][OP_COUNT] = { { { 0 } } };
 	for (unsigned t = 0; t < ntrees; t++) {
 		cfg.domains = trees[t];
 		struct xsd_daemon dm;
@@ -231,6 +274,7 @@ int main(int argc, char **argv)
 			fflush(stdout);
 			for (int o = 0; o < OP_COUNT; o++) {
 				double r = measure((enum op)o, clients[k], &cfg);
+				res[t][k][o] = r;
 				if (r < 0) {
 					printf(" %10s", "FAILED");
 					rc = 1;
@@ -240,9 +284,11 @@ int main(int argc, char **argv)
 				fflush(stdout);
 			}
 			printf(" %8ldMiB\n", xsd_rss_kib(dm.pid) / 1024);
+			fflush(stdout);
 		}
 		xsd_cleanup(&dm);
 		unlink(state);
 	}
+	print_ratios(res, trees, ntrees, clients, nclients);
 	return rc;
 }
