@@ -7,7 +7,10 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "tests/cli/runcmd.h"
+
+#include <stdbool.h>
 
 #define XCTL "\"$XCTL_BIN/xctl\""
 
@@ -130,6 +133,39 @@ static void test_completion(void **state)
 	runcmd_free(&r);
 }
 
+static void test_help_json(void **state)
+{
+	(void)state;
+	struct runcmd_result r;
+	runcmd(&r, XCTL " help --json");
+	assert_int_equal(r.status, 0);
+	struct xctl_jv *v = NULL;
+	char err[128];
+	assert_int_equal(xctl_json_parse(r.out, strlen(r.out), &v, err, sizeof(err)), 0);
+	const struct xctl_jv *cmds = xctl_jv_get(v, "commands");
+	assert_non_null(cmds);
+	assert_int_equal(cmds->type, XCTL_JARRAY);
+	bool found = false;
+	for (size_t i = 0; i < cmds->u.arr.n; i++) {
+		const struct xctl_jv *c = cmds->u.arr.v[i];
+		const struct xctl_jv *name = xctl_jv_get(c, "name");
+		assert_non_null(name);
+		assert_non_null(xctl_jv_get(c, "summary"));
+		if (strcmp(name->u.s, "schema check"))
+			continue;
+		found = true;
+		const struct xctl_jv *opts = xctl_jv_get(c, "options");
+		assert_non_null(opts);
+		assert_int_equal(opts->u.arr.n, 3);
+		assert_string_equal(xctl_jv_get(opts->u.arr.v[1], "long")->u.s, "after-destroy");
+		assert_string_equal(xctl_jv_get(opts->u.arr.v[1], "argument")->u.s, "DOMID");
+		assert_int_equal(xctl_jv_get(opts->u.arr.v[1], "short")->type, XCTL_JNULL);
+	}
+	assert_true(found);
+	xctl_jv_free(v);
+	runcmd_free(&r);
+}
+
 /* docs/man/xctl.1.md's command reference is generated from the table
  * (scripts/gen-man.sh); it must not drift from it. */
 static void test_man_page_matches_table(void **state)
@@ -153,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_command_suggests),
 		cmocka_unit_test(test_global_options),
 		cmocka_unit_test(test_completion),
+		cmocka_unit_test(test_help_json),
 		cmocka_unit_test(test_man_page_matches_table),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -50,8 +50,10 @@ const struct xctl_cmd xctl_commands[] = {
 	{ "schema show", cmd_schema_show, "[OPTIONS] [PATH]", "Show what the xenstore schema says about a path",
 	  NULL, schema_show_opts },
 	{ "completion", cmd_completion, "", "Print a bash completion script for xctl", NULL, NULL },
-	{ "help", cmd_help, "[COMMAND | --markdown]", "Show help for xctl or one command",
-	  "--markdown prints the command reference of the man page (docs/man/xctl.1.md).", NULL },
+	{ "help", cmd_help, "[COMMAND | --json | --markdown]", "Show help for xctl or one command",
+	  "--json prints every command with its options as JSON; --markdown prints the\n"
+	  "command reference of the man page (docs/man/xctl.1.md).",
+	  NULL },
 };
 
 const unsigned xctl_ncommands = XCTL_ARRAY_SIZE(xctl_commands);

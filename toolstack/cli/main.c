@@ -1,6 +1,8 @@
 /* xctl: entry point, global options and dispatch through the command table. */
 #include "toolstack/cli/cli.h"
 #include "toolstack/cli/commands.h"
+#include "common/err.h"
+#include "common/json.h"
 #include "common/util.h"
 
 #include <getopt.h>
@@ -201,6 +203,50 @@ static void print_markdown(FILE *out)
 	}
 }
 
+/* The command table as JSON, for scripts and other front ends. */
+static int print_json(void)
+{
+	struct xctl_jw *w = xctl_jw_new(true);
+	if (!w)
+		return XCTL_EXIT_FAIL;
+	xctl_jw_obj_open(w);
+	xctl_jw_kstr(w, "version", XCTL_VERSION);
+	xctl_jw_key(w, "commands");
+	xctl_jw_arr_open(w);
+	for (unsigned i = 0; i < xctl_ncommands; i++) {
+		const struct xctl_cmd *c = &xctl_commands[i];
+		xctl_jw_obj_open(w);
+		xctl_jw_kstr(w, "name", c->name);
+		xctl_jw_kstr(w, "synopsis", c->synopsis ? c->synopsis : "");
+		xctl_jw_kstr(w, "summary", c->summary);
+		xctl_jw_kstr(w, "description", c->description);
+		xctl_jw_key(w, "options");
+		xctl_jw_arr_open(w);
+		for (const struct xctl_opt *o = c->opts; o && o->id; o++) {
+			char shortname[3] = { '-', (char)o->id, '\0' };
+			xctl_jw_obj_open(w);
+			xctl_jw_kstr(w, "short", o->id < XCTL_OPT_LONG_ONLY ? shortname : NULL);
+			xctl_jw_kstr(w, "long", o->lname);
+			xctl_jw_kstr(w, "argument", o->arg);
+			xctl_jw_kstr(w, "help", o->help);
+			xctl_jw_obj_close(w);
+		}
+		xctl_jw_arr_close(w);
+		xctl_jw_obj_close(w);
+	}
+	xctl_jw_arr_close(w);
+	xctl_jw_obj_close(w);
+	const char *text;
+	size_t len;
+	int rc = xctl_jw_finish(w, &text, &len);
+	if (!rc)
+		printf("%.*s\n", (int)len, text);
+	else
+		fprintf(stderr, "xctl help: cannot write JSON: %s\n", xctl_strerror(rc));
+	xctl_jw_free(w);
+	return rc ? XCTL_EXIT_FAIL : XCTL_EXIT_OK;
+}
+
 int cmd_help(struct xctl_cli *cli, int argc, char **argv)
 {
 	(void)cli;
@@ -208,6 +254,8 @@ int cmd_help(struct xctl_cli *cli, int argc, char **argv)
 		print_markdown(stdout);
 		return XCTL_EXIT_OK;
 	}
+	if (argc == 2 && !strcmp(argv[1], "--json"))
+		return print_json();
 	if (argc <= 1) {
 		print_usage(stdout);
 		return XCTL_EXIT_OK;
