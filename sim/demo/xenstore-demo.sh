@@ -15,8 +15,12 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-echo "== xctl-xenstored: starting on $dir/socket"
-"$bin/xctl-xenstored" --socket "$dir/socket" --pid-file "$dir/pid" --log "$dir/log"
+# The guest of the dump, domain 1, must exist before nodes can be given to
+# it (xenstored refuses an owner that is not a domain): start from a saved
+# state (docs/xenstored.md) in which domain 1 has been introduced.
+printf 'xctl-xenstored-state 1\ndomain 1 0 0 -\n' >"$dir/state"
+echo "== xctl-xenstored: starting on $dir/socket, with domain 1 introduced"
+"$bin/xctl-xenstored" --socket "$dir/socket" --pid-file "$dir/pid" --log "$dir/log" --state "$dir/state"
 pid=$(cat "$dir/pid")
 export XENSTORED_PATH="$dir/socket"
 

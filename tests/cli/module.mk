@@ -6,3 +6,10 @@ $(BUILD)/tests/test_cli: $(call objs,tests/cli/test_cli.c) $(TEST_RUNCMD_OBJS) $
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_YAJL) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_cli
+
+# make demo's scripts, run as tests so that the demo cannot break unseen.
+$(BUILD)/tests/test_demo: $(call objs,tests/cli/test_demo.c) $(TEST_RUNCMD_OBJS) $(LIBCOMMON) | $(BUILD)/bin/xctl $(BUILD)/bin/xctl-xenstored
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_YAJL) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_demo
