@@ -11,7 +11,6 @@
 #include "common/json.h"
 #include "common/util.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,30 +21,6 @@ static int opt_id(const struct xctl_cli *cli, const char *lname)
 		if (o->lname && !strcmp(o->lname, lname))
 			return o->id;
 	return 0;
-}
-
-static int read_stdin(size_t max, char **out, size_t *len)
-{
-	struct xctl_buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
-		if (b.len + n > max) {
-			xctl_buf_free(&b);
-			return XCTL_ERR_LIMIT;
-		}
-		if (xctl_buf_add(&b, chunk, n)) {
-			xctl_buf_free(&b);
-			return XCTL_ERR_NOMEM;
-		}
-	}
-	if (ferror(stdin)) {
-		xctl_buf_free(&b);
-		return XCTL_ERR_IO;
-	}
-	*len = b.len;
-	*out = b.p ? xctl_buf_steal(&b) : strdup("");
-	return *out ? 0 : XCTL_ERR_NOMEM;
 }
 
 static int unreadable(bool json, const char *file, const char *msg)
@@ -102,12 +77,10 @@ int cmd_schema_check(struct xctl_cli *cli, int argc, char **argv)
 	if (!xctl_cli_nargs(cli, argc, argv, 0, 1))
 		return XCTL_EXIT_USAGE;
 	const char *file = cli->optind < argc ? argv[cli->optind] : "-";
-	bool is_stdin = !strcmp(file, "-");
-	const char *name = is_stdin ? "<stdin>" : file;
+	const char *name = strcmp(file, "-") ? file : "<stdin>";
 	char *text = NULL;
 	size_t len = 0;
-	int rc = is_stdin ? read_stdin(XCTL_XSDUMP_MAX_BYTES, &text, &len) :
-			    xctl_read_file(file, XCTL_XSDUMP_MAX_BYTES, &text, &len);
+	int rc = xctl_read_file(file, XCTL_XSDUMP_MAX_BYTES, &text, &len); /* "-" is stdin */
 	if (rc) {
 		char msg[512];
 		snprintf(msg, sizeof(msg), "cannot read %s: %s%s", name,
