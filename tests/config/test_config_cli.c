@@ -356,6 +356,22 @@ static void test_usage_errors(void **state)
 	runcmd(&r, XCTL " create -N \"$TESTDIR/typo.cfg\"");
 	CHECK_STATUS(c, r, 2);
 	runcmd_free(&r);
+
+	/* both commands take CONFIG [KEY=VALUE...] alike */
+	runcmd(&r, XCTL " config check");
+	CHECK_STATUS(c, r, 2);
+	CHECK(c, r, strstr(r.err, "missing CONFIG, the xl.cfg file to check") != NULL, "config check: no CONFIG");
+	runcmd_free(&r);
+	runcmd(&r, XCTL " config check \"$TESTDIR/typo.cfg\" other.cfg");
+	CHECK_STATUS(c, r, 2);
+	CHECK(c, r, strstr(r.err, "unexpected argument 'other.cfg' (overrides are KEY=VALUE)") != NULL,
+	      "config check: second file");
+	runcmd_free(&r);
+	runcmd(&r, XCTL " -N create \"$TESTDIR/typo.cfg\" other.cfg");
+	CHECK_STATUS(c, r, 2);
+	CHECK(c, r, strstr(r.err, "unexpected argument 'other.cfg' (overrides are KEY=VALUE)") != NULL,
+	      "create: second file");
+	runcmd_free(&r);
 }
 
 /* config check --json prints the resolved domain. */

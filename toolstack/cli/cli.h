@@ -12,6 +12,8 @@
 #include "common/log.h"
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 /* Exit codes of xctl, documented in `xctl help` and docs/man/xctl.1.md. */
 enum xctl_exit {
@@ -64,6 +66,16 @@ int xctl_cli_getopt(struct xctl_cli *cli, int argc, char **argv, const char **op
 bool xctl_cli_nargs(struct xctl_cli *cli, int argc, char **argv, int min, int max);
 /* Report a usage error for the running command; returns XCTL_EXIT_USAGE. */
 int xctl_cli_usage_error(struct xctl_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* CONFIG [KEY=VALUE...] after the options, as xl: arguments with '=' are
+ * overrides, the first one without is the file (what: what CONFIG is, for
+ * the message when it is missing). Returns XCTL_EXIT_OK or the exit status
+ * of a reported error; *overrides is the caller's to free either way. */
+int xctl_cli_config_args(struct xctl_cli *cli, int argc, char **argv, const char *what, const char **path,
+			 char ***overrides, size_t *n);
+/* Exit status for the result of xctl_config_load_request(): usage for a
+ * configuration that is wrong or cannot be read, failure otherwise. */
+int xctl_cli_load_status(int rc);
 
 void xctl_cli_print_cmd_help(const struct xctl_cmd *cmd, FILE *out);
 

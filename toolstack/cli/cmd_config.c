@@ -16,15 +16,13 @@ enum { OPT_STRICT = XCTL_OPT_LONG_ONLY, OPT_PHASE, OPT_AFTER_DESTROY, OPT_JSON }
 int cmd_config_check(struct xctl_cli *cli, int argc, char **argv)
 {
 	const char *arg;
-	const char *path = NULL;
 	int c, status = XCTL_EXIT_OK;
 	bool strict = false, json = false;
 	struct xctl_global_config g;
 	struct xctl_domain_config m;
 	struct xctl_diags d;
 	char *text = NULL;
-	char **overrides;
-	size_t n = 0;
+	char **overrides = NULL;
 
 	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
 		if (c == OPT_STRICT)
@@ -34,31 +32,20 @@ int cmd_config_check(struct xctl_cli *cli, int argc, char **argv)
 		else
 			return XCTL_EXIT_USAGE;
 	}
-	overrides = calloc((size_t)argc + 1, sizeof(char *));
-	if (!overrides)
-		return XCTL_EXIT_FAIL;
-	for (int i = cli->optind; i < argc; i++) {
-		if (strchr(argv[i], '=')) {
-			overrides[n++] = argv[i];
-		} else if (!path) {
-			path = argv[i];
-		} else {
-			free(overrides);
-			return xctl_cli_usage_error(cli, "unexpected argument '%s' (overrides are KEY=VALUE)", argv[i]);
-		}
-	}
-	if (!path) {
+	struct xctl_config_request r = { .global_path = cli->global_config, .strict = strict,
+					 .seed = xctl_config_random_seed() };
+	status = xctl_cli_config_args(cli, argc, argv, "the xl.cfg file to check", &r.path, &overrides, &r.noverrides);
+	if (status) {
 		free(overrides);
-		return xctl_cli_usage_error(cli, "missing CONFIG, the xl.cfg file to check");
+		return status;
 	}
-	struct xctl_config_request r = { .global_path = cli->global_config, .path = path, .overrides = overrides,
-					 .noverrides = n, .strict = strict, .seed = xctl_config_random_seed() };
+	r.overrides = overrides;
 	xctl_diags_init(&d);
 	int rc = xctl_config_load_request(&r, &g, &m, &d);
 	xctl_diags_print(&d, stderr);
 	if (rc) {
-		status = rc == XCTL_ERR_NOMEM || rc == XCTL_ERR_IO ? XCTL_EXIT_FAIL : XCTL_EXIT_USAGE;
-		fprintf(stderr, "%s: not valid (%zu error%s)\n", path, d.nerrors, d.nerrors == 1 ? "" : "s");
+		status = xctl_cli_load_status(rc);
+		fprintf(stderr, "%s: not valid (%zu error%s)\n", r.path, d.nerrors, d.nerrors == 1 ? "" : "s");
 		goto out;
 	}
 	if (json) {
@@ -71,7 +58,7 @@ int cmd_config_check(struct xctl_cli *cli, int argc, char **argv)
 		printf("%s\n", text);
 		goto out;
 	}
-	xctl_model_summary(stdout, &m, path);
+	xctl_model_summary(stdout, &m, r.path);
 	printf("  %-10s %s\n", "global", g.source ? g.source : "built-in values (no global configuration file)");
 	printf("  %-10s valid, %zu warning%s\n", "result", d.nwarnings, d.nwarnings == 1 ? "" : "s");
 out:

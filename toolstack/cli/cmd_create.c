@@ -27,48 +27,6 @@ static void print_diags(const struct xctl_diags *d, bool quiet)
 		fprintf(stderr, "(%zu more diagnostics not shown)\n", d->dropped);
 }
 
-/* Exit status for a load result. */
-static int load_status(int rc)
-{
-	switch (rc) {
-	case 0:
-		return XCTL_EXIT_OK;
-	case XCTL_ERR_CONFIG:
-	case XCTL_ERR_NOTFOUND:
-	case XCTL_ERR_PERM:
-	case XCTL_ERR_LIMIT:
-	case XCTL_ERR_INVAL:
-		return XCTL_EXIT_USAGE;
-	default:
-		return XCTL_EXIT_FAIL;
-	}
-}
-
-/* CONFIG [KEY=VALUE...]: as xl, arguments with '=' are overrides and the
- * first one without is the file. */
-static int split_args(struct xctl_cli *cli, int argc, char **argv, const char **path, char ***overrides,
-		      size_t *n)
-{
-	*path = NULL;
-	*n = 0;
-	*overrides = calloc((size_t)argc + 1, sizeof(char *));
-	if (!*overrides) {
-		fprintf(stderr, "xctl %s: out of memory\n", cli->cmd->name);
-		return XCTL_EXIT_FAIL;
-	}
-	for (int i = cli->optind; i < argc; i++) {
-		if (strchr(argv[i], '='))
-			(*overrides)[(*n)++] = argv[i];
-		else if (!*path)
-			*path = argv[i];
-		else
-			return xctl_cli_usage_error(cli, "unexpected argument '%s' (overrides are KEY=VALUE)", argv[i]);
-	}
-	if (!*path)
-		return xctl_cli_usage_error(cli, "missing CONFIG, the xl.cfg file of the domain");
-	return XCTL_EXIT_OK;
-}
-
 int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 {
 	const char *arg;
@@ -97,7 +55,8 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 	}
 	struct xctl_config_request r = { .global_path = cli->global_config, .creating = !dry, .strict = strict,
 					 .seed = xctl_config_random_seed() };
-	status = split_args(cli, argc, argv, &r.path, &overrides, &r.noverrides);
+	status = xctl_cli_config_args(cli, argc, argv, "the xl.cfg file of the domain", &r.path, &overrides,
+				      &r.noverrides);
 	if (status) {
 		free(overrides);
 		return status;
@@ -106,7 +65,7 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 	xctl_diags_init(&d);
 	int rc = xctl_config_load_request(&r, &g, &m, &d);
 	print_diags(&d, quiet);
-	status = load_status(rc);
+	status = xctl_cli_load_status(rc);
 	if (rc) {
 		if (rc == XCTL_ERR_CONFIG)
 			fprintf(stderr, "xctl create: %s: %zu error%s in the configuration; nothing was created\n", r.path,
