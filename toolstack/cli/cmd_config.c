@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_STRICT = XCTL_OPT_LONG_ONLY, OPT_PHASE, OPT_AFTER_DESTROY, OPT_JSON };
-
 int cmd_config_check(struct xctl_cli *cli, int argc, char **argv)
 {
 	const char *arg;

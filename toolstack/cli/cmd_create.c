@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_STRICT = XCTL_OPT_LONG_ONLY };
-
 /* Print diagnostics: all of them, or only errors when quiet. */
 static void print_diags(const struct xctl_diags *d, bool quiet)
 {

@@ -14,15 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The id the command table gives an option, by its long name. */
-static int opt_id(const struct xctl_cli *cli, const char *lname)
-{
-	for (const struct xctl_opt *o = cli->cmd->opts; o && o->id; o++)
-		if (o->lname && !strcmp(o->lname, lname))
-			return o->id;
-	return 0;
-}
-
 static int unreadable(bool json, const char *file, const char *msg)
 {
 	fprintf(stderr, "xctl schema check: %s\n", msg);
@@ -50,21 +41,19 @@ int cmd_schema_check(struct xctl_cli *cli, int argc, char **argv)
 	int c;
 	bool json = false;
 	struct xctl_schema_opts o = { .phase = XCTL_SCHEMA_P_NONE, .after_destroy = -1 };
-	const int o_phase = opt_id(cli, "phase"), o_destroy = opt_id(cli, "after-destroy"),
-		  o_json = opt_id(cli, "json");
 
 	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
 		if (c == XCTL_GETOPT_ERR)
 			return XCTL_EXIT_USAGE;
-		if (c == o_json) {
+		if (c == OPT_JSON) {
 			json = true;
-		} else if (c == o_phase) {
+		} else if (c == OPT_PHASE) {
 			int p = xctl_schema_phase_parse(arg);
 			if (p != XCTL_SCHEMA_P_CREATED && p != XCTL_SCHEMA_P_CONNECTED)
 				return xctl_cli_usage_error(cli, "--phase: '%s' is not a phase; use created or connected",
 							    arg);
 			o.phase = (enum xctl_schema_phase)p;
-		} else if (c == o_destroy) {
+		} else if (c == OPT_AFTER_DESTROY) {
 			uint64_t d;
 			if (xctl_parse_u64(arg, 10, 32751, &d) || d == 0)
 				return xctl_cli_usage_error(cli, "--after-destroy: '%s' is not a guest domain id (1..32751)",
@@ -121,9 +110,8 @@ int cmd_schema_show(struct xctl_cli *cli, int argc, char **argv)
 	const char *arg;
 	int c;
 	bool json = false;
-	const int o_json = opt_id(cli, "json");
 	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
-		if (c == o_json)
+		if (c == OPT_JSON)
 			json = true;
 		else
 			return XCTL_EXIT_USAGE;

@@ -4,13 +4,6 @@
 #include "toolstack/cli/commands.h"
 #include "common/util.h"
 
-enum {
-	OPT_STRICT = XCTL_OPT_LONG_ONLY,
-	OPT_PHASE,
-	OPT_AFTER_DESTROY,
-	OPT_JSON,
-};
-
 static const struct xctl_opt create_opts[] = {
 	{ 'n', "dry-run", NULL, "resolve the configuration, print it as JSON, create nothing (as -N)" },
 	{ 'q', "quiet", NULL, "print only errors" },

@@ -2,7 +2,16 @@
 #ifndef XCTL_COMMANDS_H
 #define XCTL_COMMANDS_H
 
-struct xctl_cli;
+#include "toolstack/cli/cli.h"
+
+/* Ids of the long-only options in the table (XCTL_OPT_LONG_ONLY + n), for
+ * the handlers to compare with what xctl_cli_getopt() returns. */
+enum {
+	OPT_STRICT = XCTL_OPT_LONG_ONLY,
+	OPT_PHASE,
+	OPT_AFTER_DESTROY,
+	OPT_JSON,
+};
 
 int cmd_help(struct xctl_cli *cli, int argc, char **argv);
 int cmd_completion(struct xctl_cli *cli, int argc, char **argv);
