@@ -336,15 +336,19 @@ int main(int argc, char **argv)
 	}
 	int ready[2] = { -1, -1 };
 	if (!o.foreground) {
-		if (pipe(ready))
+		pid_t pid = -1;
+		if (pipe(ready) || (pid = fork()) < 0) {
+			xctl_err_log(&lg, "cannot start in the background: %s (try --foreground)",
+				     strerror(errno));
+			xsd_fini(&d);
 			return 1;
-		pid_t pid = fork();
-		if (pid < 0)
-			return 1;
+		}
 		if (pid > 0) {
+			/* The parent only waits for the child to be ready. */
 			char ok = 0;
 			close(ready[1]);
 			ssize_t r = read(ready[0], &ok, 1);
+			xsd_fini(&d);
 			return r == 1 && ok == 1 ? 0 : 1;
 		}
 		close(ready[0]);
