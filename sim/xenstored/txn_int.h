@@ -14,6 +14,7 @@ struct xsd_tent {
 	uint64_t base_gen;        /* live generation when first touched; 0 = absent */
 	enum xsd_tent_state state;
 	struct xsd_node *node;    /* XSD_TE_MOD: the private copy */
+	struct xsd_tevent *ev;    /* the event queued for this path, if any */
 };
 
 struct xsd_tevent {

@@ -175,6 +175,22 @@ int xsd_view_event(struct xsd_view *v, const char *path, bool exact, const struc
 		xsd_fire(v->d, path, exact, perms, nperms);
 		return 0;
 	}
+	/* One event per path, as Xen does: a transaction that changes the same
+	 * node again and again queues nothing more. The merged event covers
+	 * the ancestors if any change did, and keeps the permissions from
+	 * before the first change that had them. */
+	struct xsd_tent *e = xsd_htab_get(&v->txn->ents, path);
+	if (e && e->ev) {
+		e->ev->exact = e->ev->exact && exact;
+		if (e->ev->perms || !perms || !nperms)
+			return 0;
+		e->ev->perms = malloc(sizeof(*perms) * nperms);
+		if (!e->ev->perms)
+			return ENOMEM;
+		memcpy(e->ev->perms, perms, sizeof(*perms) * nperms);
+		e->ev->nperms = nperms;
+		return 0;
+	}
 	struct xsd_tevent *ev = calloc(1, sizeof(*ev));
 	if (!ev)
 		return ENOMEM;
@@ -195,5 +211,7 @@ int xsd_view_event(struct xsd_view *v, const char *path, bool exact, const struc
 	}
 	*v->txn->events_tail = ev;
 	v->txn->events_tail = &ev->next;
+	if (e)
+		e->ev = ev;
 	return 0;
 }
