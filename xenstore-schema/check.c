@@ -448,20 +448,40 @@ static void mark_leftovers(struct ctx *c)
 	}
 }
 
+/* A leftover node whose parent is not a leftover node in the dump: the
+ * violation is reported there, with the count of leftover nodes below it. */
+static bool leftover_top(const struct ctx *c, size_t i)
+{
+	char buf[PATHBUF];
+	size_t pi;
+	const char *pp = parent_of(c->d->v[i].path, buf, sizeof(buf));
+	return c->leftover[i] && !(pp && node_of(c, pp, &pi) && c->leftover[pi]);
+}
+
 static void report_leftovers(struct ctx *c)
 {
+	/* Count the leftover nodes below each top one by walking up from every
+	 * leftover node: linear in the nodes times the depth, where comparing
+	 * every pair would take hours on a large (or hostile) dump. */
+	size_t *below = calloc(c->d->n ? c->d->n : 1, sizeof(*below));
+	if (!below) {
+		c->rc = XCTL_ERR_NOMEM;
+		return;
+	}
+	for (size_t j = 0; j < c->d->n; j++) {
+		if (!c->leftover[j])
+			continue;
+		char buf[PATHBUF];
+		const char *p = c->d->v[j].path;
+		size_t pi;
+		while ((p = parent_of(p, buf, sizeof(buf))))
+			if (node_of(c, p, &pi) && leftover_top(c, pi))
+				below[pi]++;
+	}
 	for (size_t i = 0; i < c->d->n; i++) {
-		if (!c->leftover[i])
+		if (!leftover_top(c, i))
 			continue;
 		const struct xctl_xsnode *n = &c->d->v[i];
-		char buf[PATHBUF];
-		size_t pi;
-		const char *pp = parent_of(n->path, buf, sizeof(buf));
-		if (pp && node_of(c, pp, &pi) && c->leftover[pi])
-			continue;
-		size_t below = 0, pl = strlen(n->path);
-		for (size_t j = 0; j < c->d->n; j++)
-			below += c->leftover[j] && !strncmp(c->d->v[j].path, n->path, pl) && c->d->v[j].path[pl] == '/';
 		int m = c->match[i];
 		bool vm = m >= 0 && xctl_schema_nodes[m].bind_how && !strcmp(xctl_schema_nodes[m].bind_how, "backref");
 		struct xctl_schema_binding t = c->bind[i];
@@ -469,9 +489,10 @@ static void report_leftovers(struct ctx *c)
 			vm = !resolve(c, &xctl_schema_nodes[m], &t);
 		violation(c, "leftover", n->path, n->line, m >= 0 ? xctl_schema_nodes[m].tpl : NULL,
 			  "%s after domain %ld was destroyed (%zu node%s below it)",
-			  vm ? "no domain refers to it" : "left behind", c->o->after_destroy, below,
-			  below == 1 ? "" : "s");
+			  vm ? "no domain refers to it" : "left behind", c->o->after_destroy, below[i],
+			  below[i] == 1 ? "" : "s");
 	}
+	free(below);
 }
 
 static int vcmp(const void *a, const void *b)
