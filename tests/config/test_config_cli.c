@@ -386,6 +386,33 @@ static void test_config_check_json(void **state)
 	runcmd_free(&r);
 }
 
+/* The summary shows the command line the kernel gets: cmdline alone when
+ * it is set (root and extra are ignored then), else root= and extra. */
+static void test_config_check_cmdline(void **state)
+{
+	struct ctx *c = *state;
+	struct runcmd_result r;
+
+	write_tmp(c, "cmdline.cfg", "name = \"c\"\nkernel = \"/k\"\ncmdline = \"console=hvc0\"\n"
+				    "root = \"/dev/xvda1\"\nextra = \"quiet\"\n");
+	runcmd(&r, XCTL " -f /dev/null config check \"$TESTDIR/cmdline.cfg\"");
+	CHECK_STATUS(c, r, 0);
+	CHECK(c, r, has_line(r.out, "  cmdline    console=hvc0"), "cmdline with root and extra");
+	runcmd_free(&r);
+
+	write_tmp(c, "cmdline.cfg", "name = \"c\"\nkernel = \"/k\"\nroot = \"/dev/xvda1\"\nextra = \"quiet\"\n");
+	runcmd(&r, XCTL " -f /dev/null config check \"$TESTDIR/cmdline.cfg\"");
+	CHECK_STATUS(c, r, 0);
+	CHECK(c, r, has_line(r.out, "  cmdline    root=/dev/xvda1 quiet"), "root and extra");
+	runcmd_free(&r);
+
+	write_tmp(c, "cmdline.cfg", "name = \"c\"\nkernel = \"/k\"\nextra = \"quiet\"\n");
+	runcmd(&r, XCTL " -f /dev/null config check \"$TESTDIR/cmdline.cfg\"");
+	CHECK_STATUS(c, r, 0);
+	CHECK(c, r, has_line(r.out, "  cmdline    quiet"), "extra alone");
+	runcmd_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_configs),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_config_check_json),
+		cmocka_unit_test(test_config_check_cmdline),
 	};
 	return cmocka_run_group_tests_name("config cli", tests, setup, teardown);
 }

@@ -34,9 +34,13 @@ void xctl_model_summary(FILE *out, const struct xctl_domain_config *m, const cha
 		fprintf(out, "  %-10s %s\n", "kernel", m->kernel);
 	if (m->ramdisk)
 		fprintf(out, "  %-10s %s\n", "ramdisk", m->ramdisk);
-	if (m->cmdline || m->root || m->extra)
-		fprintf(out, "  %-10s %s%s%s%s%s\n", "cmdline", m->cmdline ? m->cmdline : "", m->root ? "root=" : "",
-			m->root ? m->root : "", m->root && m->extra ? " " : "", !m->cmdline && m->extra ? m->extra : "");
+	/* what the kernel gets: cmdline, or else root= and extra (validate.c
+	 * warns that root and extra are ignored beside cmdline) */
+	if (m->cmdline)
+		fprintf(out, "  %-10s %s\n", "cmdline", m->cmdline);
+	else if (m->root || m->extra)
+		fprintf(out, "  %-10s %s%s%s%s\n", "cmdline", m->root ? "root=" : "", m->root ? m->root : "",
+			m->root && m->extra ? " " : "", m->extra ? m->extra : "");
 	if (m->bootloader) {
 		fprintf(out, "  %-10s %s", "bootloader", m->bootloader);
 		if (m->bootloader_args.n) {
