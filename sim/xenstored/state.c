@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/util.h"
 #include "sim/xenstored/xsd.h"
 
 #define STATE_MAGIC "xctl-xenstored-state 1"
@@ -108,7 +109,10 @@ int xsd_state_save(struct xsd *d, const char *path)
 	}
 out:
 	free(q);
-	if (fclose(f) || rc) {
+	/* A failed write (a full disk) only sets the stream's error flag:
+	 * never let a truncated file replace the last good one. */
+	bool werr = ferror(f) != 0;
+	if (fclose(f) || werr || rc) {
 		xctl_err_log(d->log, "cannot save the state to %s: %s", tmp,
 			     rc ? xctl_strerror(rc) : strerror(errno));
 		unlink(tmp);
@@ -146,10 +150,10 @@ static int unescape(char *s, uint32_t *len)
 			*o++ = *p;
 			continue;
 		}
-		unsigned v;
-		if (p[1] != 'x' || sscanf(p + 2, "%2x", &v) != 1 || !p[2] || !p[3])
+		int hi, lo;
+		if (p[1] != 'x' || (hi = xctl_hexval(p[2])) < 0 || (lo = xctl_hexval(p[3])) < 0)
 			return XCTL_ERR_PARSE;
-		*o++ = (char)v;
+		*o++ = (char)(hi << 4 | lo);
 		p += 3;
 	}
 	*len = (uint32_t)(o - s);
@@ -224,9 +228,9 @@ static int load_line(struct xsd *d, char *line)
 	if (!strcmp(kw, "domain") && a && b && c) {
 		char *t = strtok_r(NULL, " ", &save);
 		uint32_t domid, evtchn, target = XSD_DOMID_MAX;
-		char *end;
-		unsigned long long mfn = strtoull(b, &end, 10);
-		if (xsd_parse_domid(a, &domid) || *end || xsd_parse_domid(c, &evtchn) || !t ||
+		uint64_t mfn;
+		if (xsd_parse_domid(a, &domid) || xctl_parse_u64(b, 10, UINT64_MAX, &mfn) ||
+		    xsd_parse_domid(c, &evtchn) || !t ||
 		    (strcmp(t, "-") && xsd_parse_domid(t, &target)))
 			return XCTL_ERR_PARSE;
 		if (xsd_dom_introduce(d, domid, mfn, evtchn))

@@ -397,6 +397,13 @@ static void test_trace_and_state(void **state)
 	free(v);
 	xs_close(h);
 	xsd_cleanup(&dm);
+	/* A damaged escape (one hex digit) stops the start-up. */
+	FILE *f = fopen(st, "w");
+	assert_non_null(f);
+	fprintf(f, "xctl-xenstored-state 1\nnode /bad n0 \\xfz\n");
+	assert_int_equal(fclose(f), 0);
+	assert_int_not_equal(xsd_start(&dm, extra), 0);
+	xsd_cleanup(&dm);
 	setenv("XENSTORED_PATH", c->dm.sock, 1);
 }
 
