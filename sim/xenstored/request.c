@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/util.h"
 #include "sim/xenstored/control.h"
 #include "sim/xenstored/xsd.h"
 
@@ -58,9 +59,8 @@ static int do_directory_part(struct xsd *d, struct xsd_conn *c, struct xsd_view 
 	int err = xsd_canon(d, c->domid, argv[0], abs, sizeof(abs));
 	if (err)
 		return err;
-	char *end;
-	unsigned long long ov = strtoull(argv[1], &end, 10);
-	if (!argv[1][0] || argv[1][0] == '-' || *end || ov > UINT32_MAX)
+	uint64_t ov;
+	if (xctl_parse_u64(argv[1], 10, UINT32_MAX, &ov))
 		return EINVAL;
 	uint32_t off = (uint32_t)ov;
 	const struct xsd_node *n;
@@ -166,9 +166,8 @@ static int do_domain_op(struct xsd *d, struct xsd_conn *c, const struct xsd_sock
 	case XS_INTRODUCE: {
 		if (argc != 3 || xsd_parse_domid(argv[0], &domid))
 			return EINVAL;
-		char *end;
-		unsigned long long mfn = strtoull(argv[1], &end, 10);
-		if (*end || end == argv[1] || xsd_parse_domid(argv[2], &other))
+		uint64_t mfn;
+		if (xctl_parse_u64(argv[1], 10, UINT64_MAX, &mfn) || xsd_parse_domid(argv[2], &other))
 			return EINVAL;
 		int err = xsd_dom_introduce(d, domid, mfn, other);
 		if (!err)
