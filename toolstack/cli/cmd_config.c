@@ -43,7 +43,10 @@ int cmd_config_check(struct xctl_cli *cli, int argc, char **argv)
 	xctl_diags_print(&d, stderr);
 	if (rc) {
 		status = xctl_cli_load_status(rc);
-		fprintf(stderr, "%s: not valid (%zu error%s)\n", r.path, d.nerrors, d.nerrors == 1 ? "" : "s");
+		if (d.n)
+			fprintf(stderr, "%s: not valid (%zu error%s)\n", r.path, d.nerrors, d.nerrors == 1 ? "" : "s");
+		else /* nothing in the diagnostics, e.g. out of memory: say what went wrong */
+			fprintf(stderr, "xctl config check: %s: %s\n", r.path, xctl_strerror(rc));
 		goto out;
 	}
 	if (json) {
