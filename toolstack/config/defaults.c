@@ -29,10 +29,8 @@ static int table_default(struct xctl_domain_config *m, enum xctl_key_id id)
 		*XCTL_FIELD(m, id, bool) = strcmp(k->def, "0") != 0;
 		break;
 	case XCTL_KT_ENUM: {
-		int i = 0;
-		while (k->values[i] && strcmp(k->values[i], k->def))
-			i++;
-		if (!k->values[i])
+		int i = xctl_enum_index(k->values, k->def);
+		if (i < 0)
 			return XCTL_ERR_INTERNAL;
 		*XCTL_FIELD(m, id, int) = i;
 		break;

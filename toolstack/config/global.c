@@ -96,14 +96,6 @@ void xctl_global_dispose(struct xctl_global_config *g)
 	g->source = NULL;
 }
 
-static int enum_index(const char *const *values, const char *s)
-{
-	for (int i = 0; values[i]; i++)
-		if (!strcmp(values[i], s))
-			return i;
-	return -1;
-}
-
 static void apply(struct xctl_global_config *g, const struct gkey *k, const struct xctl_cfg_setting *s,
 		  struct xctl_diags *d, int *rc)
 {
@@ -153,7 +145,7 @@ static void apply(struct xctl_global_config *g, const struct gkey *k, const stru
 		return;
 	}
 	case G_ENUM: {
-		int i = enum_index(k->values, v->s);
+		int i = xctl_enum_index(k->values, v->s);
 		/* xl also takes autoballoon as a boolean number */
 		if (i < 0 && k->values == autoballoon_names && (!strcmp(v->s, "0") || !strcmp(v->s, "1")))
 			i = v->s[0] == '1' ? XCTL_AUTOBALLOON_ON : XCTL_AUTOBALLOON_OFF;

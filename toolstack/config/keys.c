@@ -327,6 +327,14 @@ size_t xctl_key_names(const char **out, size_t max)
 	return n;
 }
 
+int xctl_enum_index(const char *const *values, const char *s)
+{
+	for (int i = 0; values[i]; i++)
+		if (!strcmp(values[i], s))
+			return i;
+	return -1;
+}
+
 const char *xctl_guests_text(unsigned guests, char *buf, size_t len)
 {
 	const char *names[3];

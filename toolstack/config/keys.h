@@ -61,6 +61,9 @@ const struct xctl_key_other *xctl_key_other_find(const char *name);
 /* Every key name (supported, unsupported, aliases) for "did you mean";
  * returns how many were written (at most max). */
 size_t xctl_key_names(const char **out, size_t max);
+/* Index of s in a NULL-terminated list of names (an ENUM key's values),
+ * or -1. */
+int xctl_enum_index(const char *const *values, const char *s);
 /* "pv, pvh and hvm" style description of a guest mask into buf. */
 const char *xctl_guests_text(unsigned guests, char *buf, size_t len);
 

@@ -53,14 +53,6 @@ static const struct xctl_cfg_value *atom_of(struct ctx *c, const struct xctl_cfg
 	return NULL;
 }
 
-static int enum_index(const char *const *values, const char *s)
-{
-	for (int i = 0; values[i]; i++)
-		if (!strcmp(values[i], s))
-			return i;
-	return -1;
-}
-
 static bool set_string(struct ctx *c, char **field, const char *s)
 {
 	char *copy = strdup(s);
@@ -211,7 +203,7 @@ static bool apply_key(struct ctx *c, enum xctl_key_id id, const struct xctl_cfg_
 	case XCTL_KT_ENUM: {
 		if (!(v = atom_of(c, s, k->allowed)))
 			return false;
-		int i = enum_index(k->values, v->s);
+		int i = xctl_enum_index(k->values, v->s);
 		if (i < 0 && (k->flags & XCTL_KF_ENUM_NUM) && !parse_number(v->s, &n) && n >= 0) {
 			for (i = 0; k->values[i] && i < n; i++)
 				;
