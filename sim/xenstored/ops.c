@@ -41,11 +41,6 @@ static int get_node(struct xsd_view *v, const char *path, uint32_t want, const s
 	return EACCES; /* no root: cannot happen, the root is never removed */
 }
 
-static uint32_t owner(const struct xsd_node *n)
-{
-	return n->nperms ? n->perms[0].id : 0;
-}
-
 static int set_value(struct xsd_view *v, struct xsd_node *n, const char *val, uint32_t len)
 {
 	uint32_t old = n->vlen;
@@ -60,10 +55,10 @@ static int set_value(struct xsd_view *v, struct xsd_node *n, const char *val, ui
 
 static int set_perms(struct xsd_view *v, struct xsd_node *n, const struct xsd_perm *p, uint32_t np)
 {
-	uint32_t from = owner(n);
+	uint32_t from = xsd_node_owner(n);
 	if (xsd_node_set_perms(n, p, np))
 		return ENOMEM;
-	uint32_t to = owner(n);
+	uint32_t to = xsd_node_owner(n);
 	if (from == to)
 		return 0;
 	if (!v->txn) {
@@ -117,11 +112,10 @@ static int create_node(struct xsd_view *v, const char *path, const char *val, ui
 	}
 	if (over_node_quota(v, missing))
 		return ENOSPC;
-	struct xsd_perm *perms = malloc(sizeof(*perms) * (parent->nperms ? parent->nperms : 1));
+	uint32_t np = parent->nperms;
+	struct xsd_perm *perms = xsd_perms_dup(parent->perms, np);
 	if (!perms)
 		return ENOMEM;
-	uint32_t np = parent->nperms;
-	memcpy(perms, parent->perms, sizeof(*perms) * np);
 	/* Children inherit the parent's permissions; a guest owns what it
 	 * creates. */
 	if (!xsd_privileged(v->conn))
@@ -282,11 +276,10 @@ int xsd_op_rm(struct xsd_view *v, const char *path)
 	pathq_free(&q);
 	if (err)
 		return err;
-	struct xsd_perm *top = malloc(sizeof(*top) * (n->nperms ? n->nperms : 1));
+	uint32_t ntop = n->nperms;
+	struct xsd_perm *top = xsd_perms_dup(n->perms, ntop);
 	if (!top)
 		return ENOMEM;
-	uint32_t ntop = n->nperms;
-	memcpy(top, n->perms, sizeof(*top) * ntop);
 	xsd_parent(path, up, sizeof(up));
 	struct xsd_node *p = xsd_view_modify(v, up, &err);
 	if (p) {
@@ -315,17 +308,16 @@ int xsd_op_set_perms(struct xsd_view *v, const char *path, const struct xsd_perm
 	if (err)
 		return err;
 	/* Guests may not give their nodes away. */
-	if (!xsd_privileged(v->conn) && p[0].id != owner(n))
+	if (!xsd_privileged(v->conn) && p[0].id != xsd_node_owner(n))
 		return EPERM;
 	/* The owner must be a domain that exists (Xen 4.17 answers ENOENT);
 	 * later entries may name any domain. */
 	if (p[0].id != 0 && !xsd_dom_get(v->d, p[0].id))
 		return ENOENT;
-	struct xsd_perm *old = malloc(sizeof(*old) * (n->nperms ? n->nperms : 1));
+	uint32_t nold = n->nperms;
+	struct xsd_perm *old = xsd_perms_dup(n->perms, nold);
 	if (!old)
 		return ENOMEM;
-	uint32_t nold = n->nperms;
-	memcpy(old, n->perms, sizeof(*old) * nold);
 	struct xsd_node *m = xsd_view_modify(v, path, &err);
 	if (m)
 		err = set_perms(v, m, p, np);

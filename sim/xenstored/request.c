@@ -116,10 +116,9 @@ static int do_perms(struct xsd *d, struct xsd_conn *c, struct xsd_view *v, const
 		if (set) {
 			if (!xsd_privileged(c))
 				return EACCES;
-			struct xsd_perm *q = malloc(sizeof(*q) * np);
+			struct xsd_perm *q = xsd_perms_dup(p, np);
 			if (!q)
 				return ENOMEM;
-			memcpy(q, p, sizeof(*q) * np);
 			free(d->special_perms[si]);
 			d->special_perms[si] = q;
 			d->special_nperms[si] = np;

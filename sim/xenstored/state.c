@@ -216,10 +216,9 @@ static int load_line(struct xsd *d, char *line)
 		if (parse_perms(b, p, &np, 64))
 			return XCTL_ERR_PARSE;
 		int s = a[0] - '0';
-		struct xsd_perm *q = malloc(sizeof(*q) * np);
+		struct xsd_perm *q = xsd_perms_dup(p, np);
 		if (!q)
 			return XCTL_ERR_NOMEM;
-		memcpy(q, p, sizeof(*q) * np);
 		free(d->special_perms[s]);
 		d->special_perms[s] = q;
 		d->special_nperms[s] = np;

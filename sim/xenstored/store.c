@@ -101,12 +101,19 @@ int xsd_node_set_value(struct xsd_node *n, const char *v, uint32_t len)
 	return 0;
 }
 
-int xsd_node_set_perms(struct xsd_node *n, const struct xsd_perm *p, uint32_t np)
+struct xsd_perm *xsd_perms_dup(const struct xsd_perm *p, uint32_t np)
 {
 	struct xsd_perm *q = malloc(sizeof(*q) * (np ? np : 1));
+	if (q && np)
+		memcpy(q, p, sizeof(*q) * np);
+	return q;
+}
+
+int xsd_node_set_perms(struct xsd_node *n, const struct xsd_perm *p, uint32_t np)
+{
+	struct xsd_perm *q = xsd_perms_dup(p, np);
 	if (!q)
 		return XCTL_ERR_NOMEM;
-	memcpy(q, p, sizeof(*q) * np);
 	free(n->perms);
 	n->perms = q;
 	n->nperms = np;
@@ -163,9 +170,15 @@ void xsd_parent(const char *path, char *out, size_t outsz)
 	out[l] = '\0';
 }
 
+uint32_t xsd_node_owner(const struct xsd_node *n)
+{
+	return n->nperms ? n->perms[0].id : 0;
+}
+
+/* The owner as an index into the per-domain counts. */
 static uint32_t owner_of(const struct xsd_node *n)
 {
-	uint32_t o = n->nperms ? n->perms[0].id : 0;
+	uint32_t o = xsd_node_owner(n);
 	return o <= XSD_DOMID_MAX ? o : XSD_DOMID_MAX;
 }
 

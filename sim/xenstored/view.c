@@ -121,11 +121,6 @@ struct xsd_node *xsd_view_modify(struct xsd_view *v, const char *path, int *err)
 	return e->node;
 }
 
-static uint32_t owner(const struct xsd_node *n)
-{
-	return n->nperms ? n->perms[0].id : 0;
-}
-
 int xsd_view_create(struct xsd_view *v, struct xsd_node *n)
 {
 	if (!v->txn) {
@@ -142,7 +137,7 @@ int xsd_view_create(struct xsd_view *v, struct xsd_node *n)
 	xsd_node_free(e->node);
 	e->node = n;
 	e->state = XSD_TE_MOD;
-	if (v->conn && owner(n) == v->conn->domid)
+	if (v->conn && xsd_node_owner(n) == v->conn->domid)
 		v->txn->owned_delta++;
 	return 0;
 }
@@ -159,7 +154,7 @@ int xsd_view_delete(struct xsd_view *v, const char *path)
 		return err;
 	if (!n)
 		return 0;
-	if (v->conn && owner(n) == v->conn->domid)
+	if (v->conn && xsd_node_owner(n) == v->conn->domid)
 		v->txn->owned_delta--;
 	struct xsd_tent *e = xsd_htab_get(&v->txn->ents, path);
 	xsd_node_free(e->node);
@@ -184,10 +179,9 @@ int xsd_view_event(struct xsd_view *v, const char *path, bool exact, const struc
 		e->ev->exact = e->ev->exact && exact;
 		if (e->ev->perms || !perms || !nperms)
 			return 0;
-		e->ev->perms = malloc(sizeof(*perms) * nperms);
+		e->ev->perms = xsd_perms_dup(perms, nperms);
 		if (!e->ev->perms)
 			return ENOMEM;
-		memcpy(e->ev->perms, perms, sizeof(*perms) * nperms);
 		e->ev->nperms = nperms;
 		return 0;
 	}
@@ -197,11 +191,9 @@ int xsd_view_event(struct xsd_view *v, const char *path, bool exact, const struc
 	ev->path = strdup(path);
 	ev->exact = exact;
 	if (perms && nperms) {
-		ev->perms = malloc(sizeof(*perms) * nperms);
-		if (ev->perms) {
-			memcpy(ev->perms, perms, sizeof(*perms) * nperms);
+		ev->perms = xsd_perms_dup(perms, nperms);
+		if (ev->perms)
 			ev->nperms = nperms;
-		}
 	}
 	if (!ev->path || (perms && nperms && !ev->perms)) {
 		free(ev->path);

@@ -206,6 +206,10 @@ struct xsd_node *xsd_node_dup(const struct xsd_node *n, const char *path);
 void xsd_node_free(struct xsd_node *n);
 int xsd_node_set_value(struct xsd_node *n, const char *v, uint32_t len);
 int xsd_node_set_perms(struct xsd_node *n, const struct xsd_perm *p, uint32_t np);
+/* A copy of a permission list: never NULL on success, even for np == 0. */
+struct xsd_perm *xsd_perms_dup(const struct xsd_perm *p, uint32_t np);
+/* The node's owner: its first permission entry (0 if it has none). */
+uint32_t xsd_node_owner(const struct xsd_node *n);
 int xsd_node_add_child(struct xsd_node *n, const char *name);
 void xsd_node_del_child(struct xsd_node *n, const char *name);
 const char *xsd_basename(const char *path);
