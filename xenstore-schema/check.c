@@ -17,7 +17,17 @@ struct ctx {
 	int *match;                         /* schema index; -1 unknown; -2 below an any-below node */
 	struct xctl_schema_binding *bind;   /* per node */
 	bool *leftover;
+	struct ref *refs;                   /* see index_refs() */
+	size_t nrefs;
 	int rc;
+};
+
+/* A node a backref binding points from (/local/domain/$DOMID/vm): its
+ * schema node, its value and its index in the dump. */
+struct ref {
+	int k;
+	const char *value;
+	size_t j;
 };
 
 #define UNKNOWN (-1)
@@ -98,6 +108,49 @@ static int var_index(const char *name)
 					    strlen(name)) : -1;
 }
 
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct ref *x = a, *y = b;
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	int r = strcmp(x->value, y->value);
+	if (r)
+		return r;
+	return x->j < y->j ? -1 : x->j > y->j;
+}
+
+/* The nodes backref bindings point from, sorted by schema node, value and
+ * place in the dump, so that resolve() finds them by binary search instead
+ * of reading the whole dump for every node of a /vm directory. */
+static int index_refs(struct ctx *c)
+{
+	int targets[8];
+	size_t nt = 0;
+	for (size_t i = 0; i < xctl_schema_nnodes; i++) {
+		const struct xctl_schema_node *s = &xctl_schema_nodes[i];
+		if (!s->bind_how || strcmp(s->bind_how, "backref"))
+			continue;
+		int k = xctl_schema_find_tpl(s->bind_tpl);
+		size_t t = 0;
+		while (t < nt && targets[t] != k)
+			t++;
+		if (k < 0 || t < nt)
+			continue;
+		if (nt == XCTL_ARRAY_SIZE(targets))
+			return XCTL_ERR_INTERNAL;
+		targets[nt++] = k;
+	}
+	c->refs = calloc(c->d->n ? c->d->n : 1, sizeof(*c->refs));
+	if (!c->refs)
+		return XCTL_ERR_NOMEM;
+	for (size_t j = 0; j < c->d->n; j++)
+		for (size_t t = 0; t < nt; t++)
+			if (c->match[j] == targets[t] && c->d->v[j].value_known)
+				c->refs[c->nrefs++] = (struct ref){ targets[t], c->d->v[j].value, j };
+	qsort(c->refs, c->nrefs, sizeof(c->refs[0]), ref_cmp);
+	return 0;
+}
+
 /* Fill in the placeholder a section binds from elsewhere in the tree
  * ($BACKEND from backend-id, $DOMID of /vm/$UUID from the domain whose vm
  * node points there). Returns false when it cannot be resolved. */
@@ -121,11 +174,17 @@ static bool resolve(const struct ctx *c, const struct xctl_schema_node *s, struc
 	/* backref: a node of template bind_tpl whose value is the section's base */
 	if (xctl_schema_expand(xctl_schema_sections[s->section].base, b, p, sizeof(p)))
 		return false;
-	int k = xctl_schema_find_tpl(s->bind_tpl);
-	for (size_t j = 0; k >= 0 && j < c->d->n; j++) {
-		if (c->match[j] != k || !c->d->v[j].value_known || strcmp(c->d->v[j].value, p))
-			continue;
-		const struct xctl_schema_binding *o = &c->bind[j];
+	struct ref key = { xctl_schema_find_tpl(s->bind_tpl), p, 0 };
+	size_t lo = 0, hi = c->nrefs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ref_cmp(&c->refs[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < c->nrefs && c->refs[lo].k == key.k && !strcmp(c->refs[lo].value, p); lo++) {
+		const struct xctl_schema_binding *o = &c->bind[c->refs[lo].j];
 		if (o->set[v]) {
 			b->num[v] = o->num[v];
 			b->set[v] = true;
@@ -520,7 +579,8 @@ int xctl_schema_check(const struct xctl_xsdump *d, const struct xctl_schema_opts
 	if (!d->any_perms && !r->warning)
 		r->warning = strdup("the dump has no permissions: they were not checked (use xenstore-ls -fp)");
 	match_all(&c);
-	if (o->after_destroy >= 0)
+	c.rc = index_refs(&c);
+	if (!c.rc && o->after_destroy >= 0)
 		mark_leftovers(&c);
 	for (size_t i = 0; i < d->n && !c.rc; i++) {
 		if (c.leftover[i])
@@ -544,6 +604,7 @@ out:
 	free(c.match);
 	free(c.bind);
 	free(c.leftover);
+	free(c.refs);
 	return c.rc;
 }
 

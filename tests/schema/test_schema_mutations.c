@@ -369,6 +369,44 @@ static void test_many_leftovers(void **state)
 	xctl_xsdump_free(x);
 }
 
+/* Many domains, each with a /vm directory found through its vm node: after
+ * one is destroyed, exactly its /vm directory and its vm node are left
+ * over, each domain's /vm directory being bound through the index of vm
+ * nodes rather than a read of the whole dump per node. */
+static void test_many_vm_dirs(void **state)
+{
+	(void)state;
+	enum { N = 20000 };
+	struct xctl_buf text = { 0 };
+	for (unsigned i = 1; i <= N; i++)
+		assert_int_equal(xctl_buf_printf(&text,
+						 "/vm/00000000-0000-0000-0000-%012u = \"\"   (n0,r%u)\n"
+						 "/vm/00000000-0000-0000-0000-%012u/name = \"d%u\"   (n0,r%u)\n"
+						 "/local/domain/%u/vm = \"/vm/00000000-0000-0000-0000-%012u\"   (n0,r%u)\n",
+						 i, i, i, i, i, i, i, i),
+				 0);
+	struct xctl_xsdump *x = NULL;
+	char err[256];
+	assert_int_equal(xctl_xsdump_parse(text.p, text.len, "vms", &x, err, sizeof(err)), 0);
+	xctl_buf_free(&text);
+	struct xctl_schema_opts o = { .phase = XCTL_SCHEMA_P_NONE, .after_destroy = 7 };
+	struct xctl_schema_report r = { 0 };
+	assert_int_equal(xctl_schema_check(x, &o, &r), 0);
+	size_t leftovers = 0;
+	for (size_t k = 0; k < r.n; k++) {
+		if (strcmp(r.v[k].rule, "leftover"))
+			continue;
+		leftovers++;
+		if (!strcmp(r.v[k].path, "/vm/00000000-0000-0000-0000-000000000007"))
+			assert_string_equal(r.v[k].msg, "left behind after domain 7 was destroyed (1 node below it)");
+		else
+			assert_string_equal(r.v[k].path, "/local/domain/7/vm");
+	}
+	assert_int_equal(leftovers, 2);
+	xctl_schema_report_free(&r);
+	xctl_xsdump_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_lab_trees_clean),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_many_leftovers),
+		cmocka_unit_test(test_many_vm_dirs),
 	};
 	return cmocka_run_group_tests_name("schema_mutations", tests, NULL, NULL);
 }
