@@ -17,6 +17,7 @@
 
 #include <xenstore.h>
 
+#include "common/util.h"
 #include "tests/xenstored/harness.h"
 
 #define NODES_PER_DOMAIN 98 /* plus the home and data/: 100 */
@@ -229,8 +230,21 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "t:d:c:")) != -1) {
 		switch (c) {
 		case 't': cfg.secs = atof(optarg); break;
-		case 'd': if (ntrees < 4) trees[ntrees++] = (unsigned)atoi(optarg); break;
-		case 'c': if (nclients < 4) clients[nclients++] = (unsigned)atoi(optarg); break;
+		case 'd':
+		case 'c': {
+			/* -d 0 would divide by zero; measure() forks at most 256 clients. */
+			uint64_t v;
+			if (xctl_parse_u64(optarg, 10, c == 'd' ? 100000 : 256, &v) || v == 0) {
+				fprintf(stderr, "bench_xenstore: -%c %s: expected a number from 1 to %u\n", c,
+					optarg, c == 'd' ? 100000 : 256);
+				return 2;
+			}
+			if (c == 'd' && ntrees < 4)
+				trees[ntrees++] = (unsigned)v;
+			else if (c == 'c' && nclients < 4)
+				clients[nclients++] = (unsigned)v;
+			break;
+		}
 		default:
 			fprintf(stderr, "usage: bench_xenstore [-t SECONDS] [-d DOMAINS] [-c CLIENTS]\n");
 			return 2;
@@ -266,8 +280,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		double load = now_s() - t0;
-		/* The state file is read again at shutdown: keep a copy of it
-		 * out of the way by saving to the daemon's own directory. */
 		for (unsigned k = 0; k < nclients; k++) {
 			fprintf(stderr, "bench: %u domains, %u clients...\n", cfg.domains, clients[k]);
 			printf("%-14u %7u %9.2fs", cfg.domains, clients[k], load);
