@@ -70,9 +70,10 @@ static int parse_limit(struct xsd_limits *l, const char *arg)
 	int rc = xsd_limit_set(l, name, eq + 1);
 	if (rc == XCTL_ERR_NOTFOUND) {
 		const char *cands[32];
-		for (size_t i = 0; i < xsd_limit_count && i < 32; i++)
+		size_t n = xsd_limit_count < 32 ? xsd_limit_count : 32;
+		for (size_t i = 0; i < n; i++)
 			cands[i] = xsd_limit_table[i].name;
-		const char *s = xctl_suggest(name, cands, xsd_limit_count);
+		const char *s = xctl_suggest(name, cands, n);
 		fprintf(stderr, "xctl-xenstored: --limit: unknown limit '%s'%s%s%s; --list-limits shows them\n",
 			name, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
 		return USAGE_RC;
