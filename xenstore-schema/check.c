@@ -1,5 +1,6 @@
 /* The rules the validator applies to a parsed dump. */
 #include "xenstore-schema/check.h"
+#include "xenstore-schema/internal.h"
 #include "xenstore-schema/xs_paths.h"
 #include "common/err.h"
 #include "common/util.h"
@@ -252,18 +253,8 @@ static void check_unknown(struct ctx *c, size_t i)
 	if (pp && node_of(c, pp, &pi) && c->match[pi] == UNKNOWN)
 		return; /* reported at its topmost unknown ancestor */
 	/* did you mean: a sibling the schema knows */
-	const char *cands[256];
-	size_t nc = 0;
 	int pm = pp ? xctl_schema_match(pp, NULL) : -1;
-	const char *name = strrchr(n->path, '/') + 1;
-	for (size_t k = 0; pm >= 0 && k < xctl_schema_nnodes && nc < XCTL_ARRAY_SIZE(cands); k++) {
-		const char *t = xctl_schema_nodes[k].tpl;
-		const char *sl = strrchr(t, '/');
-		size_t pl = strlen(xctl_schema_nodes[pm].tpl);
-		if (sl && (size_t)(sl - t) == pl && !strncmp(t, xctl_schema_nodes[pm].tpl, pl) && !strchr(sl, '$'))
-			cands[nc++] = sl + 1;
-	}
-	const char *sug = nc ? xctl_suggest(name, cands, nc) : NULL;
+	const char *sug = pm >= 0 ? xctl_schema_suggest_child(pm, strrchr(n->path, '/') + 1) : NULL;
 	if (sug)
 		violation(c, "unknown-path", n->path, n->line, NULL, "not in the schema (did you mean '%s'?)", sug);
 	else

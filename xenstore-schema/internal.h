@@ -19,6 +19,10 @@ bool xctl_schema_path_ok(const char *s, size_t len);
 /* [s, s + len) is a UUID, xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx in hex digits. */
 bool xctl_schema_is_uuid(const char *s, size_t len);
 
+/* The name of a literal child of schema node parent closest to name (a
+ * plausible typo), or NULL. */
+const char *xctl_schema_suggest_child(int parent, const char *name);
+
 /* Write the JSON document of w and a newline to out, then free w. Returns 0
  * or the writer's error (nothing is written then). */
 int xctl_schema_jw_print(struct xctl_jw *w, FILE *out);

@@ -139,6 +139,21 @@ int xctl_schema_find_id(const char *id)
 	return -1;
 }
 
+const char *xctl_schema_suggest_child(int parent, const char *name)
+{
+	const char *tpl = xctl_schema_nodes[parent].tpl;
+	size_t pl = strlen(tpl), nc = 0;
+	const char *cands[512];
+	for (size_t k = 0; k < xctl_schema_nnodes && nc < XCTL_ARRAY_SIZE(cands); k++) {
+		const char *t = xctl_schema_nodes[k].tpl;
+		const char *sl = strrchr(t, '/');
+		if (sl && (size_t)(sl - t) == pl && !strncmp(t, tpl, pl) && !strchr(sl, '$'))
+			cands[nc++] = sl + 1;
+	}
+	/* n == 0 would make xctl_suggest look for a NULL terminator */
+	return nc ? xctl_suggest(name, cands, nc) : NULL;
+}
+
 int xctl_schema_expand(const char *tpl, const struct xctl_schema_binding *b, char *buf, size_t len)
 {
 	size_t o = 0;

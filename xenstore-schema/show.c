@@ -198,19 +198,13 @@ int xctl_schema_show(const char *what, bool json, FILE *out, FILE *err)
 			const char *sl = strrchr(what, '/');
 			char parent[4096];
 			int pm = -1;
-			size_t nc = 0;
 			if (sl && sl != what && (size_t)(sl - what) < sizeof(parent)) {
 				memcpy(parent, what, (size_t)(sl - what));
 				parent[sl - what] = '\0';
 				pm = xctl_schema_match(parent, NULL);
 			}
 			if (!sug && pm >= 0) {
-				size_t kids[512];
-				size_t nk = children(&xctl_schema_nodes[pm], kids, XCTL_ARRAY_SIZE(kids));
-				for (size_t i = 0; i < nk; i++)
-					if (!strchr(strrchr(xctl_schema_nodes[kids[i]].tpl, '/'), '$'))
-						cands[nc++] = strrchr(xctl_schema_nodes[kids[i]].tpl, '/') + 1;
-				const char *name = xctl_suggest(sl + 1, cands, nc);
+				const char *name = xctl_schema_suggest_child(pm, sl + 1);
 				fprintf(err, "xctl schema show: '%s' is not in the xenstore schema", what);
 				if (name)
 					fprintf(err, "; did you mean %s/%s?", parent, name);

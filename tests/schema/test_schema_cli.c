@@ -252,6 +252,9 @@ static void test_schema_show(void **state)
 	HAS(c, "/local/domain/$DOMID/device/vbd/$DEVID/ring-ref");
 	RUN(c, 1, X " schema show /local/domain/1/device/vbd/51712/ring-reff");
 	HAS(c, "did you mean");
+	/* below a leaf: no sibling to suggest (this once read past an array) */
+	RUN(c, 1, X " schema show /local/domain/1/name/foo");
+	HAS(c, "'/local/domain/1/name/foo' is not in the xenstore schema\nRun 'xctl schema show'");
 }
 
 /* The reference document is generated from the schema. */
