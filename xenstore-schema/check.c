@@ -302,7 +302,11 @@ static void check_perms(struct ctx *c, const struct xctl_xsnode *n, const struct
 			xctl_buf_free(&want);
 			return;
 		}
-		xctl_buf_printf(&want, "%s(%s)", want.len ? " or " : "", exp);
+		if (xctl_buf_printf(&want, "%s(%s)", want.len ? " or " : "", exp)) {
+			c->rc = XCTL_ERR_NOMEM;
+			xctl_buf_free(&want);
+			return;
+		}
 		a += al + (a[al] == '|');
 	}
 	violation(c, "bad-perms", n->path, n->line, s->tpl, "permissions are (%s), expected %s", have,
@@ -330,11 +334,15 @@ static void check_link(struct ctx *c, const struct xctl_xsnode *n, const struct 
 				any = true;
 				if (!strcmp(exp, n->value))
 					matched = true;
-				else
-					xctl_buf_printf(&want, "%s%s", want.len ? " or " : "", exp);
+				else if (xctl_buf_printf(&want, "%s%s", want.len ? " or " : "", exp))
+					c->rc = XCTL_ERR_NOMEM;
 			}
 		}
 		a += al;
+	}
+	if (c->rc) {
+		xctl_buf_free(&want);
+		return;
 	}
 	if (any && !matched) {
 		char v[256];
