@@ -4,7 +4,6 @@
 #
 #   PROGRAMS      installed programs, built by `all`        ($(BUILD)/bin/...)
 #   TESTS         cmocka test binaries, run by `test`
-#   TEST_SCRIPTS  test scripts (run with BUILD, XCTL_BIN, XCTL_SRC set)
 #   BENCHES       benchmark commands, run by `bench`
 #   FUZZERS       libFuzzer targets, built with FUZZ=1 and run by `fuzz`
 #   CHECKS        source-rule scripts run by `check`
@@ -43,7 +42,6 @@ LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
 
 PROGRAMS :=
 TESTS :=
-TEST_SCRIPTS :=
 BENCHES :=
 FUZZERS :=
 CHECKS :=
@@ -73,8 +71,8 @@ $(BUILD)/lib/%.a:
 
 all: $(PROGRAMS) $(TESTS)
 
-test: all $(TEST_SCRIPTS)
-	@scripts/run-tests.sh "$(BUILD)" $(TESTS) -- $(TEST_SCRIPTS)
+test: all
+	@scripts/run-tests.sh "$(BUILD)" $(TESTS)
 
 check: test
 	@for c in $(CHECKS); do echo "== check $$c"; XCTL_BUILD=$(BUILD) $$c || exit 1; done

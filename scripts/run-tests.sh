@@ -1,18 +1,16 @@
 #!/bin/sh
-# Run test binaries and test scripts; print each one's own summary and a total.
-# Usage: run-tests.sh BUILD TEST_BINARY... -- TEST_SCRIPT...
+# Run the cmocka test binaries; print each one's own summary and a total.
+# Usage: run-tests.sh BUILD TEST_BINARY...
 set -u
 build=$1; shift
 export XCTL_BUILD="$build" XCTL_BIN="$build/bin" XCTL_SRC="$(pwd)"
 failed=""; n=0
-phase=bin
 for t in "$@"; do
-	if [ "$t" = "--" ]; then phase=script; continue; fi
 	n=$((n + 1))
 	echo "== $t"
 	start=$(date +%s)
 	# cmocka prints part of its summary on stderr: bring it all to stdout
-	if [ "$phase" = bin ]; then "$t" 2>&1; else sh "$t" 2>&1; fi
+	"$t" 2>&1
 	rc=$?
 	echo "== $t: $( [ $rc = 0 ] && echo ok || echo "FAILED (exit $rc)" ) in $(( $(date +%s) - start ))s"
 	[ $rc = 0 ] || failed="$failed $t"
