@@ -244,7 +244,7 @@ const char *xctl_suggest(const char *word, const char *const *candidates, size_t
 	size_t limit = wl / 3 < 1 ? 1 : wl / 3;
 	if (limit > 3)
 		limit = 3;
-	for (size_t i = 0; n ? i < n : candidates[i] != NULL; i++) {
+	for (size_t i = 0; i < n && candidates[i] != NULL; i++) {
 		size_t d = xctl_edit_distance(word, candidates[i]);
 		if (d < best_d) {
 			best_d = d;

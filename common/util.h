@@ -38,7 +38,10 @@ int xctl_read_file(const char *path, size_t max, char **out, size_t *len);
 /* Damerau-Levenshtein distance (optimal string alignment), case-insensitive. */
 size_t xctl_edit_distance(const char *a, const char *b);
 /* The candidate closest to word, or NULL if none is close enough to be a
- * plausible typo. candidates is NULL-terminated, or has n entries. */
+ * plausible typo. candidates has n entries, and a NULL entry ends it early:
+ * pass XCTL_SUGGEST_NULL_TERMINATED for a NULL-terminated list. n == 0 is an
+ * empty list. */
+#define XCTL_SUGGEST_NULL_TERMINATED SIZE_MAX
 const char *xctl_suggest(const char *word, const char *const *candidates, size_t n);
 
 /* The value of a hexadecimal digit (0-9, a-f, A-F), or -1 for any other

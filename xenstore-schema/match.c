@@ -151,7 +151,7 @@ const char *xctl_schema_suggest_child(int parent, const char *name)
 			cands[nc++] = sl + 1;
 	}
 	/* n == 0 would make xctl_suggest look for a NULL terminator */
-	return nc ? xctl_suggest(name, cands, nc) : NULL;
+	return xctl_suggest(name, cands, nc);
 }
 
 int xctl_schema_expand(const char *tpl, const struct xctl_schema_binding *b, char *buf, size_t len)

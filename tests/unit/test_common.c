@@ -107,10 +107,14 @@ static void test_suggest(void **state)
 {
 	(void)state;
 	const char *keys[] = { "memory", "maxmem", "vcpus", "maxvcpus", "name", NULL };
-	assert_string_equal(xctl_suggest("memmory", keys, 0), "memory");
-	assert_string_equal(xctl_suggest("vpcus", keys, 0), "vcpus");
-	assert_string_equal(xctl_suggest("nmae", keys, 0), "name");
-	assert_null(xctl_suggest("bootloader", keys, 0));
+	assert_string_equal(xctl_suggest("memmory", keys, XCTL_SUGGEST_NULL_TERMINATED), "memory");
+	assert_string_equal(xctl_suggest("vpcus", keys, XCTL_SUGGEST_NULL_TERMINATED), "vcpus");
+	assert_string_equal(xctl_suggest("nmae", keys, XCTL_SUGGEST_NULL_TERMINATED), "name");
+	assert_null(xctl_suggest("bootloader", keys, XCTL_SUGGEST_NULL_TERMINATED));
+	/* a counted list stops at its count, and an empty one suggests nothing */
+	assert_null(xctl_suggest("vpcus", keys, 2));
+	assert_string_equal(xctl_suggest("vpcus", keys, 3), "vcpus");
+	assert_null(xctl_suggest("memmory", keys, 0));
 	assert_int_equal(xctl_edit_distance("abc", "abc"), 0);
 	assert_int_equal(xctl_edit_distance("abc", "acb"), 1);
 }

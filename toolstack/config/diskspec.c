@@ -474,7 +474,7 @@ static void unknown_key(struct dp *p, const char *t)
 	while (t + il < p->r.spec + p->r.n && t[il] != ',')
 		il++;
 	snprintf(key, sizeof(key), "%.*s", (int)kl, t);
-	const char *hint = xctl_suggest(key, key_names, 0);
+	const char *hint = xctl_suggest(key, key_names, XCTL_SUGGEST_NULL_TERMINATED);
 	dp_err(p, "unknown parameter '%.*s'%s%s%s (known: target, format, vdev, access, devtype, "
 	       "backend, backendtype, script, specification, colo-host, colo-port, colo-export, "
 	       "active-disk, hidden-disk; flags: cdrom, direct-io-safe, discard, no-discard, colo, "

@@ -385,7 +385,7 @@ static void item(struct vp *p, const char *it)
 		vp_err(p, "%s is not supported by xctl yet (COLO network replication)", key);
 		return;
 	}
-	const char *hint = xctl_suggest(key, all_names, 0);
+	const char *hint = xctl_suggest(key, all_names, XCTL_SUGGEST_NULL_TERMINATED);
 	vp_err(p, "unknown vif parameter '%.*s'%s%s%s (known: " KNOWN ")", QL(it, strlen(it)),
 	       hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
 }
