@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # xctl top-level Makefile.
 #
 # Every target first makes sure the Debian packages xctl needs are present

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Diagnostics: a list of warnings and errors, each tied to a place in the
  * input (file and line) and to the key or item it is about. Phases that
  * check input collect every problem here instead of stopping at the first,

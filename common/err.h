@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The one error convention of xctl.
  *
  * Every function that can fail returns 0 on success or a negative value of

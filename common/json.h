@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* JSON behind one small interface. yajl does the work today; nothing outside
  * common/json.c includes a yajl header, so moving to another library touches
  * this one file.

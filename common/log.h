@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Logging. A logger is passed in a context; there is no global logger. */
 #ifndef XCTL_LOG_H
 #define XCTL_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Small helpers shared by every part of xctl: a growable buffer, strict
  * number parsing, hex digits and "did you mean" suggestions. */
 #ifndef XCTL_UTIL_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # The real build. Called by the top-level Makefile after dependencies are in
 # place. Components add themselves with a module.mk fragment beside their
 # sources; a fragment appends to the lists below and never edits this file.

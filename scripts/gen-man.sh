@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # Regenerate the command reference of docs/man/xctl.1.md from the command
 # table: keep everything above the generated marker, replace the rest with
 # `xctl help --markdown`. Usage: scripts/gen-man.sh [BUILD]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # Install the Debian 12 packages xctl needs, and nothing when all are present.
 # Usage: scripts/install-deps.sh [build|lab]   (default: build)
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # Run every fuzz target for a bounded time (FUZZ_SECONDS, default 60 each),
 # starting from its seed corpus in tests/fuzz/corpus/NAME/.
 set -u

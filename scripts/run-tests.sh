@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # Run the cmocka test binaries; print each one's own summary and a total.
 # Usage: run-tests.sh BUILD TEST_BINARY...
 set -u

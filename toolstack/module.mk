@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # toolstack/: libxctl (config, core, hv) and the xctl CLI.
 #
 # Parts of the toolstack add their sources to LIBXCTL_SRCS from their own

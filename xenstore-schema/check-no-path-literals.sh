@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # Source rule: no xenstore path or key written as a string literal in C
 # outside the generated header (see xenstore-schema/lint/xs-lint.c for the
 # exact rule). Scope: toolstack/, sim/, drivers-backend/, xenstore-schema/

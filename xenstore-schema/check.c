@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The rules the validator applies to a parsed dump. */
 #include "xenstore-schema/check.h"
 #include "xenstore-schema/internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The xenstore validator: read a tree dump in the `xenstore-ls -fp` format
  * and check it against the schema (schema.h).
  *

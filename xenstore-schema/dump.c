@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Reading a xenstore tree dump in the format of `xenstore-ls -fp`:
  *
  *   /local/domain/1/name = "guest1"   (n0,r1)

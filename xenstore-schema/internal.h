@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Helpers shared by the validator library's own files (values.c, match.c,
  * dump.c, report.c, show.c); not part of its interface. */
 #ifndef XCTL_SCHEMA_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Matching xenstore paths against the schema's templates, and expanding
  * templates with the placeholders' values. */
 #include "xenstore-schema/check.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # xenstore-schema/: the xenstore layout as data (schema/*.xss), the host
 # generator xs-gen, the generated header and table, the validator library.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The names and documentation of the schema's vocabulary (schema_defs.h),
  * written once for the generator (xs-gen compiles this file) and the
  * validator library. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Printing a validation report: text lines or one JSON document. */
 #include "xenstore-schema/check.h"
 #include "xenstore-schema/internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The vocabulary of the xenstore schema, shared by the generator
  * (xenstore-schema/gen/) and the validator library: value types, writers,
  * guest types and phases. Each list is an X-macro so that names, enums and

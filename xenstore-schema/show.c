@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* `xctl schema show`: what the schema says about a path, a template or a
  * node id, as text or JSON. */
 #include "xenstore-schema/show.h"

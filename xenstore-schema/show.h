@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* `xctl schema show`: describe a path, a template or a node id (or, with
  * what == NULL, list the whole schema). */
 #ifndef XCTL_SCHEMA_SHOW_H

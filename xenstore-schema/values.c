@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Value types of the schema: does a value fit its node's type? */
 #include "xenstore-schema/check.h"
 #include "xenstore-schema/internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xenstore benchmark: reads, writes, directory listings, watch events and
  * small transactions per second through libxenstore against
  * xctl-xenstored, with 1 and 64 concurrent clients (processes), and a tree

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # bench/xenstore: the xenstore benchmark (make bench prints its table).
 $(BUILD)/bench/bench_xenstore: $(call objs,bench/xenstore/bench_xenstore.c tests/xenstored/harness.c) $(LIBCOMMON)
 	@mkdir -p $(dir $@)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # make demo, simulated-host part: start xctl-xenstored, load into it the
 # xenstore tree real Xen 4.17 wrote for a running PV guest (the reference
 # dump), using Debian's unmodified xenstore-write and xenstore-chmod; then

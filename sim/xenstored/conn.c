@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Connections: input framing with a fixed-size buffer, output queues with
  * limits, and the rules for pausing and dropping a client. */
 #include <errno.h>

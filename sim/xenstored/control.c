@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* CONTROL: help, print, log, quota, stats, check. Privileged only. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* CONTROL requests and the table of limits (shared with the command line). */
 #ifndef XSD_CONTROL_H
 #define XSD_CONTROL_H

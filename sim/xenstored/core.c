@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Daemon context set-up and tear-down (no sockets: main.c adds those). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Domains and the per-domain identity.
  *
  * INTRODUCE of domain N (privileged) creates a listening unix socket

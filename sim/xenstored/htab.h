@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* A string-keyed hash table with a secret per-table hash key.
  *
  * Clients choose the paths that become keys, so the hash is keyed

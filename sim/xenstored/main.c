@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xctl-xenstored: options, sockets, the event loop and clean shutdown. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # sim/xenstored: xctl-xenstored, the simulated host's xenstore daemon.
 # Everything but main.c goes into a library that the tests and the fuzz
 # target link too.

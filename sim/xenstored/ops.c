@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The tree operations, written once against the view (live tree or a
  * transaction): READ, WRITE, MKDIR, RM, GET_PERMS, SET_PERMS. Paths given
  * here are canonical absolute paths. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The request dispatcher: argument checks per type, then the handler. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* --state FILE: the tree and the introduced domains, saved at shutdown and
  * loaded at start. A line-oriented text format, parents before children:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The node tree: nodes in a hash table by absolute path; each node keeps
  * the names of its children, so no walk ever needs recursion. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Transactions: start, end, commit validation and application. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Transaction internals shared by view.c and txn.c. */
 #ifndef XSD_TXN_INT_H
 #define XSD_TXN_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Access to the tree, either live or through a transaction.
  *
  * A transaction keeps an overlay: for every path it touched, the

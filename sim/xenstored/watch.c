@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Watches. Every watch is in its connection's list and in an index by
  * watched path, so that firing an event for a path costs one lookup per
  * path component instead of a scan of every watch. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Protocol vocabulary: type and error names, payload splitting, paths and
  * permission strings. Everything here is pure and bounded. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xctl-xenstored: the daemon's shared types.
  *
  * Layout of the sources (one responsibility each):

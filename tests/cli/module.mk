@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # tests/cli: the xctl command line, driven as a user would. runcmd.c is a
 # helper other tests that run programs may link ($(TEST_RUNCMD_OBJS)).
 TEST_RUNCMD_OBJS := $(call objs,tests/cli/runcmd.c)

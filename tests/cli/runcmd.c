@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 #include "tests/cli/runcmd.h"
 #include "common/util.h"
 

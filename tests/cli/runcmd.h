@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Test helper: run a command line through bash and capture its output. */
 #ifndef XCTL_TEST_RUNCMD_H
 #define XCTL_TEST_RUNCMD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The xctl command line: help, version, did-you-mean, global options and
  * exit codes, all derived from the one command table. */
 #include <stdarg.h>

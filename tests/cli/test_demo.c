@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* `make demo` must keep working: run its scripts as a user would and check
  * that each one finishes and shows what it promises. */
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # make demo: resolve every example config in configs/ with the example
 # global configuration and print a readable summary of each.
 set -eu

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* libFuzzer target: the xl.cfg reader and the whole pipeline behind it
  * (keys, disk and vif specs, defaults, validation, JSON round trip). Built
  * with FUZZ=1 (`make fuzz`); seeds in tests/fuzz/corpus/fuzz_xlcfg/. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # tests/config: the xl.cfg pipeline. test_config runs the golden corpus
 # (valid/ with expected JSON, invalid/ with the exact expected diagnostics)
 # and the reader's unit tests; test_cfg_xlu compares the reader with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests of the xl.cfg reader (cfg_parse.c). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The xl.cfg reader against libxlutil, xl's own parser (xlu_cfg_*, which
  * needs no Xen): on every config of the golden corpus both must accept or
  * both reject, and every setting must have the same value, list items

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Golden tests of the xl.cfg pipeline.
  *
  *   tests/config/valid/NAME.cfg     resolves without error; its JSON must be

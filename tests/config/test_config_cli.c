@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The CLI side of the xl.cfg pipeline, driven as a user would: xctl create
  * -n / -N, --strict, overrides, real creation refused after full
  * validation, config check, -f. Run by `make test` with XCTL_BIN and

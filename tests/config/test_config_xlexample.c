@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Xen's own example configs (/etc/xen/xlexample.* of Debian's
  * xen-utils-common, Xen 4.17) must resolve without error. The package is
  * downloaded at test time into $XCTL_BUILD/cache (not installed, not copied

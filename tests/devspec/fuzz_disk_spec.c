@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* libFuzzer target: disk specs. Any input must parse or be refused with a
  * diagnostic, never crash; an accepted spec must be complete (vdev with a
  * device number, a format) and survive JSON and back unchanged. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* libFuzzer target: vif specs and rate= values. Any input must parse or be
  * refused with a diagnostic, never crash; an accepted spec must survive
  * JSON and back unchanged. */

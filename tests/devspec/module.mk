@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # tests/devspec: disk and vif specs (toolstack/config/disk*.c, vif*.c):
 # unit tests, the comparison with libxlutil, and libFuzzer targets.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xctl's disk spec parser against libxlutil's xlu_disk_parse(): both run on
  * every spec of tests/devspec/disk-specs.txt and on generated specs; they
  * must accept and reject the same specs and fill every field the same way,

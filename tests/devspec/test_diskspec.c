@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests of disk specs: vdev numbering, the exact error lines, JSON. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* rate= of vif specs against libxlutil's xlu_vif_parse_rate(), the code xl
  * uses: the same rates accepted, with the same bytes per interval and
  * interval, on a list and on generated rates. */

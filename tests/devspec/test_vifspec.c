@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests of vif specs, MAC addresses and rate=. */
 #include <stdarg.h>
 #include <stddef.h>

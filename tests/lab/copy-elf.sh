@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # copy_elf STAGE FILE DEST [ROOT]: copy an executable into STAGE at DEST with
 # every shared library ldd lists for it. Libraries under ROOT (the unpacked
 # package set) keep their path below ROOT; the others come from the host,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # Download and unpack the Debian packages that make up the lab's Xen host.
 #
 # Usage: tests/lab/fetch.sh CACHE_DIR

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-only
 # The lab: boot real Xen 4.17 in QEMU with a BusyBox dom0 and run the
 # scenarios of tests/lab/scenarios/ there. Called by `make lab`.
 #

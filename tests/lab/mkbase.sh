@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-only
 # Build the parts of the lab that depend only on the Debian packages and on
 # tests/lab/ itself: the uncompressed hypervisor, dom0's kernel, the guest's
 # initramfs, and dom0's base initramfs (BusyBox, Xen's tools and libraries,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # tests/lab: real Xen 4.17 in QEMU (see docs/lab.md). `make lab` builds xctl
 # and every program, then boots the lab and runs tests/lab/scenarios/.
 # Scenarios that need a test binary get it built first when a component

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xctl schema check/show from the command line: exit codes, JSON, stdin;
  * docs/xenstore-schema.md matches the schema; the no-path-literal rule passes
  * on the tree and fails when a literal is added; what xs-lint flags. Every

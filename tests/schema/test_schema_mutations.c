@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Mutated dumps: each tests/schema/mutations/\*.mut file applies a few edits
  * to a fixture (tests/schema/fixtures/) and lists the violations the
  * validator must report, exactly. The mutated dumps are written to

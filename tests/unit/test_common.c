@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Unit tests of common/: numbers, hex digits, buffers, suggestions, diagnostics, JSON. */
 #include <stdarg.h>
 #include <stddef.h>

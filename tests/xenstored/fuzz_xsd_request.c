@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* libFuzzer target: the daemon's message framing and request handling.
  *
  * The input is a byte stream split between two in-process connections:

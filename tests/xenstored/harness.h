@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Test harness for xctl-xenstored: start and stop the daemon, raw protocol
  * clients, and process measurements. */
 #ifndef XSD_TEST_HARNESS_H

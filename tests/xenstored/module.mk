@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # tests/xenstored: integration tests of xctl-xenstored (libxenstore, the
 # xenstore-* tools, raw protocol clients), hostile clients, the fuzz target.
 #

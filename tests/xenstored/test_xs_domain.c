@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Behaviour that needs our daemon: guest connections on per-domain sockets
  * (identity, relative paths, permissions, quotas), INTRODUCE/RELEASE and
  * their watches, SET_TARGET, CONTROL, --trace, --state, pipelining. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Hostile clients (checklist items 28-30): each test attacks the daemon,
  * then checks that it is still up, still answers another client, and that
  * its resident memory grew by no more than a bound. */

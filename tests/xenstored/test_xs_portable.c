@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Portable xenstore behaviour: everything a dom0 client can observe.
  *
  * By default the test starts xctl-xenstored on a temporary socket. With

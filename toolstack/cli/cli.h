@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The xctl command line: one table of commands (commands.c) from which
  * dispatch, `xctl help`, `xctl help CMD`, `xctl CMD --help`, "did you mean"
  * and shell completion are all derived.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xctl config check: resolve an xl.cfg file as `xctl create -n` does and
  * print a readable summary (or, with --json, the model as JSON). Exit 0
  * when the configuration is valid, 2 when it is not. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xctl create: resolve an xl.cfg file (plus KEY=VALUE overrides, as xl)
  * into a validated domain model. With -n or the global -N the model is
  * printed as JSON and nothing is touched. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xctl schema check [--phase P] [--after-destroy DOMID] [--json] [FILE|-]
  * xctl schema show [--json] [PATH]
  *

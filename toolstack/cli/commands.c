@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The command table: the one place where xctl's commands are described.
  * Help, "did you mean", completion and the man page synopsis come from it. */
 #include "toolstack/cli/cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Handlers of the commands in the table (commands.c). */
 #ifndef XCTL_COMMANDS_H
 #define XCTL_COMMANDS_H

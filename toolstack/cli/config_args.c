@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* What `xctl create` and `xctl config check` share: their arguments
  * (CONFIG [KEY=VALUE...]) and the exit status of a configuration load. */
 #include "toolstack/cli/cli.h"

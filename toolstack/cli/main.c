@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xctl: entry point, global options and dispatch through the command table. */
 #include "toolstack/cli/cli.h"
 #include "toolstack/cli/commands.h"

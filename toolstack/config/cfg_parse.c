@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The xl.cfg reader: a small lexer and a recursive-descent parser for the
  * language of libxlutil (see cfg_parse.h). */
 #include "toolstack/config/cfg_parse.h"

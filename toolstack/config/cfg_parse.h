@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The xl.cfg reader: the language of xl's configuration files (libxlutil),
  * turned into a list of settings, each value keeping its file and line.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* CPU lists as xl reads them for cpus= and cpus_soft= (and the vm.cpumask
  * keys of the global configuration):
  *

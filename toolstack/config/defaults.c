@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Defaults, as xl and libxl fill them: the table's defaults for the keys
  * that apply to the guest type, then the ones that need the whole domain
  * or the global configuration (maxmem = memory, maxvcpus = vcpus, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* JSON form of a disk spec: its field table (diskvif_json.c walks it). */
 #include <stddef.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Virtual disk names (xen-vbd-interface(7)) and their xenstore device
  * numbers, computed the way libxl does for the same names. */
 #include <limits.h>

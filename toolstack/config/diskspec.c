@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Disk spec parser (xl-disk-configuration(5)).
  *
  * xl reads a disk spec with a flex scanner: at each position the rule with

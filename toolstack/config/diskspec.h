@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Disk specifications: one entry of the xl.cfg `disk = [ ... ]` list, in the
  * grammar of xl-disk-configuration(5) (positional `target,format,vdev,access`
  * with the legacy `phy:` / `file:` / `tap:aio:` / `qcow2:` prefixes,

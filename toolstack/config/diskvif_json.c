@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Table-driven JSON writer and reader for disk and vif specs: the code that
  * walks the field tables of disk_json.c and vif_json.c. */
 #include "toolstack/config/diskvif_json.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* JSON of disk and vif specs from one field table per struct: the same
  * table writes the object and reads it back, so the two cannot drift apart.
  * The tables are in disk_json.c and vif_json.c, the code that walks them in

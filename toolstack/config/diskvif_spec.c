@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The parts of disk and vif spec parsing that are the same for both. */
 #include "toolstack/config/diskvif_spec.h"
 

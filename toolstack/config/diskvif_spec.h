@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* What the disk and vif spec parsers share: the reading of one spec (its
  * text, where it came from, the problems found so far), the checks before
  * it is parsed and the bookkeeping after. Internal to

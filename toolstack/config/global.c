@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The global configuration (xctl.conf): its own small key table. */
 #include "toolstack/config/global.h"
 #include "toolstack/config/cfg_parse.h"

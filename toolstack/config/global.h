@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The global configuration of xctl (like xl.conf(5)): /etc/xctl/xctl.conf,
  * or the file given with `xctl -f FILE`. Same grammar as xl.cfg. Its
  * settings feed the defaults of every domain (vif bridge and script, grant

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The key table: every xl.cfg(5) key of Xen 4.17 for x86 PV, PVH and HVM
  * guests, what xctl does with it, and the checks of single values. */
 #include "toolstack/config/keys.h"

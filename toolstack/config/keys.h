@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The one table of xl.cfg keys (keys.c): for each key xctl supports, its
  * type, the guest types it applies to, its default, its check and what is
  * allowed; then the xl.cfg(5) keys xctl does not support yet (rejected with

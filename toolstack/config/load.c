@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Global configuration + domain configuration + overrides -> model. */
 #include "toolstack/config/load.h"
 #include "toolstack/config/resolve.h"

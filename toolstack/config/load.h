@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* What a command does to turn its arguments into a domain model: read the
  * global configuration (-f FILE or the default, missing default is fine),
  * the domain's xl.cfg file and the KEY=VALUE overrides, and resolve them. */

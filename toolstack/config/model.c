@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The domain model: life cycle, names, origins and comparison. */
 #include "toolstack/config/model.h"
 #include "toolstack/config/keys.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The domain model: what an xl.cfg file resolves to once parsed, typed,
  * given its defaults and validated. It is the input of every later phase
  * (plans, hv/xen, hv/sim) and has a lossless JSON form (model_json.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The domain model as JSON and back, driven by the key table: every
  * supported key is a member named as in xl.cfg, null when unset. Disks and
  * vifs use their own JSON form (diskspec.h, vifspec.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Settings -> typed model through the key table; then defaults and
  * validation. */
 #include "toolstack/config/resolve.h"

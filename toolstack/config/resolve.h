@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* From an xl.cfg file (and command-line overrides) to a validated domain
  * model: parse -> keys -> defaults -> validate. Every problem of every
  * phase is collected in one struct xctl_diags. */

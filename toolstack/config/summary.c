@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* A readable summary of a resolved domain, for `xctl config check` and
  * `make demo`. */
 #include "toolstack/config/keys.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Validation of the whole domain: rules that involve several keys or
  * devices. Every problem is reported (nothing stops at the first), each at
  * the file and line of the setting it is about; a key that was left out is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* vif spec parser (xl-network-configuration(5)), with the facts of xl's
  * parse_nic_config: items separated by commas, blanks before an item
  * ignored, empty items skipped, KEY=VALUE or a flag, the last value of a key

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Network interface specifications: one entry of the xl.cfg `vif = [ ... ]`
  * list, in the grammar of xl-network-configuration(5): comma-separated
  * `key=value` items (mac, bridge, ip, type, model, vifname, script, backend,

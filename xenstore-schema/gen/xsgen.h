@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xs-gen: reads the schema files (xenstore-schema/schema/\*.xss) and writes
  * the generated C header, the C table the validator is built from, and the
  * Markdown reference. A host tool built and run by the build. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xs-gen: docs/xenstore-schema.md, the reference generated from the schema. */
 #include "xenstore-schema/gen/xsgen.h"
 

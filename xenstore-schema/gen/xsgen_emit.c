@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xs-gen: the C header of path constants and the C table of the schema. */
 #include "xenstore-schema/gen/xsgen.h"
 

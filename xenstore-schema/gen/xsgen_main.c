@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xs-gen: usage: xs-gen header|table|doc OUTPUT SCHEMA-FILE...
  * Writes OUTPUT only when its content changes, so that objects including
  * the header are not rebuilt for nothing. */

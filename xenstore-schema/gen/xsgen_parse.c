@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xs-gen: the schema file parser and whole-schema checks. */
 #include "xenstore-schema/gen/xsgen.h"
 

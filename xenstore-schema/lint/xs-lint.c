@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xs-lint: the "no xenstore path literal" source rule.
  *
  * usage: xs-lint FILE...   (exit 0 clean, 1 violations, 2 unreadable)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # The guest life cycle with xl, shared by the xl-* scenarios (sourced after
 # lib.sh). lab_xl_guest TYPE IP [RETRIES]:
 #   create a TYPE (pv, pvh, hvm) guest with a file disk (blkback through the

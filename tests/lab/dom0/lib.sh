@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # Helpers for the lab's dom0 and its scenarios (BusyBox ash).
 #
 # A scenario is a shell file sourced in a subshell after this library. It

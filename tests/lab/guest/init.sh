@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # The lab guest's startup (run by BusyBox init as its sysinit action).
 # Prints markers on the console that dom0 waits for: reads the marker dom0
 # put in sector 0 of xvda, writes LAB-DISK-OUT back in sector 1, brings up

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # lab-name: xl-pv
 # lab-timeout: 400
 # A PV guest through Xen's own xl: disk (blkback) and vif on xenbr0, disk

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # lab-name: xl-pvh
 # lab-timeout: 700
 # The PV scenario with a PVH guest. PVH guests occasionally triple-fault

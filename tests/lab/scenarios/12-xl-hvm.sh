@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # lab-name: xl-hvm
 # lab-timeout: 700
 # The PV scenario with an HVM guest (hvmloader, SeaBIOS and Debian's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # lab-name: xctl-dry-run
 # lab-timeout: 120
 # lab-needs: bin/xctl

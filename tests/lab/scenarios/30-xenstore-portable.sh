@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # lab-name: xenstore-portable
 # lab-timeout: 300
 # lab-needs: tests/test_xs_portable
