@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* CONTROL: help, print, log, quota, stats, check. Privileged only. */
+/* CONTROL: help, print, log, quota, stats, check, domain-state. Privileged only. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,7 +130,9 @@ int xsd_control(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg *h, 
 				  "  log LEVEL           set the log level (error warn info debug trace)\n"
 				  "  quota [NAME VALUE]  show the limits, or set one\n"
 				  "  stats               counters and sizes\n"
-				  "  check               verify the tree is consistent\n");
+				  "  check               verify the tree is consistent\n"
+				  "  domain-state DOMID shutdown|dying\n"
+				  "                      the hypervisor says a domain changed state\n");
 		return reply(d, c, h, &b);
 	}
 	if (!strcmp(cmd, "print")) {
@@ -174,6 +176,17 @@ int xsd_control(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg *h, 
 				(unsigned long long)d->stats.events,
 				(unsigned long long)d->stats.conns_total,
 				(unsigned long long)d->stats.disconnects);
+		return reply(d, c, h, &b);
+	}
+	if (!strcmp(cmd, "domain-state")) {
+		uint32_t domid;
+		if (argc != 3 || xsd_parse_domid(argv[1], &domid) ||
+		    (strcmp(argv[2], "shutdown") && strcmp(argv[2], "dying")))
+			return EINVAL;
+		int err = xsd_dom_state(d, domid, !strcmp(argv[2], "dying"));
+		if (err)
+			return err;
+		xctl_buf_adds(&b, "OK");
 		return reply(d, c, h, &b);
 	}
 	if (!strcmp(cmd, "check")) {

@@ -172,6 +172,25 @@ int xsd_dom_release(struct xsd *d, uint32_t domid)
 	return 0;
 }
 
+/* The hypervisor's word that a domain changed state (xctl-simd sends it, as
+ * Xen raises VIRQ_DOM_EXC): as Xen 4.17's check_domains(), a domain newly
+ * shut down (or crashed) fires @releaseDomain once; a dying domain is
+ * destroyed as by RELEASE, which fires it again. */
+int xsd_dom_state(struct xsd *d, uint32_t domid, bool dying)
+{
+	struct xsd_domain *dom = xsd_dom_get(d, domid);
+	if (domid == 0 || !dom || !dom->introduced)
+		return ENOENT;
+	if (dying)
+		return xsd_dom_release(d, domid);
+	if (dom->shutdown)
+		return 0;
+	dom->shutdown = true;
+	xctl_info(d->log, "domain %u shut down", domid);
+	xsd_fire(d, XS_WATCH_RELEASE_DOMAIN, true, NULL, 0);
+	return 0;
+}
+
 int xsd_dom_accept(struct xsd *d, struct xsd_domain *dom)
 {
 	int fd = accept4(dom->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);

@@ -272,6 +272,9 @@ int xsd_special_index(const char *path); /* 0, 1 or -1 */
 /* --- domain.c --- */
 int xsd_dom_introduce(struct xsd *d, uint32_t domid, uint64_t mfn, uint32_t evtchn);
 int xsd_dom_release(struct xsd *d, uint32_t domid);
+/* A domain was shut down (dying false) or is dying: fire @releaseDomain as
+ * Xen does after VIRQ_DOM_EXC. 0 or ENOENT (not introduced). */
+int xsd_dom_state(struct xsd *d, uint32_t domid, bool dying);
 int xsd_dom_accept(struct xsd *d, struct xsd_domain *dom);
 void xsd_dom_free_all(struct xsd *d);
 struct xsd_domain *xsd_dom_get(const struct xsd *d, uint32_t domid);

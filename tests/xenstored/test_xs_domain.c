@@ -277,6 +277,85 @@ static void test_introduce_release(void **state)
 	xs_close(w);
 }
 
+static void domain_state(struct ctx *c, const char *args, size_t len, bool ok)
+{
+	char *r = xs_control_command(c->h, "domain-state", (void *)args, (unsigned)len);
+	if (ok) {
+		assert_non_null(r);
+		assert_string_equal(r, "OK");
+	} else {
+		assert_null(r);
+	}
+	free(r);
+}
+
+/* CONTROL domain-state: the simulator's VIRQ_DOM_EXC. Xen 4.17.7
+ * tools/xenstore/xenstored_domain.c check_domains(): a domain seen shut down
+ * (or crashed) for the first time sets domain->shutdown and fires
+ * @releaseDomain once; a dying one has its connection freed, and
+ * destroy_domain() fires @releaseDomain again; do_resume() clears
+ * domain->shutdown. */
+static void test_domain_state(void **state)
+{
+	struct ctx *c = *state;
+	char ep[256], et[64];
+	struct xs_handle *w = xs_open(0);
+	assert_non_null(w);
+	assert_true(xs_watch(w, "@releaseDomain", "rel"));
+	assert_int_equal(xsd_wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_true(xs_watch(w, "/sentinel", "sen"));
+	assert_int_equal(xsd_wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	make_domain(c, 20);
+	struct xs_handle *g = open_as(c, 20);
+	assert_non_null(g);
+	assert_true(xs_write(g, XBT_NULL, "alive", "1", 1));
+	domain_state(c, "20\0shutdown", 12, true);
+	assert_int_equal(xsd_wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_string_equal(ep, "@releaseDomain");
+	/* Still introduced, its guest still served. */
+	assert_true(xs_is_domain_introduced(c->h, 20));
+	assert_true(xs_write(g, XBT_NULL, "alive", "2", 1));
+	/* Shut down again without RESUME: no second event. */
+	domain_state(c, "20\0shutdown", 12, true);
+	assert_true(xs_write(c->h, XBT_NULL, "/sentinel", "1", 1));
+	assert_int_equal(xsd_wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_string_equal(et, "sen");
+	/* RESUME clears the flag: the next shutdown fires again. */
+	assert_true(xs_resume_domain(c->h, 20));
+	domain_state(c, "20\0shutdown", 12, true);
+	assert_int_equal(xsd_wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_string_equal(ep, "@releaseDomain");
+	/* Dying: fires again, and the domain is gone with its connection. */
+	domain_state(c, "20\0dying", 9, true);
+	assert_int_equal(xsd_wait_event(w, ep, sizeof(ep), et, sizeof(et), 5000), 0);
+	assert_string_equal(ep, "@releaseDomain");
+	assert_false(xs_is_domain_introduced(c->h, 20));
+	unsigned n;
+	assert_null(xs_read(g, XBT_NULL, "alive", &n));
+	/* Unknown domain, dom0, bad state, missing argument. */
+	domain_state(c, "20\0dying", 9, false);
+	assert_int_equal(errno, ENOENT);
+	domain_state(c, "0\0shutdown", 11, false);
+	assert_int_equal(errno, ENOENT);
+	make_domain(c, 21);
+	domain_state(c, "21\0paused", 10, false);
+	assert_int_equal(errno, EINVAL);
+	domain_state(c, "21", 3, false);
+	assert_int_equal(errno, EINVAL);
+	domain_state(c, "x21\0dying", 10, false);
+	assert_int_equal(errno, EINVAL);
+	assert_true(xs_is_domain_introduced(c->h, 21));
+	/* A guest may not say it. */
+	struct xs_handle *g21 = open_as(c, 21);
+	assert_non_null(g21);
+	assert_null(xs_control_command(g21, "domain-state", "21\0dying", 9));
+	assert_int_equal(errno, EACCES);
+	assert_true(xs_is_domain_introduced(c->h, 21));
+	xs_close(g21);
+	xs_close(g);
+	xs_close(w);
+}
+
 static void test_control(void **state)
 {
 	struct ctx *c = *state;
@@ -416,6 +495,7 @@ int main(void)
 		cmocka_unit_test(test_quotas),
 		cmocka_unit_test(test_introduce_release),
 		cmocka_unit_test(test_control),
+		cmocka_unit_test(test_domain_state),
 		cmocka_unit_test(test_pipelining),
 		cmocka_unit_test(test_trace_and_state),
 	};
