@@ -28,14 +28,24 @@ SANFLAGS :=
 OPT := -O2
 endif
 
-PKGS := yajl xenstore xenlight xlutil xencontrol xengnttab xenevtchn \
-	xenforeignmemory xentoollog
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) cmocka)
+# Every object gets the flags of yajl, libxenstore and cmocka. Only objects
+# of */xen/*.c sources get the flags of the hypervisor libraries (the port
+# rule, scripts/port-rule.sh); every other object finds, first on its include
+# path, headers of those names that stop the compile with the rule.
+PKGS := yajl xenstore cmocka
+XEN_PORT_PKGS := xenlight xlutil xencontrol xengnttab xenevtchn xenforeignmemory xentoollog
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+XEN_PORT_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(XEN_PORT_PKGS))
+PORT_GUARD := $(BUILD)/gen/port-guard
+PORT_GUARD_CFLAGS := -I$(PORT_GUARD)
+# $(call port_cflags,SOURCE)
+port_cflags = $(if $(findstring /xen/,/$(1)),$(XEN_PORT_CFLAGS),$(PORT_GUARD_CFLAGS))
 LIBS_YAJL := $(shell $(PKG_CONFIG) --libs yajl)
 LIBS_XENSTORE := $(shell $(PKG_CONFIG) --libs xenstore)
+LIBS_CMOCKA := $(shell $(PKG_CONFIG) --libs cmocka)
+# Only for programs that link a */xen/*.c object (make check verifies it).
 LIBS_XENLIGHT := $(shell $(PKG_CONFIG) --libs xenlight xlutil xentoollog)
 LIBS_XENIO := $(shell $(PKG_CONFIG) --libs xengnttab xenevtchn xenforeignmemory xencontrol)
-LIBS_CMOCKA := $(shell $(PKG_CONFIG) --libs cmocka)
 
 CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) $(SANFLAGS) \
 	-MMD -MP -I. -I$(BUILD)/gen $(PKG_CFLAGS) $(EXTRA_CFLAGS)
@@ -46,7 +56,7 @@ TESTS :=
 BENCHES :=
 FUZZERS :=
 CHECKS :=
-GENERATED :=
+GENERATED := $(PORT_GUARD)/.stamp
 DEMO :=
 
 # $(call objs,SOURCES): object files for sources
@@ -62,7 +72,10 @@ ALL_SRCS := $(shell find common toolstack xenstore-schema drivers-backend sim te
 $(BUILD)/obj/%.o: %.c | $(GENERATED)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) $(call port_cflags,$<) -c -o $@ $<
+
+$(PORT_GUARD)/.stamp: scripts/port-rule.sh
+	@scripts/port-rule.sh guard $(PORT_GUARD) && touch $@
 
 $(BUILD)/lib/%.a:
 	@mkdir -p $(dir $@)

@@ -2,3 +2,4 @@
 # Source rules run by `make check`.
 CHECKS += scripts/check-file-size.sh
 CHECKS += scripts/check-spdx.sh
+CHECKS += scripts/port-rule.sh

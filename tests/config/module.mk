@@ -13,7 +13,7 @@ $(BUILD)/tests/test_config: $(call objs,tests/config/test_config.c tests/config/
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)
 
-$(BUILD)/tests/test_cfg_xlu: $(call objs,tests/config/test_cfg_xlu.c) $(CONFIG_OBJS) $(LIBCOMMON)
+$(BUILD)/tests/test_cfg_xlu: $(call objs,tests/config/xen/test_cfg_xlu.c) $(CONFIG_OBJS) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENLIGHT) $(LIBS_YAJL) $(LIBS_CMOCKA)

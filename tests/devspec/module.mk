@@ -20,12 +20,12 @@ $(BUILD)/tests/test_vifspec: $(call objs,tests/devspec/test_vifspec.c) $(DEVSPEC
 
 # Compared with libxlutil (xlu_disk_parse, xlu_vif_parse_rate), which work
 # without Xen.
-$(BUILD)/tests/test_disk_xlu: $(call objs,tests/devspec/test_disk_xlu.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
+$(BUILD)/tests/test_disk_xlu: $(call objs,tests/devspec/xen/test_disk_xlu.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENLIGHT) $(LIBS_YAJL) $(LIBS_CMOCKA)
 
-$(BUILD)/tests/test_vif_xlu: $(call objs,tests/devspec/test_vif_xlu.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
+$(BUILD)/tests/test_vif_xlu: $(call objs,tests/devspec/xen/test_vif_xlu.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENLIGHT) $(LIBS_YAJL) $(LIBS_CMOCKA)
