@@ -49,6 +49,7 @@ struct xctl_cli {
 	int verbose;                /* -v count */
 	bool dry_run;               /* -N */
 	const char *global_config;  /* -f FILE, or NULL for the default */
+	int hv_kind;                /* enum xctl_hv_kind: 0 auto, or forced by --sim / --xen */
 	struct xctl_log log;
 	const struct xctl_cmd *cmd; /* the command being run */
 	int optind;                 /* first positional argument after xctl_cli_getopt */
