@@ -6,7 +6,12 @@
 #   PROGRAMS      installed programs, built by `all`        ($(BUILD)/bin/...)
 #   TESTS         cmocka test binaries, run by `test`
 #   BENCHES       benchmark commands, run by `bench`
-#   FUZZERS       libFuzzer targets, built with FUZZ=1 and run by `fuzz`
+#   FUZZ_TARGETS  fuzz targets by NAME, with NAME_FUZZ_DEPS (the target's
+#                 objects and archives) and NAME_FUZZ_LIBS (link flags): each
+#                 becomes the libFuzzer program $(BUILD)/fuzz/NAME (FUZZ=1,
+#                 run by `fuzz`) and the test $(BUILD)/tests/replay_NAME,
+#                 which replays the seeds of tests/fuzz/corpus/NAME/
+#   FUZZERS       libFuzzer programs (made from FUZZ_TARGETS)
 #   CHECKS        source-rule scripts run by `check`
 #   GENERATED     generated headers every object may include
 #   DEMO          commands run in order by `demo`
@@ -54,6 +59,7 @@ LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
 PROGRAMS :=
 TESTS :=
 BENCHES :=
+FUZZ_TARGETS :=
 FUZZERS :=
 CHECKS :=
 GENERATED := $(PORT_GUARD)/.stamp
@@ -67,6 +73,24 @@ objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 include common/module.mk
 include $(sort $(filter-out common/module.mk,$(wildcard */module.mk */*/module.mk */*/*/module.mk)))
+
+# $(call fuzz_rules,NAME): a fuzz target's libFuzzer program or replay test
+define fuzz_rules
+ifeq ($$(FUZZ),1)
+$$(BUILD)/fuzz/$(1): $$($(1)_FUZZ_DEPS)
+	@mkdir -p $$(dir $$@)
+	@echo "  LINK    $$@"
+	@$$(CC) $$(LDFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$($(1)_FUZZ_LIBS)
+FUZZERS += $$(BUILD)/fuzz/$(1)
+else
+$$(BUILD)/tests/replay_$(1): $$(call objs,tests/fuzz/replay.c) $$($(1)_FUZZ_DEPS) $$(LIBCOMMON)
+	@mkdir -p $$(dir $$@)
+	@echo "  LINK    $$@"
+	@$$(CC) $$(LDFLAGS) -o $$@ $$^ $$($(1)_FUZZ_LIBS) $$(LIBS_CMOCKA)
+TESTS += $$(BUILD)/tests/replay_$(1)
+endif
+endef
+$(foreach f,$(FUZZ_TARGETS),$(eval $(call fuzz_rules,$(f))))
 
 ALL_SRCS := $(shell find common toolstack xenstore-schema drivers-backend sim tests -name '*.c' 2>/dev/null)
 $(BUILD)/obj/%.o: %.c | $(GENERATED)

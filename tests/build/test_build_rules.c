@@ -209,6 +209,52 @@ static void test_source_files(void **state)
 	LACKS(c, "notes.txt");
 }
 
+/* run-tests.sh: every program under a timeout that also ends what it
+ * started in its process group; a failure and a timeout fail the run. */
+static void test_run_tests_timeout(void **state)
+{
+	struct ctx *c = *state;
+	RUN(c, 0, "mkdir -p \"$T/rt\" && cd \"$T/rt\" && "
+		  "printf '#!/bin/sh\\necho hello\\n' >ok && "
+		  "printf '#!/bin/sh\\nexit 3\\n' >bad && "
+		  "printf '#!/bin/sh\\nsleep 300 & echo $! >\"$T/rt/child\"\\nsleep 300\\n' >hang && chmod +x ok bad hang");
+	RUN(c, 0, "\"$XCTL_SRC/scripts/run-tests.sh\" \"$T/rt\" \"$T/rt/ok\"");
+	HAS(c, "hello");
+	HAS(c, "test: all 1 test programs passed");
+	RUN(c, 1, "\"$XCTL_SRC/scripts/run-tests.sh\" \"$T/rt\" \"$T/rt/bad\" \"$T/rt/ok\"");
+	HAS(c, "bad: FAILED (exit 3)");
+	HAS(c, "test: FAILED: ");
+	RUN(c, 1, "XCTL_TEST_TIMEOUT=1 \"$XCTL_SRC/scripts/run-tests.sh\" \"$T/rt\" \"$T/rt/hang\"");
+	HAS(c, "hang: FAILED (timed out after 1s, XCTL_TEST_TIMEOUT)");
+	/* the test's own background child went with it (gone, or a zombie) */
+	RUN(c, 0, "sleep 0.2; s=$(cut -d' ' -f3 /proc/$(cat \"$T/rt/child\")/stat 2>/dev/null); "
+		  "[ -z \"$s\" ] || [ \"$s\" = Z ]");
+	/* the package data directory is passed to the tests */
+	RUN(c, 0, "printf '#!/bin/sh\\necho \"deps=$XCTL_DEPS_DIR\"\\n' >\"$T/rt/env\" && chmod +x \"$T/rt/env\" && "
+		  "XCTL_DEPS_DIR=/some/where \"$XCTL_SRC/scripts/run-tests.sh\" \"$T/rt\" \"$T/rt/env\"");
+	HAS(c, "deps=/some/where");
+}
+
+/* The replay of a fuzz target's seeds: a target whose corpus is missing or
+ * empty fails; every fuzz target's source has its replay test. */
+static void test_fuzz_replay(void **state)
+{
+	struct ctx *c = *state;
+	RUN(c, 0, "cd \"$XCTL_SRC\" && for f in $(scripts/source-files.sh | grep '/fuzz_[^/]*\\.c$'); do "
+		  "n=$(basename \"$f\" .c); "
+		  "[ -x \"$XCTL_BUILD/tests/replay_$n\" ] || { echo \"$n is not replayed\"; exit 1; }; echo \"replayed $n\"; done");
+	HAS(c, "replayed fuzz_xlcfg");
+	RUN(c, 0, "one=$(ls \"$XCTL_BUILD\"/tests/replay_fuzz_* | head -1) && mkdir -p \"$T/fz/tests/fuzz/corpus/fuzz_empty\" && "
+		  "cp \"$one\" \"$T/fz/replay_fuzz_none\" && cp \"$one\" \"$T/fz/replay_fuzz_empty\"");
+	RUN(c, 1, "XCTL_SRC=\"$T/fz\" \"$T/fz/replay_fuzz_none\"");
+	HAS(c, "replay fuzz_none: no seed corpus");
+	RUN(c, 1, "XCTL_SRC=\"$T/fz\" \"$T/fz/replay_fuzz_empty\"");
+	HAS(c, "replay fuzz_empty: the seed corpus");
+	RUN(c, 0, "\"$XCTL_BUILD/tests/replay_fuzz_xlcfg\"");
+	HAS(c, "replay fuzz_xlcfg: ");
+	HAS(c, "all passed");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +263,8 @@ int main(void)
 		cmocka_unit_test(test_build_guard),
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_source_files),
+		cmocka_unit_test(test_run_tests_timeout),
+		cmocka_unit_test(test_fuzz_replay),
 	};
 	return cmocka_run_group_tests_name("build rules", tests, setup, teardown);
 }

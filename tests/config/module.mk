@@ -33,10 +33,6 @@ TESTS += $(BUILD)/tests/test_config $(BUILD)/tests/test_cfg_xlu
 TESTS += $(BUILD)/tests/test_config_cli $(BUILD)/tests/test_config_xlexample
 DEMO += tests/config/demo.sh
 
-ifeq ($(FUZZ),1)
-$(BUILD)/fuzz/fuzz_xlcfg: $(call objs,tests/config/fuzz_xlcfg.c) $(CONFIG_OBJS) $(LIBCOMMON)
-	@mkdir -p $(dir $@)
-	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS_YAJL)
-FUZZERS += $(BUILD)/fuzz/fuzz_xlcfg
-endif
+fuzz_xlcfg_FUZZ_DEPS := $(call objs,tests/config/fuzz_xlcfg.c) $(CONFIG_OBJS) $(LIBCOMMON)
+fuzz_xlcfg_FUZZ_LIBS := $(LIBS_YAJL)
+FUZZ_TARGETS += fuzz_xlcfg

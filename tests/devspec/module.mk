@@ -34,16 +34,8 @@ TESTS += $(BUILD)/tests/test_diskspec $(BUILD)/tests/test_vifspec $(BUILD)/tests
 	$(BUILD)/tests/test_vif_xlu
 
 # libFuzzer targets (make fuzz); seeds in tests/fuzz/corpus/NAME/.
-ifeq ($(FUZZ),1)
-$(BUILD)/fuzzers/fuzz_disk_spec: $(call objs,tests/devspec/fuzz_disk_spec.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
-	@mkdir -p $(dir $@)
-	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS_YAJL)
-
-$(BUILD)/fuzzers/fuzz_vif_spec: $(call objs,tests/devspec/fuzz_vif_spec.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
-	@mkdir -p $(dir $@)
-	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS_YAJL)
-
-FUZZERS += $(BUILD)/fuzzers/fuzz_disk_spec $(BUILD)/fuzzers/fuzz_vif_spec
-endif
+fuzz_disk_spec_FUZZ_DEPS := $(call objs,tests/devspec/fuzz_disk_spec.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
+fuzz_disk_spec_FUZZ_LIBS := $(LIBS_YAJL)
+fuzz_vif_spec_FUZZ_DEPS := $(call objs,tests/devspec/fuzz_vif_spec.c) $(DEVSPEC_OBJS) $(LIBCOMMON)
+fuzz_vif_spec_FUZZ_LIBS := $(LIBS_YAJL)
+FUZZ_TARGETS += fuzz_disk_spec fuzz_vif_spec

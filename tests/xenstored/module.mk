@@ -18,13 +18,9 @@ XSD_TESTS := $(patsubst tests/xenstored/%.c,$(BUILD)/tests/%,$(wildcard tests/xe
 $(XSD_TESTS): | $(BUILD)/bin/xctl-xenstored
 TESTS += $(XSD_TESTS)
 
-ifeq ($(FUZZ),1)
-$(BUILD)/fuzz/fuzz_xsd_request: $(call objs,tests/xenstored/fuzz_xsd_request.c) $(LIBXSD) $(LIBCOMMON)
-	@mkdir -p $(dir $@)
-	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS_YAJL)
-FUZZERS += $(BUILD)/fuzz/fuzz_xsd_request
-endif
+fuzz_xsd_request_FUZZ_DEPS := $(call objs,tests/xenstored/fuzz_xsd_request.c) $(LIBXSD) $(LIBCOMMON)
+fuzz_xsd_request_FUZZ_LIBS := $(LIBS_YAJL)
+FUZZ_TARGETS += fuzz_xsd_request
 
 # Keep the objects of the pattern-built tests (make would delete them as
 # intermediates and rebuild every time).
