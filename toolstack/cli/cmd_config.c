@@ -7,6 +7,7 @@
 #include "toolstack/config/load.h"
 #include "common/diag.h"
 #include "common/err.h"
+#include "common/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,8 @@ int cmd_config_check(struct xctl_cli *cli, int argc, char **argv)
 {
 	const char *arg;
 	int c, status = XCTL_EXIT_OK;
-	bool strict = false, json = false;
+	bool strict = false, json = false, seeded = false;
+	uint64_t seed = 0;
 	struct xctl_global_config g;
 	struct xctl_domain_config m;
 	struct xctl_diags d;
@@ -28,11 +30,16 @@ int cmd_config_check(struct xctl_cli *cli, int argc, char **argv)
 			strict = true;
 		else if (c == OPT_JSON)
 			json = true;
+		else if (c == OPT_SEED && !xctl_parse_u64(arg, 0, UINT64_MAX, &seed))
+			seeded = true;
+		else if (c == OPT_SEED)
+			return xctl_cli_usage_error(cli, "--seed %s: not a number (allowed: 0 to %llu)", arg,
+						    (unsigned long long)UINT64_MAX);
 		else
 			return XCTL_EXIT_USAGE;
 	}
-	struct xctl_config_request r = { .global_path = cli->global_config, .strict = strict,
-					 .seed = xctl_config_random_seed() };
+	struct xctl_config_request r = { .global_path = cli->global_config, .strict = strict, .seed = seed,
+					 .seeded = seeded };
 	status = xctl_cli_config_args(cli, argc, argv, "the xl.cfg file to check", &r.path, &overrides, &r.noverrides);
 	if (status) {
 		free(overrides);

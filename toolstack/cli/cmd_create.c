@@ -7,6 +7,7 @@
 #include "toolstack/config/load.h"
 #include "common/diag.h"
 #include "common/err.h"
+#include "common/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,8 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 {
 	const char *arg;
 	int c, status;
-	bool dry = cli->dry_run, quiet = false, strict = false;
+	bool dry = cli->dry_run, quiet = false, strict = false, seeded = false;
+	uint64_t seed = 0;
 	struct xctl_global_config g;
 	struct xctl_domain_config m;
 	struct xctl_diags d;
@@ -48,12 +50,18 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 		case OPT_STRICT:
 			strict = true;
 			break;
+		case OPT_SEED:
+			if (xctl_parse_u64(arg, 0, UINT64_MAX, &seed))
+				return xctl_cli_usage_error(cli, "--seed %s: not a number (allowed: 0 to %llu)", arg,
+							    (unsigned long long)UINT64_MAX);
+			seeded = true;
+			break;
 		default:
 			return XCTL_EXIT_USAGE;
 		}
 	}
-	struct xctl_config_request r = { .global_path = cli->global_config, .creating = !dry, .strict = strict,
-					 .seed = xctl_config_random_seed() };
+	struct xctl_config_request r = { .global_path = cli->global_config, .creating = !dry, .strict = strict, .seed = seed,
+					 .seeded = seeded };
 	status = xctl_cli_config_args(cli, argc, argv, "the xl.cfg file of the domain", &r.path, &overrides,
 				      &r.noverrides);
 	if (status) {

@@ -9,12 +9,14 @@ static const struct xctl_opt create_opts[] = {
 	{ 'n', "dry-run", NULL, "resolve the configuration, print it as JSON, create nothing (as -N)" },
 	{ 'q', "quiet", NULL, "print only errors" },
 	{ OPT_STRICT, "strict", NULL, "treat warnings (such as unknown keys) as errors" },
+	{ OPT_SEED, "seed", "N", "draw the UUID and MACs not given from seed N (else they are drawn at creation)" },
 	{ 0, NULL, NULL, NULL },
 };
 
 static const struct xctl_opt config_check_opts[] = {
 	{ OPT_STRICT, "strict", NULL, "treat warnings (such as unknown keys) as errors" },
 	{ OPT_JSON, "json", NULL, "print the resolved configuration as JSON" },
+	{ OPT_SEED, "seed", "N", "draw the UUID and MACs not given from seed N (else they are left unset)" },
 	{ 0, NULL, NULL, NULL },
 };
 

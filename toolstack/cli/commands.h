@@ -12,6 +12,7 @@ enum {
 	OPT_PHASE,
 	OPT_AFTER_DESTROY,
 	OPT_JSON,
+	OPT_SEED,
 };
 
 int cmd_help(struct xctl_cli *cli, int argc, char **argv);

@@ -1,28 +1,42 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* CPU lists as xl reads them for cpus= and cpus_soft= (and the vm.cpumask
- * keys of the global configuration):
+ * keys of the global configuration), following parse_cpurange() and
+ * update_cpumap_range() in tools/xl/xl_parse.c:138-256 at Xen 4.17.7:
  *
+ *   items are split at ',' as strtok() does: empty items are skipped, so
+ *   "0-3," and ",1" are fine; each item is
  *   "all"                 every host CPU
  *   "3", "0-7"            a CPU, a range (low-high, low <= high)
- *   "node:1", "nodes:0-1" the CPUs of NUMA nodes
+ *   "node:1", "nodes:0-1" the CPUs of NUMA nodes ("nodes:all" is "all")
  *   "^6", "^node:2"       remove from what the items before it selected
- *   items joined with ',' ("0-3,^2", "all,^node:1", "1,node:1,^6")
+ *   numbers are read by strtoul(): blanks before a number and a '+' are
+ *   taken ("0, 2", "1- 3"), nothing may follow it ("0 ,2" is refused).
  *
- * Only the syntax and the bounds are checked here; which CPUs exist is
- * known only on the host. */
+ * Differences (docs/config.md): xl takes "" (an empty affinity, refused at
+ * creation) and negative numbers (strtoul wraps them to CPUs no host has,
+ * which libxl ignores); both are errors here, as are numbers above the
+ * bounds below. Which CPUs exist is known only on the host. */
 #include "toolstack/config/keys.h"
 #include "common/err.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #define CPU_MAX 4095u  /* highest CPU number accepted */
 #define NODE_MAX 255u  /* highest NUMA node number accepted */
 
+/* A number as strtoul(.., 10) reads it: blanks, an optional '+', digits. */
 static int parse_num(const char **p, unsigned max, unsigned *out)
 {
 	const char *s = *p;
-	unsigned v = 0;
+	unsigned long v = 0;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '-')
+		return XCTL_ERR_UNSUPPORTED;
+	if (*s == '+')
+		s++;
 	if (*s < '0' || *s > '9')
 		return XCTL_ERR_INVAL;
 	while (*s >= '0' && *s <= '9') {
@@ -32,21 +46,14 @@ static int parse_num(const char **p, unsigned max, unsigned *out)
 		s++;
 	}
 	*p = s;
-	*out = v;
+	*out = (unsigned)v;
 	return 0;
 }
 
-/* "N" or "N-M" ending at the end of item (len chars). */
-static int parse_range(const char *item, size_t len, unsigned max, const char *what, char *why, size_t whylen)
+/* "N" or "N-M", the whole of item (as parse_range() in xl_parse.c:138). */
+static int parse_range(const char *item, unsigned max, const char *what, char *why, size_t whylen)
 {
-	char buf[64];
-	if (len >= sizeof(buf)) {
-		snprintf(why, whylen, "'%.20s...' is not a %s number or range", item, what);
-		return XCTL_ERR_INVAL;
-	}
-	memcpy(buf, item, len);
-	buf[len] = '\0';
-	const char *p = buf;
+	const char *p = item;
 	unsigned lo, hi;
 	int rc = parse_num(&p, max, &lo);
 	if (!rc) {
@@ -57,15 +64,21 @@ static int parse_range(const char *item, size_t len, unsigned max, const char *w
 		}
 	}
 	if (rc == XCTL_ERR_LIMIT) {
-		snprintf(why, whylen, "'%s': %s numbers go up to %u", buf, what, max);
+		snprintf(why, whylen, "'%.40s': %s numbers go up to %u", item, what, max);
+		return rc;
+	}
+	if (rc == XCTL_ERR_UNSUPPORTED) {
+		snprintf(why, whylen, "'%.40s': a negative %s number (xl would wrap it to a %s no host has)", item,
+			 what, what);
 		return rc;
 	}
 	if (rc || *p) {
-		snprintf(why, whylen, "'%s' is not a %s number or range (write N or N-M)", buf, what);
+		snprintf(why, whylen, "'%.40s' is not a %s number or range (write N or N-M, nothing after it)", item,
+			 what);
 		return XCTL_ERR_INVAL;
 	}
 	if (lo > hi) {
-		snprintf(why, whylen, "'%s': the range goes down (write the lower %s first)", buf, what);
+		snprintf(why, whylen, "'%.40s': the range goes down (write the lower %s first)", item, what);
 		return XCTL_ERR_INVAL;
 	}
 	return 0;
@@ -75,52 +88,48 @@ int xctl_check_cpulist(const char *s, char *why, size_t whylen)
 {
 	static const char allowed[] = "(allowed: \"all\", CPU numbers and ranges such as \"0-3\", \"node:N\" or "
 				      "\"nodes:N-M\", each may be negated with '^', joined with ',')";
-	if (!*s) {
-		snprintf(why, whylen, "empty CPU list %s", allowed);
-		return XCTL_ERR_INVAL;
-	}
 	const char *p = s;
 	unsigned items = 0;
-	for (;;) {
+	char sub[160], item[80];
+	p += strspn(p, ",");
+	if (!*p) {
+		snprintf(why, whylen, "empty CPU list: xl would give the vCPUs no CPU to run on %s", allowed);
+		return XCTL_ERR_INVAL;
+	}
+	while (*p) {
 		size_t len = strcspn(p, ",");
-		const char *item = p;
-		bool neg = false;
-		char sub[160];
 		if (++items > 1024) {
 			snprintf(why, whylen, "too many items in the CPU list (at most 1024)");
 			return XCTL_ERR_LIMIT;
 		}
-		if (len && *item == '^') {
-			neg = true;
-			item++;
-			len--;
-		}
-		if (!len) {
-			snprintf(why, whylen, "empty item in CPU list '%s' %s", s, allowed);
+		if (len >= sizeof(item)) {
+			snprintf(why, whylen, "item '%.20s...' of the CPU list is too long %s", p, allowed);
 			return XCTL_ERR_INVAL;
 		}
-		if (len == 3 && !strncmp(item, "all", 3)) {
+		memcpy(item, p, len);
+		item[len] = '\0';
+		const char *it = item;
+		bool neg = *it == '^', nodes = false;
+		if (neg)
+			it++;
+		if (!strncmp(it, "node:", 5)) {
+			it += 5;
+			nodes = true;
+		} else if (!strncmp(it, "nodes:", 6)) {
+			it += 6;
+			nodes = true;
+		}
+		if (!strcmp(it, "all")) {
 			if (neg) {
-				snprintf(why, whylen, "'^all' would leave no CPU %s", allowed);
+				snprintf(why, whylen, "'%s': '^' cannot be combined with \"all\" %s", item, allowed);
 				return XCTL_ERR_INVAL;
 			}
-		} else if (len > 6 && !strncmp(item, "nodes:", 6)) {
-			if (parse_range(item + 6, len - 6, NODE_MAX, "node", sub, sizeof(sub)))
-				goto bad;
-		} else if (len > 5 && !strncmp(item, "node:", 5)) {
-			if (parse_range(item + 5, len - 5, NODE_MAX, "node", sub, sizeof(sub)))
-				goto bad;
-		} else if (parse_range(item, len, CPU_MAX, "CPU", sub, sizeof(sub))) {
-			goto bad;
+		} else if (parse_range(it, nodes ? NODE_MAX : CPU_MAX, nodes ? "node" : "CPU", sub, sizeof(sub))) {
+			snprintf(why, whylen, "item '%s': %s %s", item, sub, allowed);
+			return XCTL_ERR_INVAL;
 		}
-		p += strcspn(p, ",");
-		if (!*p)
-			break;
-		p++;
-		continue;
-bad:
-		snprintf(why, whylen, "%s %s", sub, allowed);
-		return XCTL_ERR_INVAL;
+		p += len;
+		p += strspn(p, ",");
 	}
 	return 0;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* Defaults, as xl and libxl fill them: the table's defaults for the keys
- * that apply to the guest type, then the ones that need the whole domain
- * or the global configuration (maxmem = memory, maxvcpus = vcpus, a
- * generated UUID, generated MACs in 00:16:3e, vif bridge and script, the
- * disk backend, grant table sizes, CPU masks). */
+ * that apply to the guest type (keys.c cites the source of each), then the
+ * ones that need the whole domain or the global configuration. Line
+ * numbers are of Xen RELEASE-4.17.7: tools/xl/xl_parse.c ("xl_parse.c")
+ * and tools/libs/light/libxl_create.c ("libxl_create.c"),
+ * libxl__domain_build_info_setdefault() unless said otherwise. */
 #include "toolstack/config/keys.h"
 #include "toolstack/config/resolve.h"
+#include "toolstack/config/xlnum.h"
 #include "common/diag.h"
 #include "common/err.h"
 
@@ -24,7 +26,8 @@ static int table_default(struct xctl_domain_config *m, enum xctl_key_id id)
 	const struct xctl_key *k = &xctl_keys[id];
 	switch (k->type) {
 	case XCTL_KT_INT:
-		*XCTL_FIELD(m, id, int64_t) = strtoll(k->def, NULL, 0);
+		if (xctl_xl_long(k->def, XCTL_FIELD(m, id, int64_t)))
+			return XCTL_ERR_INTERNAL;
 		break;
 	case XCTL_KT_BOOL:
 		*XCTL_FIELD(m, id, bool) = strcmp(k->def, "0") != 0;
@@ -101,7 +104,7 @@ static int vif_defaults(struct xctl_domain_config *m, const struct xctl_global_c
 	int rc = 0;
 	for (size_t i = 0; i < m->nvifs && !rc; i++) {
 		struct xctl_vif *v = &m->vifs[i];
-		if (!v->mac_set) {
+		if (!v->mac_set && rng) {
 			/* 00:16:3e is Xen's OUI; the local half as libxl draws it.
 			 * Retry (bounded) if it collides with another vif. */
 			for (int tries = 0; tries < 64; tries++) {
@@ -113,7 +116,7 @@ static int vif_defaults(struct xctl_domain_config *m, const struct xctl_global_c
 					break;
 			}
 			v->mac_set = true;
-		}
+		} /* else drawn at creation, as libxl_nic.c:76-88 does */
 		if (v->devid < 0) {
 			int id = 0;
 			while (devid_used(m, id))
@@ -145,13 +148,32 @@ static int disk_defaults(struct xctl_domain_config *m, const struct xctl_global_
 	return 0;
 }
 
+/* videoram (MiB) as libxl_create.c:300-362 chooses it from vga and the
+ * device model (validate.c checks what libxl refuses there) */
+int64_t xctl_videoram_default(const struct xctl_domain_config *m)
+{
+	bool trad = m->device_model_version == 1; /* qemu-xen-traditional */
+	switch (m->vga) {
+	case 0: /* none */
+		return 0;
+	case 3: /* qxl */
+		return 128;
+	case 1: /* stdvga */
+		return trad ? 8 : 16;
+	default: /* cirrus */
+		return trad ? 4 : 8;
+	}
+}
+
 int xctl_config_defaults(struct xctl_domain_config *m, const struct xctl_global_config *g, struct xctl_rng *rng,
 			 struct xctl_diags *d)
 {
 	int rc = 0;
 	unsigned me = 1u << m->type;
+	bool hvm = m->type == XCTL_GUEST_HVM;
 	(void)d;
 
+	/* type: pv when neither type nor builder is given (xl_parse.c:1300-1305) */
 	if (!xctl_model_isset(m, XCTL_K_TYPE))
 		rc = set_default(m, XCTL_K_TYPE);
 	for (int id = 0; id < XCTL_K__COUNT && !rc; id++) {
@@ -161,24 +183,41 @@ int xctl_config_defaults(struct xctl_domain_config *m, const struct xctl_global_
 	}
 	if (rc)
 		return rc;
+	/* maxvcpus = vcpus when not given (xl_parse.c:1412-1413); vcpus is
+	 * 1 when not given (libxl_create.c:215-216), and so is maxvcpus
+	 * (libxl_create.c:209-210) */
 	if (!xctl_model_isset(m, XCTL_K_MAXVCPUS)) {
-		m->maxvcpus = m->vcpus;
+		m->maxvcpus = xctl_model_isset(m, XCTL_K_VCPUS) ? m->vcpus : 1;
 		rc = set_default(m, XCTL_K_MAXVCPUS);
 	}
-	if (!rc && !xctl_model_isset(m, XCTL_K_MAXMEM)) {
+	/* maxmem = memory when not given (xl_parse.c:1410-1411); with neither,
+	 * both are 32 MiB (libxl_create.c:239-240); memory = maxmem when only
+	 * maxmem is given (libxl_create.c:241-242) */
+	if (!rc && !xctl_model_isset(m, XCTL_K_MAXMEM) && !xctl_model_isset(m, XCTL_K_MEMORY)) {
+		m->maxmem = m->memory = 32;
+		rc = set_default(m, XCTL_K_MAXMEM);
+		if (!rc)
+			rc = set_default(m, XCTL_K_MEMORY);
+	} else if (!rc && !xctl_model_isset(m, XCTL_K_MAXMEM)) {
 		m->maxmem = m->memory;
 		rc = set_default(m, XCTL_K_MAXMEM);
+	} else if (!rc && !xctl_model_isset(m, XCTL_K_MEMORY)) {
+		m->memory = m->maxmem;
+		rc = set_default(m, XCTL_K_MEMORY);
 	}
-	if (!rc && !m->uuid)
+	/* a UUID only when seeded: xl draws one (xl_parse.c:1327), a dry run
+	 * shows it unset unless given or seeded */
+	if (!rc && !m->uuid && rng)
 		rc = gen_uuid(m, rng);
-	else if (!rc)
+	else if (!rc && m->uuid)
 		for (char *p = m->uuid; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
-	if (!rc && !xctl_model_isset(m, XCTL_K_MAX_GRANT_FRAMES)) {
+	/* from xl.conf, else the hypervisor's own default (xl.c:56-57: -1) */
+	if (!rc && !xctl_model_isset(m, XCTL_K_MAX_GRANT_FRAMES) && g->max_grant_frames >= 0) {
 		m->max_grant_frames = g->max_grant_frames;
 		rc = set_default(m, XCTL_K_MAX_GRANT_FRAMES);
 	}
-	if (!rc && !xctl_model_isset(m, XCTL_K_MAX_MAPTRACK_FRAMES)) {
+	if (!rc && !xctl_model_isset(m, XCTL_K_MAX_MAPTRACK_FRAMES) && g->max_maptrack_frames >= 0) {
 		m->max_maptrack_frames = g->max_maptrack_frames;
 		rc = set_default(m, XCTL_K_MAX_MAPTRACK_FRAMES);
 	}
@@ -194,22 +233,26 @@ int xctl_config_defaults(struct xctl_domain_config *m, const struct xctl_global_
 				rc = set_default(m, XCTL_K_CPUS);
 		}
 	}
-	if (!rc && m->type == XCTL_GUEST_HVM && !xctl_model_isset(m, XCTL_K_BIOS)) {
-		/* as libxl: OVMF for UEFI firmware, ROMBIOS with the traditional
-		 * device model, SeaBIOS otherwise */
-		if (m->firmware && (!strcmp(m->firmware, "uefi") || !strcmp(m->firmware, "ovmf")))
-			m->bios = 2;
-		else if (m->firmware && (!strcmp(m->firmware, "rombios")))
-			m->bios = 0;
-		else if (m->firmware && (!strcmp(m->firmware, "seabios")))
-			m->bios = 1;
-		else
-			m->bios = m->device_model_version == 1 ? 0 : 1;
+	/* bios from the device model: rombios with qemu-xen-traditional,
+	 * seabios with qemu-xen (libxl_create.c:137-146); firmware = "uefi" or
+	 * a bios name was already mapped onto bios (resolve.c, as
+	 * xl_parse.c:1813-1827) */
+	if (!rc && hvm && !xctl_model_isset(m, XCTL_K_BIOS)) {
+		m->bios = m->device_model_version == 1 ? 0 : 1;
 		rc = set_default(m, XCTL_K_BIOS);
 	}
-	if (!rc && m->type == XCTL_GUEST_HVM && m->vnc && !m->vnclisten) {
+	/* vnc on: vncunused 1 and vnclisten 127.0.0.1 (libxl_create.c:403-408) */
+	if (!rc && hvm && m->vnc && !xctl_model_isset(m, XCTL_K_VNCUNUSED)) {
+		m->vncunused = true;
+		rc = set_default(m, XCTL_K_VNCUNUSED);
+	}
+	if (!rc && hvm && m->vnc && !m->vnclisten) {
 		m->vnclisten = strdup("127.0.0.1");
 		rc = m->vnclisten ? set_default(m, XCTL_K_VNCLISTEN) : XCTL_ERR_NOMEM;
+	}
+	if (!rc && hvm && !xctl_model_isset(m, XCTL_K_VIDEORAM)) {
+		m->videoram = xctl_videoram_default(m);
+		rc = set_default(m, XCTL_K_VIDEORAM);
 	}
 	if (!rc)
 		rc = vif_defaults(m, g, rng);

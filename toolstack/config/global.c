@@ -4,6 +4,7 @@
 #include "toolstack/config/cfg_parse.h"
 #include "toolstack/config/diskspec.h"
 #include "toolstack/config/keys.h"
+#include "toolstack/config/xlnum.h"
 #include "common/diag.h"
 #include "common/err.h"
 #include "common/json.h"
@@ -69,9 +70,13 @@ int xctl_global_init(struct xctl_global_config *g)
 	memset(g, 0, sizeof(*g));
 	g->autoballoon = XCTL_AUTOBALLOON_AUTO;
 	g->run_hotplug_scripts = true;
-	g->max_grant_frames = 64;
-	g->max_maptrack_frames = 1024;
-	g->max_grant_version = 2;
+	/* xl.c:56-58: -1, the hypervisor's default (its gnttab_max_frames and
+	 * gnttab_max_maptrack_frames, 64 and 1024 unless its command line says
+	 * otherwise) and the highest grant version the host offers
+	 * (libxl_create.c:471-479) */
+	g->max_grant_frames = -1;
+	g->max_maptrack_frames = -1;
+	g->max_grant_version = -1;
 	g->claim_mode = true;
 	g->lockfile = strdup("/var/lock/xctl");
 	g->vif_script = strdup("vif-bridge");
@@ -108,7 +113,6 @@ static void apply(struct xctl_global_config *g, const struct gkey *k, const stru
 	if (k->alias_of)
 		xctl_diag_add(d, XCTL_DIAG_WARNING, s->file, s->line, s->key, "deprecated, write %s instead",
 			      k->alias_of);
-	char *end = NULL;
 	char why[256];
 	switch (k->type) {
 	case G_STR:
@@ -128,9 +132,8 @@ static void apply(struct xctl_global_config *g, const struct gkey *k, const stru
 		return;
 	case G_INT:
 	case G_BOOL: {
-		errno = 0;
-		long long n = strtoll(v->s, &end, 0);
-		if (errno || !*v->s || *end) {
+		int64_t n;
+		if (xctl_xl_long(v->s, &n)) {
 			xctl_diag_add(d, XCTL_DIAG_ERROR, s->file, s->line, s->key, "'%s' is not a number%s", v->s,
 				      k->type == G_BOOL ? " (allowed: 0 or 1)" : "");
 			return;
@@ -139,7 +142,7 @@ static void apply(struct xctl_global_config *g, const struct gkey *k, const stru
 			*GFIELD(g, k, bool) = n != 0;
 		} else if (n < k->min || n > k->max) {
 			xctl_diag_add(d, XCTL_DIAG_ERROR, s->file, s->line, s->key, "%lld is out of range (allowed: %lld to %lld)",
-				      n, (long long)k->min, (long long)k->max);
+				      (long long)n, (long long)k->min, (long long)k->max);
 		} else {
 			*GFIELD(g, k, int64_t) = n;
 		}
@@ -223,9 +226,15 @@ void xctl_global_to_json(struct xctl_jw *w, const struct xctl_global_config *g)
 		case G_CPUS:
 			xctl_jw_kstr(w, k->name, *GFIELD((struct xctl_global_config *)g, k, char *));
 			break;
-		case G_INT:
-			xctl_jw_kint(w, k->name, *GFIELD((struct xctl_global_config *)g, k, int64_t));
+		case G_INT: {
+			int64_t n = *GFIELD((struct xctl_global_config *)g, k, int64_t);
+			xctl_jw_key(w, k->name);
+			if (n < 0) /* the hypervisor's default */
+				xctl_jw_null(w);
+			else
+				xctl_jw_int(w, n);
 			break;
+		}
 		case G_BOOL:
 			xctl_jw_kbool(w, k->name, *GFIELD((struct xctl_global_config *)g, k, bool));
 			break;

@@ -22,9 +22,9 @@ struct xctl_global_config {
 	int autoballoon;           /* enum xctl_autoballoon; default auto */
 	bool run_hotplug_scripts;  /* default 1 */
 	char *lockfile;            /* default /var/lock/xctl */
-	int64_t max_grant_frames;  /* default 64 */
-	int64_t max_maptrack_frames; /* default 1024 */
-	int64_t max_grant_version; /* default 2 */
+	int64_t max_grant_frames;  /* -1 (default): the hypervisor's default */
+	int64_t max_maptrack_frames; /* -1 (default): the hypervisor's default */
+	int64_t max_grant_version; /* -1 (default): the highest the host offers */
 	char *vif_script;          /* vif.default.script, default vif-bridge */
 	char *vif_bridge;          /* vif.default.bridge, default xenbr0 */
 	char *vif_backend;         /* vif.default.backend, default NULL (dom0) */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define OFF(f) offsetof(struct xctl_domain_config, f)
 #define PV XCTL_G_PV
@@ -82,19 +83,32 @@ static int check_keymap(const char *s, char *why, size_t whylen)
 	return 0;
 }
 
+/* The enlightenment groups of Xen 4.17 (libxl_types.idl:242-256), in bit
+ * order; libxl's names match in any case, "all" and "defaults" exactly
+ * (xl_parse.c:1726-1746). */
+const char *const xctl_viridian_groups[] = { "base",       "freq",        "time_ref_count",
+					     "reference_tsc", "hcall_remote_tlb_flush", "apic_assist",
+					     "crash_ctl",  "synic",       "stimer",
+					     "hcall_ipi",  "ex_processor_masks", "no_vp_limit",
+					     "cpu_hotplug", NULL };
+
+int xctl_viridian_group(const char *s)
+{
+	for (int i = 0; xctl_viridian_groups[i]; i++)
+		if (!strcasecmp(s, xctl_viridian_groups[i]))
+			return i;
+	return -1;
+}
+
 static int check_viridian(const char *s, char *why, size_t whylen)
 {
-	static const char *const groups[] = { "base",        "freq",          "time_ref_count",     "reference_tsc",
-					      "hcall_remote_tlb_flush", "apic_assist", "crash_ctl", "stimer",
-					      "hcall_ipi",   "ex_processor_masks", "no_vp_limit", "cpu_hotplug",
-					      "defaults",    "all",           NULL };
-	const char *g = *s == '!' ? s + 1 : s;
-	for (size_t i = 0; groups[i]; i++)
-		if (!strcmp(g, groups[i]))
-			return 0;
-	snprintf(why, whylen, "'%.30s' is not a viridian group (allowed: base, freq, time_ref_count, reference_tsc, "
-			      "hcall_remote_tlb_flush, apic_assist, crash_ctl, stimer, hcall_ipi, ex_processor_masks, "
-			      "no_vp_limit, cpu_hotplug, defaults, all; '!' before a group disables it)", s);
+	if (!strcmp(s, "all") || !strcmp(s, "defaults"))
+		return 0;
+	if (xctl_viridian_group(*s == '!' ? s + 1 : s) >= 0)
+		return 0;
+	snprintf(why, whylen, "'%.30s' is not a viridian group (allowed: defaults, all, base, freq, time_ref_count, "
+			      "reference_tsc, hcall_remote_tlb_flush, apic_assist, crash_ctl, synic, stimer, hcall_ipi, "
+			      "ex_processor_masks, no_vp_limit, cpu_hotplug; '!' before a group disables it)", s);
 	return XCTL_ERR_INVAL;
 }
 
@@ -121,15 +135,15 @@ const struct xctl_key xctl_keys[XCTL_K__COUNT] = {
 	[XCTL_K_UUID] = KSTR("uuid", uuid, ALL, 0, xctl_check_uuid, "a UUID such as \"3f2b6c1e-0d4a-4e8b-9c55-6a1d2e3f4b5c\""),
 	[XCTL_K_TYPE] = KENUM("type", type, ALL, type_names, 0, ALL, "pv", "pv, pvh, hvm"),
 	[XCTL_K_POOL] = KSTR("pool", pool, ALL, XCTL_KF_NONEMPTY, NULL, "the name of a CPU pool"),
-	[XCTL_K_VCPUS] = KINT("vcpus", vcpus, ALL, 1, 4096, ALL, "1", "1 to 4096"),
+	[XCTL_K_VCPUS] = KINT("vcpus", vcpus, ALL, 1, 1024, ALL, "1", "1 to 1024"),
 	[XCTL_K_MAXVCPUS] = KINT("maxvcpus", maxvcpus, ALL, 1, 4096, 0, NULL, "1 to 4096, at least vcpus"),
 	[XCTL_K_CPUS] = { "cpus", XCTL_KT_CPUS, ALL, OFF(cpus), 0, 0, NULL, xctl_check_cpulist, 0, 0, NULL,
 			  "a CPULIST such as \"0-3,^2\", \"all\", \"node:1\", or a list of them, one per vCPU" },
 	[XCTL_K_CPUS_SOFT] = { "cpus_soft", XCTL_KT_CPUS, ALL, OFF(cpus_soft), 0, 0, NULL, xctl_check_cpulist, 0, 0,
 			       NULL, "a CPULIST such as \"0-3,^2\", \"all\", \"node:1\", or a list of them, one per vCPU" },
-	[XCTL_K_CPU_WEIGHT] = KINT("cpu_weight", cpu_weight, ALL, 1, 65535, ALL, "256", "1 to 65535"),
-	[XCTL_K_CAP] = KINT("cap", cap, ALL, 0, 409600, ALL, "0", "0 (no cap) to 409600, in percent of one CPU"),
-	[XCTL_K_MEMORY] = KINT("memory", memory, ALL, 1, 16777216, ALL, "128", "1 to 16777216 MiB"),
+	[XCTL_K_CPU_WEIGHT] = KINT("cpu_weight", cpu_weight, ALL, 1, 65535, 0, NULL, "1 to 65535"),
+	[XCTL_K_CAP] = KINT("cap", cap, ALL, 0, 409600, 0, NULL, "0 (no cap) to 409600, in percent of one CPU"),
+	[XCTL_K_MEMORY] = KINT("memory", memory, ALL, 1, 16777216, 0, NULL, "1 to 16777216 MiB"),
 	[XCTL_K_MAXMEM] = KINT("maxmem", maxmem, ALL, 1, 16777216, 0, NULL, "1 to 16777216 MiB, at least memory"),
 	[XCTL_K_ON_POWEROFF] = KENUM("on_poweroff", on_poweroff, ALL, xctl_action_names, 0, ALL, "destroy", ACTIONS),
 	[XCTL_K_ON_REBOOT] = KENUM("on_reboot", on_reboot, ALL, xctl_action_names, 0, ALL, "restart", ACTIONS),
@@ -146,8 +160,9 @@ const struct xctl_key xctl_keys[XCTL_K__COUNT] = {
 				   "a bootloader program such as \"pygrub\""),
 	[XCTL_K_BOOTLOADER_ARGS] = KLIST("bootloader_args", bootloader_args, PV | PVH, XCTL_KF_SPLIT, NULL, 0, NULL,
 					 "a list of arguments [\"ARG\", ...]"),
-	[XCTL_K_FIRMWARE] = KSTR("firmware", firmware, PV | HVM, XCTL_KF_NONEMPTY, NULL,
-				 "pv: pvgrub32, pvgrub64; hvm: bios, uefi, seabios, rombios, ovmf or an absolute path"),
+	[XCTL_K_FIRMWARE] = KSTR("firmware", firmware, ALL, XCTL_KF_NONEMPTY, NULL,
+				 "pv and pvh: pvgrub32, pvgrub64; hvm: bios, uefi, seabios, rombios, ovmf or the path "
+				 "of a firmware image"),
 	[XCTL_K_SECLABEL] = KSTR("seclabel", seclabel, ALL, XCTL_KF_NONEMPTY, NULL, "an XSM label such as "
 				 "\"system_u:system_r:domU_t\""),
 	[XCTL_K_MAX_GRANT_FRAMES] = KINT("max_grant_frames", max_grant_frames, ALL, 1, 65535, 0, NULL, "1 to 65535"),
@@ -162,12 +177,14 @@ const struct xctl_key xctl_keys[XCTL_K__COUNT] = {
 	[XCTL_K_VIF] = { "vif", XCTL_KT_VIFS, ALL, OFF(vifs), 0, 0, NULL, NULL, 0, 0, NULL,
 			 "a list of vif specs, see xl-network-configuration(5)" },
 	[XCTL_K_E820_HOST] = KBOOL("e820_host", e820_host, PV, PV, "0"),
-	[XCTL_K_BOOT] = KSTR("boot", boot, HVM, 0, check_boot, "boot devices in order: c, d, n, a (e.g. \"cd\")"),
-	[XCTL_K_HDTYPE] = KENUM("hdtype", hdtype, HVM, hdtype_names, 0, HVM, "ide", "ide, ahci"),
+	[XCTL_K_BOOT] = { "boot", XCTL_KT_STRING, HVM, OFF(boot), 0, 0, NULL, check_boot, 0, HVM, "cda",
+			  "boot devices in order: c, d, n, a (e.g. \"cd\")" },
+	[XCTL_K_HDTYPE] = KENUM("hdtype", hdtype, HVM, hdtype_names, XCTL_KF_ICASE, HVM, "ide", "ide, ahci"),
 	[XCTL_K_HAP] = KBOOL("hap", hap, HVM | PVH, 0, NULL),
 	[XCTL_K_SHADOW_MEMORY] = KINT("shadow_memory", shadow_memory, HVM | PVH, 0, 1048576, 0, NULL,
 				      "0 to 1048576 MiB"),
-	[XCTL_K_BIOS] = KENUM("bios", bios, HVM, bios_names, 0, 0, NULL, "rombios, seabios, ovmf"),
+	[XCTL_K_BIOS] = KENUM("bios", bios, HVM, bios_names, XCTL_KF_ICASE | XCTL_KF_UNKNOWN, 0, NULL,
+				"rombios, seabios, ovmf"),
 	[XCTL_K_PAE] = KBOOL("pae", pae, HVM, HVM, "1"),
 	[XCTL_K_ACPI] = KBOOL("acpi", acpi, HVM | PVH, HVM | PVH, "1"),
 	[XCTL_K_ACPI_S3] = KBOOL("acpi_s3", acpi_s3, HVM, HVM, "1"),
@@ -178,13 +195,14 @@ const struct xctl_key xctl_keys[XCTL_K__COUNT] = {
 	[XCTL_K_NESTEDHVM] = KBOOL("nestedhvm", nestedhvm, HVM | PVH, HVM | PVH, "0"),
 	[XCTL_K_VIRIDIAN] = KLIST("viridian", viridian, HVM, XCTL_KF_BOOL_LIST, check_viridian, HVM, "0",
 				  "0, 1 or a list of groups such as [\"defaults\", \"!freq\"]"),
-	[XCTL_K_TSC_MODE] = KENUM("tsc_mode", tsc_mode, ALL, tsc_names, XCTL_KF_ENUM_NUM, ALL, "default",
+	[XCTL_K_TSC_MODE] = KENUM("tsc_mode", tsc_mode, ALL, tsc_names, XCTL_KF_ENUM_NUM | XCTL_KF_ICASE, ALL, "default",
 				  "default, always_emulate, native, native_paravirt"),
 	[XCTL_K_LOCALTIME] = KBOOL("localtime", localtime, ALL, ALL, "0"),
 	[XCTL_K_RTC_TIMEOFFSET] = KINT("rtc_timeoffset", rtc_timeoffset, ALL, -2147483648LL, 2147483647LL, ALL, "0",
 				       "seconds, -2147483648 to 2147483647 (quote negative numbers: \"-3600\")"),
 	[XCTL_K_VPT_ALIGN] = KBOOL("vpt_align", vpt_align, HVM, HVM, "1"),
-	[XCTL_K_TIMER_MODE] = KENUM("timer_mode", timer_mode, HVM | PVH, timer_names, XCTL_KF_ENUM_NUM, HVM | PVH,
+	[XCTL_K_TIMER_MODE] = KENUM("timer_mode", timer_mode, HVM | PVH, timer_names,
+				    XCTL_KF_ENUM_NUM | XCTL_KF_ICASE | XCTL_KF_UNKNOWN, HVM | PVH,
 				    "no_delay_for_missed_ticks",
 				    "delay_for_missed_ticks, no_delay_for_missed_ticks, no_missed_ticks_pending, "
 				    "one_missed_tick_pending"),
@@ -194,7 +212,7 @@ const struct xctl_key xctl_keys[XCTL_K__COUNT] = {
 	[XCTL_K_VNC] = KBOOL("vnc", vnc, PV | HVM, HVM, "1"),
 	[XCTL_K_VNCLISTEN] = KSTR("vnclisten", vnclisten, PV | HVM, XCTL_KF_NONEMPTY, NULL, "ADDRESS[:DISPLAYNUM]"),
 	[XCTL_K_VNCDISPLAY] = KINT("vncdisplay", vncdisplay, PV | HVM, 0, 59635, 0, NULL, "0 to 59635 (port 5900+N)"),
-	[XCTL_K_VNCUNUSED] = KBOOL("vncunused", vncunused, PV | HVM, HVM, "1"),
+	[XCTL_K_VNCUNUSED] = KBOOL("vncunused", vncunused, PV | HVM, 0, NULL),
 	[XCTL_K_VNCPASSWD] = KSTR("vncpasswd", vncpasswd, PV | HVM, 0, NULL, "a password (empty: none)"),
 	[XCTL_K_KEYMAP] = KSTR("keymap", keymap, PV | HVM, 0, check_keymap, "a keymap such as en-us, de, fr-ch"),
 	[XCTL_K_SDL] = KBOOL("sdl", sdl, PV | HVM, HVM, "0"),
@@ -204,99 +222,147 @@ const struct xctl_key xctl_keys[XCTL_K__COUNT] = {
 	[XCTL_K_USBDEVICE] = KLIST("usbdevice", usbdevice, HVM, 0, check_item, 0, NULL,
 				   "a list of QEMU USB devices such as [\"tablet\"]"),
 	[XCTL_K_DEVICE_MODEL_VERSION] = KENUM("device_model_version", device_model_version, PV | HVM, dm_names, 0,
-					      HVM, "qemu-xen", "qemu-xen, qemu-xen-traditional"),
+					      PV | HVM, "qemu-xen", "qemu-xen, qemu-xen-traditional"),
 	[XCTL_K_DEVICE_MODEL_OVERRIDE] = KSTR("device_model_override", device_model_override, PV | HVM,
 					      XCTL_KF_NONEMPTY, NULL, "the path of a device model binary"),
+	/* xl_parse.c:1376-1383: xlu_cfg_get_long into libxl_domain_sched_params
+	 * (int members: the bounds keep the value from wrapping). Unset, libxl
+	 * passes LIBXL_DOMAIN_SCHED_PARAM_*_DEFAULT and the scheduler keeps its
+	 * own default (libxl_sched.c:746). RTDS wants period >= 1
+	 * (libxl_sched.c:476). */
+	[XCTL_K_PERIOD] = KINT("period", sched_params.period, ALL, 1, INT32_MAX, 0, NULL,
+			       "1 to 2147483647 microseconds (RTDS scheduler)"),
+	[XCTL_K_SLICE] = KINT("slice", sched_params.slice, ALL, 0, INT32_MAX, 0, NULL,
+			      "0 to 2147483647 (no effect: the SEDF scheduler was removed)"),
+	[XCTL_K_LATENCY] = KINT("latency", sched_params.latency, ALL, 0, INT32_MAX, 0, NULL,
+				"0 to 2147483647 (no effect: the SEDF scheduler was removed)"),
+	[XCTL_K_EXTRATIME] = KBOOL("extratime", sched_params.extratime, ALL, 0, NULL),
+	/* xl_parse.c:1689: HVM only, into b_info->u.hvm.firmware */
+	[XCTL_K_FIRMWARE_OVERRIDE] = KSTR("firmware_override", firmware_override, HVM, XCTL_KF_NONEMPTY, NULL,
+					  "the path of a firmware image that replaces hvmloader"),
 };
 
-/* xl.cfg(5) keys of Xen 4.17 (x86) xctl does not take yet, and deprecated
- * aliases (resolve.c maps them). */
+/* The other keys xl 4.17 reads (tests/config/xl-4.17.7-keys.txt lists every
+ * key parse_config_data() reads): deprecated aliases (resolve.c maps them),
+ * keys xl ignores with a warning, and keys xctl does not take yet. */
 const struct xctl_key_other xctl_keys_other[] = {
-	{ "builder", ALL, "type" },
-	{ "stdvga", HVM, "vga" },
-	{ "pvh", ALL, "type" },
-	{ "vnuma", PVH | HVM, NULL },
-	{ "init_seclabel", ALL, NULL },
-	{ "max_grant_version", ALL, NULL },
-	{ "device_tree", ALL, NULL },
-	{ "passthrough", ALL, NULL },
-	{ "xend_suspend_evtchn_compat", ALL, NULL },
-	{ "vmtrace_buf_kb", ALL, NULL },
-	{ "vpmu", ALL, NULL },
-	{ "vtpm", ALL, NULL },
-	{ "p9", ALL, NULL },
-	{ "pvcalls", ALL, NULL },
-	{ "vfb", PV | HVM, NULL },
-	{ "channel", ALL, NULL },
-	{ "rdm", HVM, NULL },
-	{ "usbctrl", ALL, NULL },
-	{ "usbdev", ALL, NULL },
-	{ "pci", ALL, NULL },
-	{ "pci_permissive", ALL, NULL },
-	{ "pci_msitranslate", ALL, NULL },
-	{ "pci_seize", ALL, NULL },
-	{ "pci_power_mgmt", HVM, NULL },
-	{ "gfx_passthru", HVM, NULL },
-	{ "rdm_mem_boundary", HVM, NULL },
-	{ "dtdev", ALL, NULL },
-	{ "ioports", ALL, NULL },
-	{ "iomem", ALL, NULL },
-	{ "irqs", ALL, NULL },
-	{ "vdispl", ALL, NULL },
-	{ "dm_restrict", HVM, NULL },
-	{ "device_model_user", HVM, NULL },
-	{ "vsnd", ALL, NULL },
-	{ "vkb", ALL, NULL },
-	{ "virtio", ALL, NULL },
-	{ "bootloader_restrict", PV | PVH, NULL },
-	{ "bootloader_user", PV | PVH, NULL },
-	{ "pvshim", PVH, NULL },
-	{ "pvshim_path", PVH, NULL },
-	{ "pvshim_cmdline", PVH, NULL },
-	{ "pvshim_extra", PVH, NULL },
-	{ "oos", HVM | PVH, NULL },
-	{ "altp2m", HVM, NULL },
-	{ "altp2mhvm", HVM, NULL },
-	{ "cpuid", ALL, NULL },
-	{ "acpi_firmware", HVM, NULL },
-	{ "smbios_firmware", HVM, NULL },
-	{ "smbios", HVM, NULL },
-	{ "ms_vm_genid", HVM, NULL },
-	{ "acpi_laptop_slate", HVM, NULL },
-	{ "bios_path_override", HVM, NULL },
-	{ "mmio_hole", HVM, NULL },
-	{ "hvm_pirq", HVM, NULL },
-	{ "nographic", PV | HVM, NULL },
-	{ "opengl", PV | HVM, NULL },
-	{ "spice", HVM, NULL },
-	{ "spicehost", HVM, NULL },
-	{ "spiceport", HVM, NULL },
-	{ "spicetls_port", HVM, NULL },
-	{ "spicedisable_ticketing", HVM, NULL },
-	{ "spicepasswd", HVM, NULL },
-	{ "spiceagent_mouse", HVM, NULL },
-	{ "spicevdagent", HVM, NULL },
-	{ "spice_clipboard_sharing", HVM, NULL },
-	{ "spiceusbredirection", HVM, NULL },
-	{ "spice_image_compression", HVM, NULL },
-	{ "spice_streaming_video", HVM, NULL },
-	{ "soundhw", HVM, NULL },
-	{ "vkb_device", HVM, NULL },
-	{ "usbversion", HVM, NULL },
-	{ "vendor_device", HVM, NULL },
-	{ "stubdomain_kernel", HVM, NULL },
-	{ "stubdomain_cmdline", HVM, NULL },
-	{ "stubdomain_ramdisk", HVM, NULL },
-	{ "stubdomain_memory", HVM, NULL },
-	{ "device_model_stubdomain_override", HVM, NULL },
-	{ "device_model_stubdomain_seclabel", HVM, NULL },
-	{ "device_model_args", PV | HVM, NULL },
-	{ "device_model_args_pv", PV, NULL },
-	{ "device_model_args_hvm", HVM, NULL },
-	{ "mca_caps", HVM, NULL },
-	{ "msr_relaxed", ALL, NULL },
+	{ "builder", ALL, "type", NULL },
+	{ "stdvga", HVM, "vga", NULL },
+	{ "vnuma", PVH | HVM, NULL, NULL },
+	{ "init_seclabel", ALL, NULL, NULL },
+	{ "max_grant_version", ALL, NULL, NULL },
+	{ "device_tree", ALL, NULL, NULL },
+	{ "passthrough", ALL, NULL, NULL },
+	{ "xend_suspend_evtchn_compat", ALL, NULL, NULL },
+	{ "vmtrace_buf_kb", ALL, NULL, NULL },
+	{ "vpmu", ALL, NULL, NULL },
+	{ "vtpm", ALL, NULL, NULL },
+	{ "p9", ALL, NULL, NULL },
+	{ "pvcalls", ALL, NULL, NULL },
+	{ "vfb", PV | HVM, NULL, NULL },
+	{ "channel", ALL, NULL, NULL },
+	{ "rdm", HVM, NULL, NULL },
+	{ "usbctrl", ALL, NULL, NULL },
+	{ "usbdev", ALL, NULL, NULL },
+	{ "pci", ALL, NULL, NULL },
+	{ "pci_permissive", ALL, NULL, NULL },
+	{ "pci_msitranslate", ALL, NULL, NULL },
+	{ "pci_seize", ALL, NULL, NULL },
+	{ "pci_power_mgmt", HVM, NULL, NULL },
+	{ "gfx_passthru", HVM, NULL, NULL },
+	{ "rdm_mem_boundary", HVM, NULL, NULL },
+	{ "dtdev", ALL, NULL, NULL },
+	{ "ioports", ALL, NULL, NULL },
+	{ "iomem", ALL, NULL, NULL },
+	{ "irqs", ALL, NULL, NULL },
+	{ "vdispl", ALL, NULL, NULL },
+	{ "dm_restrict", HVM, NULL, NULL },
+	{ "device_model_user", HVM, NULL, NULL },
+	{ "vsnd", ALL, NULL, NULL },
+	{ "vkb", ALL, NULL, NULL },
+	{ "pvshim", PVH, NULL, NULL },
+	{ "pvshim_path", PVH, NULL, NULL },
+	{ "pvshim_cmdline", PVH, NULL, NULL },
+	{ "pvshim_extra", PVH, NULL, NULL },
+	{ "oos", HVM | PVH, NULL, NULL },
+	{ "altp2m", HVM, NULL, NULL },
+	{ "altp2mhvm", HVM, NULL, NULL },
+	{ "cpuid", ALL, NULL, NULL },
+	{ "acpi_firmware", HVM, NULL, NULL },
+	{ "smbios_firmware", HVM, NULL, NULL },
+	{ "ms_vm_genid", HVM, NULL, NULL },
+	{ "acpi_laptop_slate", HVM, NULL, NULL },
+	{ "bios_path_override", HVM, NULL, NULL },
+	{ "mmio_hole", HVM, NULL, NULL },
+	{ "nographic", PV | HVM, NULL, NULL },
+	{ "opengl", PV | HVM, NULL, NULL },
+	{ "spice", HVM, NULL, NULL },
+	{ "spicehost", HVM, NULL, NULL },
+	{ "spiceport", HVM, NULL, NULL },
+	{ "spicetls_port", HVM, NULL, NULL },
+	{ "spicedisable_ticketing", HVM, NULL, NULL },
+	{ "spicepasswd", HVM, NULL, NULL },
+	{ "spiceagent_mouse", HVM, NULL, NULL },
+	{ "spicevdagent", HVM, NULL, NULL },
+	{ "spice_clipboard_sharing", HVM, NULL, NULL },
+	{ "spiceusbredirection", HVM, NULL, NULL },
+	{ "spice_image_compression", HVM, NULL, NULL },
+	{ "spice_streaming_video", HVM, NULL, NULL },
+	{ "soundhw", HVM, NULL, NULL },
+	{ "vkb_device", HVM, NULL, NULL },
+	{ "usbversion", HVM, NULL, NULL },
+	{ "vendor_device", HVM, NULL, NULL },
+	{ "stubdomain_kernel", HVM, NULL, NULL },
+	{ "stubdomain_cmdline", HVM, NULL, NULL },
+	{ "stubdomain_ramdisk", HVM, NULL, NULL },
+	{ "stubdomain_memory", HVM, NULL, NULL },
+	{ "device_model_stubdomain_override", HVM, NULL, NULL },
+	{ "device_model_stubdomain_seclabel", HVM, NULL, NULL },
+	{ "device_model_args", PV | HVM, NULL, NULL },
+	{ "device_model_args_pv", PV, NULL, NULL },
+	{ "device_model_args_hvm", HVM, NULL, NULL },
+	{ "mca_caps", HVM, NULL, NULL },
+	{ "msr_relaxed", ALL, NULL, NULL },
+	{ "display", PV | HVM, NULL, NULL },
+	{ "xauthority", PV | HVM, NULL, NULL },
+	{ "gic_version", 0, NULL, NULL },
+	{ "tee", 0, NULL, NULL },
+	{ "vuart", 0, NULL, NULL },
+	/* xl_parse.c:1594-1596 */
+	{ "vncviewer", ALL, NULL, "use the -V option of create to start a VNC viewer (xl ignores this key)" },
+	/* xl_parse.c:2536-2551 */
+	{ "device_model", ALL, NULL, "use device_model_override to choose another device model (xl ignores "
+				     "this key)" },
+	/* xl_parse.c:2306-2308 */
+	{ "vif2", ALL, NULL, "netchannel2 is deprecated and not supported by xl (xl ignores this key)" },
 };
 const size_t xctl_nkeys_other = sizeof(xctl_keys_other) / sizeof(xctl_keys_other[0]);
+
+/* Keys xl 4.17 does not read. The later keys were checked against
+ * xl_parse.c of RELEASE-4.18.0 and RELEASE-4.19.0. */
+const struct xctl_key_foreign xctl_keys_foreign[] = {
+	{ "pvh", "a key of Xen 4.4 to 4.8 (PVHv1 guests), not read since; for a PVH guest write type = \"pvh\"" },
+	{ "virtio", "a key of Xen 4.18 and later" },
+	{ "smbios", "a key of Xen 4.18 and later" },
+	{ "bootloader_restrict", "a key of Xen 4.18 and later" },
+	{ "bootloader_user", "a key of Xen 4.18 and later" },
+	{ "hvm_pirq", "a key of Xen 4.19 and later" },
+	{ "vcpu_avail", "an xm key; xl reads vcpus and maxvcpus" },
+	{ "vscsi", "an xm key; xl has no vscsi devices" },
+	{ "bootargs", "an xm key; xl reads bootloader_args" },
+	{ "vncconsole", "an xm key; use the -V option of create" },
+	{ "on_xend_start", "an xm key (xend is gone)" },
+	{ "on_xend_stop", "an xm key (xend is gone)" },
+};
+const size_t xctl_nkeys_foreign = sizeof(xctl_keys_foreign) / sizeof(xctl_keys_foreign[0]);
+
+const struct xctl_key_foreign *xctl_key_foreign_find(const char *name)
+{
+	for (size_t i = 0; i < xctl_nkeys_foreign; i++)
+		if (!strcmp(xctl_keys_foreign[i].name, name))
+			return &xctl_keys_foreign[i];
+	return NULL;
+}
 
 const struct xctl_key *xctl_key_find(const char *name, enum xctl_key_id *id)
 {

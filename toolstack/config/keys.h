@@ -27,6 +27,9 @@ enum xctl_ktype {
 #define XCTL_KF_BOOL_LIST 2u  /* STRLIST: a number means true = ["defaults"], false = [] */
 #define XCTL_KF_ENUM_NUM 4u   /* ENUM: a number is the index (deprecated form) */
 #define XCTL_KF_NONEMPTY 8u   /* STRING: must not be empty */
+#define XCTL_KF_ICASE 16u     /* ENUM: names match in any case (libxl's *_from_string, strcasecmp in
+			       * libxl_utils.c:1018) */
+#define XCTL_KF_UNKNOWN 32u   /* ENUM: "unknown" (any case) is libxl's default value: left unset */
 
 struct xctl_key {
 	const char *name;
@@ -44,21 +47,37 @@ struct xctl_key {
 	const char *allowed;        /* what is allowed, for messages and docs */
 };
 
-/* Keys of xl.cfg(5) xctl knows about but does not take (not supported yet)
- * and deprecated spellings that resolve.c maps onto a supported key. */
+/* Keys xl 4.17 reads that are not in xctl_keys:
+ *   alias    a deprecated spelling resolve.c maps onto a supported key
+ *            (builder -> type, stdvga -> vga);
+ *   ignored  xl itself ignores it with a warning (vncviewer, device_model,
+ *            vif2): xctl warns with xl's reason;
+ *   neither  not supported by xctl yet: refused by name.
+ * guests 0: a key for Arm guests (xctl supports x86 only). */
 struct xctl_key_other {
 	const char *name;
 	unsigned guests;
-	const char *alias;          /* deprecated alias: the key it stands for; NULL: unsupported */
+	const char *alias;          /* deprecated alias: the key it stands for */
+	const char *ignored;        /* xl ignores it: why, as xl says */
+};
+
+/* Keys xl 4.17 does not read, with the reason (a later Xen's key, an
+ * xm-era key): warned as unknown with that reason, never acted on. */
+struct xctl_key_foreign {
+	const char *name;
+	const char *reason;
 };
 
 extern const struct xctl_key xctl_keys[XCTL_K__COUNT];
 extern const struct xctl_key_other xctl_keys_other[];
 extern const size_t xctl_nkeys_other;
+extern const struct xctl_key_foreign xctl_keys_foreign[];
+extern const size_t xctl_nkeys_foreign;
 
 /* Supported key by name; its id in *id. NULL if not supported. */
 const struct xctl_key *xctl_key_find(const char *name, enum xctl_key_id *id);
 const struct xctl_key_other *xctl_key_other_find(const char *name);
+const struct xctl_key_foreign *xctl_key_foreign_find(const char *name);
 /* Every key name (supported, unsupported, aliases) for "did you mean";
  * returns how many were written (at most max). */
 size_t xctl_key_names(const char **out, size_t max);
@@ -75,6 +94,11 @@ const char *xctl_guests_text(unsigned guests, char *buf, size_t len);
 /* Value checks shared with validate.c */
 int xctl_check_uuid(const char *s, char *why, size_t whylen);
 int xctl_check_cpulist(const char *s, char *why, size_t whylen);
+
+/* viridian groups in libxl's bit order, NULL-terminated; index of a name
+ * (any case) or -1 */
+extern const char *const xctl_viridian_groups[];
+int xctl_viridian_group(const char *s);
 
 /* Names of enum keys */
 extern const char *const xctl_action_names[];

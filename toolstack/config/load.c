@@ -34,6 +34,6 @@ int xctl_config_load_request(const struct xctl_config_request *r, struct xctl_gl
 			      d);
 	if (rc)
 		return rc;
-	struct xctl_resolve_opts o = { .global = g, .seed = r->seed, .creating = r->creating, .strict = r->strict };
+	struct xctl_resolve_opts o = { .global = g, .seed = r->seed, .seeded = r->seeded, .creating = r->creating, .strict = r->strict };
 	return xctl_config_load(r->path, r->overrides, r->noverrides, &o, m, d);
 }

@@ -22,7 +22,8 @@ struct xctl_config_request {
 	size_t noverrides;
 	bool creating;              /* a real creation (missing disk targets are errors) */
 	bool strict;                /* warnings are errors */
-	uint64_t seed;              /* for generated UUIDs and MACs */
+	uint64_t seed;              /* for generated UUIDs and MACs, when seeded */
+	bool seeded;                /* false: UUID and MACs unset unless given */
 };
 
 /* g and m are initialised here and must be disposed by the caller whatever

@@ -126,6 +126,11 @@ enum xctl_key_id {
 	XCTL_K_USBDEVICE,
 	XCTL_K_DEVICE_MODEL_VERSION,
 	XCTL_K_DEVICE_MODEL_OVERRIDE,
+	XCTL_K_PERIOD,
+	XCTL_K_SLICE,
+	XCTL_K_LATENCY,
+	XCTL_K_EXTRATIME,
+	XCTL_K_FIRMWARE_OVERRIDE,
 	XCTL_K__COUNT
 };
 
@@ -144,7 +149,8 @@ struct xctl_origin {
 struct xctl_domain_config {
 	enum xctl_guest_type type;
 	char *name;
-	char *uuid;                 /* canonical: 36 lower-case characters */
+	char *uuid;                 /* canonical: 36 lower-case characters; NULL: generated
+	                             * at creation, as libxl_uuid_generate() in xl_parse.c:1327 */
 	char *pool;
 	int64_t vcpus, maxvcpus;
 	struct xctl_cpus cpus, cpus_soft;
@@ -190,6 +196,16 @@ struct xctl_domain_config {
 	struct xctl_strlist usbdevice;
 	int device_model_version;   /* qemu-xen, qemu-xen-traditional */
 	char *device_model_override;
+	/* Scheduler parameters besides cpu_weight and cap, as xl puts them in
+	 * libxl_domain_sched_params (xl_parse.c:1372-1383 at Xen 4.17.7):
+	 * period and extratime are the RTDS scheduler's; slice and latency were
+	 * SEDF's and have no effect since SEDF was removed (libxl_types.idl:469).
+	 * Unset: the scheduler's own default. */
+	struct xctl_sched_params {
+		int64_t period, slice, latency;
+		bool extratime;
+	} sched_params;
+	char *firmware_override;    /* HVM: the hvmloader image to use (xl_parse.c:1689) */
 
 	struct xctl_origin origin[XCTL_K__COUNT];
 	char **files;               /* interned origin file names */
@@ -215,9 +231,11 @@ void xctl_strlist_free(struct xctl_strlist *l);
 /* Same configuration (values only, not origins)? For round-trip tests. */
 bool xctl_model_equal(const struct xctl_domain_config *a, const struct xctl_domain_config *b);
 
-/* JSON (model_json.c). The whole model as one object; every supported key
- * is present, null when unset. from_json accepts exactly what to_json
- * writes and reports problems into d. */
+/* JSON (model_json.c). The whole model as one object: first "format"
+ * (XCTL_MODEL_FORMAT, changed whenever a member changes meaning or goes
+ * away), then every supported key, null when unset. from_json accepts
+ * exactly what to_json writes and reports problems into d. */
+#define XCTL_MODEL_FORMAT "xctl-domain/1"
 struct xctl_jw;
 struct xctl_jv;
 void xctl_model_to_json(struct xctl_jw *w, const struct xctl_domain_config *m);

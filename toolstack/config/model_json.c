@@ -24,6 +24,8 @@ static void strlist_to_json(struct xctl_jw *w, const struct xctl_strlist *l)
 void xctl_model_to_json(struct xctl_jw *w, const struct xctl_domain_config *m)
 {
 	xctl_jw_obj_open(w);
+	xctl_jw_key(w, "format");
+	xctl_jw_str(w, XCTL_MODEL_FORMAT);
 	for (int id = 0; id < XCTL_K__COUNT; id++) {
 		const struct xctl_key *k = &xctl_keys[id];
 		xctl_jw_key(w, k->name);
@@ -184,8 +186,12 @@ int xctl_model_from_json(const struct xctl_jv *v, struct xctl_domain_config *m, 
 	xctl_model_init(m);
 	if (v->type != XCTL_JOBJECT)
 		return bad(d, NULL, "expected an object with the domain's keys");
+	const struct xctl_jv *fmt = xctl_jv_get(v, "format");
+	if (!fmt || fmt->type != XCTL_JSTRING || strcmp(fmt->u.s, XCTL_MODEL_FORMAT))
+		return bad(d, "format", "missing or not \"" XCTL_MODEL_FORMAT "\": not a domain written by this "
+					"version of xctl");
 	for (size_t i = 0; i < v->u.obj.n && !rc; i++)
-		if (!xctl_key_find(v->u.obj.keys[i], NULL))
+		if (strcmp(v->u.obj.keys[i], "format") && !xctl_key_find(v->u.obj.keys[i], NULL))
 			rc = bad(d, v->u.obj.keys[i], "unknown key in the domain's JSON");
 	for (int id = 0; id < XCTL_K__COUNT && !rc; id++) {
 		const struct xctl_jv *kv = xctl_jv_get(v, xctl_keys[id].name);

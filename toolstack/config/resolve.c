@@ -3,11 +3,12 @@
  * validation. */
 #include "toolstack/config/resolve.h"
 #include "toolstack/config/keys.h"
+#include "toolstack/config/xlnum.h"
 #include "common/diag.h"
 #include "common/err.h"
 #include "common/util.h"
 
-#include <errno.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,22 +21,7 @@ uint64_t xctl_rng_next(struct xctl_rng *r)
 	return z ^ (z >> 31);
 }
 
-/* A number as xl reads one (strtol, base 0): decimal, 0x hex, 0 octal,
- * an optional sign (only possible in a quoted string). */
-static int parse_number(const char *s, int64_t *out)
-{
-	if (!*s || *s == ' ' || *s == '\t')
-		return XCTL_ERR_INVAL;
-	char *end = NULL;
-	errno = 0;
-	long long v = strtoll(s, &end, 0);
-	if (*end)
-		return XCTL_ERR_INVAL;
-	if (errno == ERANGE)
-		return XCTL_ERR_LIMIT;
-	*out = v;
-	return 0;
-}
+#define parse_number xctl_xl_long
 
 struct ctx {
 	struct xctl_domain_config *m;
@@ -204,8 +190,13 @@ static bool apply_key(struct ctx *c, enum xctl_key_id id, const struct xctl_cfg_
 	case XCTL_KT_ENUM: {
 		if (!(v = atom_of(c, s, k->allowed)))
 			return false;
-		int i = xctl_enum_index(k->values, v->s);
-		if (i < 0 && (k->flags & XCTL_KF_ENUM_NUM) && !parse_number(v->s, &n) && n >= 0) {
+		int i = -1;
+		if ((k->flags & XCTL_KF_ENUM_NUM) && !parse_number(v->s, &n)) {
+			/* xl tries the number first (xl_parse.c:1566, 1625) */
+			if (n < 0) {
+				ERR(c, s, "%lld is not valid (allowed: %s)", (long long)n, k->allowed);
+				return false;
+			}
 			for (i = 0; k->values[i] && i < n; i++)
 				;
 			if (k->values[i]) {
@@ -213,6 +204,14 @@ static bool apply_key(struct ctx *c, enum xctl_key_id id, const struct xctl_cfg_
 			} else {
 				i = -1;
 			}
+		} else if (k->flags & XCTL_KF_ICASE) {
+			if ((k->flags & XCTL_KF_UNKNOWN) && !strcasecmp(v->s, "unknown"))
+				return false; /* libxl's value for "the default" */
+			for (int j = 0; k->values[j] && i < 0; j++)
+				if (!strcasecmp(k->values[j], v->s))
+					i = j;
+		} else {
+			i = xctl_enum_index(k->values, v->s);
 		}
 		if (i < 0) {
 			ERR(c, s, "'%s' is not valid (allowed: %s)", v->s, k->allowed);
@@ -227,15 +226,22 @@ static bool apply_key(struct ctx *c, enum xctl_key_id id, const struct xctl_cfg_
 		v = s->value;
 		if (v->type == XCTL_CFG_LIST)
 			return list_items(c, k, s, l);
-		if ((k->flags & XCTL_KF_BOOL_LIST) && !parse_number(v->s, &n))
-			return n ? push(c, l, "defaults") : true;
+		if (k->flags & XCTL_KF_BOOL_LIST) {
+			/* a single value is read as a number only (xl_parse.c:1756) */
+			if (!parse_number(v->s, &n))
+				return n ? push(c, l, "defaults") : true;
+			ERR(c, s, "'%s' is neither 0, 1 nor a list: xl would ignore it (allowed: %s)", v->s,
+			    k->allowed);
+			return false;
+		}
 		if (k->flags & XCTL_KF_SPLIT) {
 			WARN(c, s, "a single string is deprecated here, write a list: %s = [ \"ARG\", ... ]", s->key);
 			const char *p = v->s;
 			while (*p) {
-				size_t blank = strspn(p, " \t");
+				/* split_string_into_string_list(buf, " \t\n") (xl_parse.c:1616) */
+				size_t blank = strspn(p, " \t\n");
 				p += blank;
-				size_t len = strcspn(p, " \t");
+				size_t len = strcspn(p, " \t\n");
 				if (!len)
 					break;
 				char *word = strndup(p, len);
@@ -260,13 +266,8 @@ static bool apply_key(struct ctx *c, enum xctl_key_id id, const struct xctl_cfg_
 		xctl_strlist_free(&cp->masks);
 		v = s->value;
 		cp->per_vcpu = v->type == XCTL_CFG_LIST;
-		if (v->type == XCTL_CFG_LIST) {
-			if (!v->n) {
-				ERR(c, s, "is an empty list (allowed: %s)", k->allowed);
-				return false;
-			}
+		if (v->type == XCTL_CFG_LIST) /* [] is taken: no vCPU gets an affinity (xl_parse.c:312) */
 			return list_items(c, k, s, &cp->masks);
-		}
 		if (xctl_check_cpulist(v->s, why, sizeof(why))) {
 			ERR(c, s, "%s", why);
 			return false;
@@ -286,48 +287,60 @@ static void set_origin(struct ctx *c, enum xctl_key_id id, const struct xctl_cfg
 		c->rc = XCTL_ERR_NOMEM;
 }
 
-/* type, and the deprecated builder= and pvh= */
+/* A guest type as xl_parse.c:1272-1283 reads type= (and builder=): the
+ * value is compared with strncmp over its own length, in the order hvm,
+ * pv, pvh, so any prefix of a name is that name ("h" and even "" are
+ * hvm, "p" is pv). Returns the type or -1. */
+static int type_prefix(const char *v, bool builder)
+{
+	size_t n = strlen(v);
+	if (!strncmp(v, "hvm", n))
+		return XCTL_GUEST_HVM;
+	if (builder)
+		return !strncmp(v, "generic", n) ? XCTL_GUEST_PV : -1;
+	if (!strncmp(v, "pv", n))
+		return XCTL_GUEST_PV;
+	if (!strncmp(v, "pvh", n))
+		return XCTL_GUEST_PVH;
+	return -1;
+}
+
+/* type, and the deprecated builder= (xl_parse.c:1272-1305). */
 static void resolve_type(struct ctx *c, const struct xctl_cfg *cfg)
 {
 	const struct xctl_cfg_setting *type = xctl_cfg_get(cfg, "type");
 	const struct xctl_cfg_setting *builder = xctl_cfg_get(cfg, "builder");
-	const struct xctl_cfg_setting *pvh = xctl_cfg_get(cfg, "pvh");
-	if (type) {
-		if (apply_key(c, XCTL_K_TYPE, type))
-			set_origin(c, XCTL_K_TYPE, type);
-		if (builder)
-			WARN(c, builder, "deprecated and ignored because type is set");
-		if (pvh)
-			WARN(c, pvh, "deprecated and ignored because type is set");
-		return;
-	}
-	if (builder) {
-		const struct xctl_cfg_value *v = atom_of(c, builder, "generic, hvm");
-		if (!v)
-			return;
-		if (!strcmp(v->s, "generic") || !strcmp(v->s, "hvm")) {
-			c->m->type = v->s[0] == 'h' ? XCTL_GUEST_HVM : XCTL_GUEST_PV;
-			WARN(c, builder, "deprecated, write type = \"%s\" instead", xctl_guest_type_name(c->m->type));
-			set_origin(c, XCTL_K_TYPE, builder);
+	const struct xctl_cfg_value *v;
+	int t = -1;
+	if (type && (v = atom_of(c, type, "pv, pvh, hvm"))) {
+		t = type_prefix(v->s, false);
+		if (t < 0) {
+			ERR(c, type, "'%s' is not a guest type (allowed: pv, pvh, hvm)", v->s);
 		} else {
-			ERR(c, builder, "'%s' is not valid (allowed: generic, hvm; better: type = \"pv\" or \"hvm\")", v->s);
+			if (strcmp(v->s, xctl_guest_type_name((enum xctl_guest_type)t)))
+				WARN(c, type, "'%s' is taken as \"%s\", as xl takes any abbreviation (write type = \"%s\")",
+				     v->s, xctl_guest_type_name((enum xctl_guest_type)t),
+				     xctl_guest_type_name((enum xctl_guest_type)t));
+			c->m->type = (enum xctl_guest_type)t;
+			set_origin(c, XCTL_K_TYPE, type);
 		}
-		if (pvh)
-			WARN(c, pvh, "deprecated and ignored because builder is set");
-		return;
 	}
-	if (pvh) {
-		const struct xctl_cfg_value *v = atom_of(c, pvh, "0, 1");
-		int64_t n;
-		if (!v)
-			return;
-		if (parse_number(v->s, &n)) {
-			ERR(c, pvh, "'%s' is not a number (allowed: 0, 1; better: type = \"pvh\")", v->s);
-			return;
+	if (builder && (v = atom_of(c, builder, "generic, hvm"))) {
+		int bt = type_prefix(v->s, true);
+		if (bt < 0) {
+			ERR(c, builder, "'%s' is not valid (allowed: generic, hvm; better: type = \"pv\" or \"hvm\")", v->s);
+		} else if (type && t >= 0 && bt != t) {
+			/* xl_parse.c:1292-1297 */
+			ERR(c, builder, "builder = \"%s\" contradicts type = \"%s\" at line %u (remove builder)", v->s,
+			    xctl_guest_type_name((enum xctl_guest_type)t), type->line);
+		} else if (!type || t >= 0) {
+			WARN(c, builder, "deprecated since Xen 4.10, write type = \"%s\" instead",
+			     xctl_guest_type_name((enum xctl_guest_type)bt));
+			if (!type) {
+				c->m->type = (enum xctl_guest_type)bt;
+				set_origin(c, XCTL_K_TYPE, builder);
+			}
 		}
-		WARN(c, pvh, "deprecated, write type = \"%s\" instead", n ? "pvh" : "pv");
-		c->m->type = n ? XCTL_GUEST_PVH : XCTL_GUEST_PV;
-		set_origin(c, XCTL_K_TYPE, pvh);
 	}
 }
 
@@ -338,7 +351,8 @@ static void not_for_type(struct ctx *c, const struct xctl_cfg_setting *s, unsign
 	    xctl_guests_text(guests, g, sizeof(g)), xctl_guest_type_name(c->m->type));
 }
 
-static void resolve_setting(struct ctx *c, const struct xctl_cfg_setting *s, const char *const *names, size_t nnames)
+static void resolve_setting(struct ctx *c, const struct xctl_cfg *cfg, const struct xctl_cfg_setting *s,
+			    const char *const *names, size_t nnames)
 {
 	enum xctl_key_id id;
 	const struct xctl_key *k = xctl_key_find(s->key, &id);
@@ -366,19 +380,35 @@ static void resolve_setting(struct ctx *c, const struct xctl_cfg_setting *s, con
 				ERR(c, s, "must be 0 or 1 (better: vga = \"stdvga\")");
 				return;
 			}
-			WARN(c, s, "deprecated, write vga = \"%s\" instead", n ? "stdvga" : "cirrus");
-			if (n && !xctl_model_isset(c->m, XCTL_K_VGA)) {
-				c->m->vga = 1; /* stdvga */
-				set_origin(c, XCTL_K_VGA, s);
+			/* xl_parse.c:2620-2622: only when vga is not given */
+			if (xctl_cfg_get(cfg, "vga")) {
+				WARN(c, s, "ignored because vga is set (remove stdvga)");
+				return;
 			}
+			WARN(c, s, "deprecated, write vga = \"%s\" instead", n ? "stdvga" : "cirrus");
+			c->m->vga = n ? 1 : 2; /* stdvga, cirrus */
+			set_origin(c, XCTL_K_VGA, s);
 		}
-		return; /* builder, pvh: resolve_type */
+		return; /* builder: resolve_type */
+	}
+	if (o && o->ignored) {
+		WARN(c, s, "ignored, as xl does: %s", o->ignored);
+		return;
 	}
 	if (o) {
 		char g[32];
-		ERR(c, s, "not supported by xctl yet (an xl.cfg(5) key for %s guests); remove it to use this "
-			  "configuration with xctl",
-		    xctl_guests_text(o->guests, g, sizeof(g)));
+		if (!o->guests)
+			ERR(c, s, "not supported by xctl yet (an xl.cfg(5) key for Arm guests; xctl supports x86 "
+				  "guests only); remove it to use this configuration with xctl");
+		else
+			ERR(c, s, "not supported by xctl yet (an xl.cfg(5) key for %s guests); remove it to use this "
+				  "configuration with xctl",
+			    xctl_guests_text(o->guests, g, sizeof(g)));
+		return;
+	}
+	const struct xctl_key_foreign *f = xctl_key_foreign_find(s->key);
+	if (f) {
+		WARN(c, s, "unknown key, ignored: xl 4.17 does not read it (%s)", f->reason);
 		return;
 	}
 	const char *guess = xctl_suggest(s->key, names, nnames);
@@ -386,6 +416,59 @@ static void resolve_setting(struct ctx *c, const struct xctl_cfg_setting *s, con
 		WARN(c, s, "unknown key, ignored (did you mean '%s'?)", guess);
 	else
 		WARN(c, s, "unknown key, ignored (xl.cfg(5) and docs/config.md list the keys)");
+}
+
+static bool is_prefix(const char *s, const char *of)
+{
+	return !strncmp(s, of, strlen(s));
+}
+
+/* What xl derives for an HVM guest after reading every key
+ * (xl_parse.c:1678-1692 and 1800-1832): an xm-era kernel = hvmloader is
+ * dropped with xl's warning, and firmware = a bios name or uefi decides
+ * bios, over a bios key. */
+static void resolve_hvm_boot(struct ctx *c, const struct xctl_cfg *cfg)
+{
+	struct xctl_domain_config *m = c->m;
+	if (m->type != XCTL_GUEST_HVM)
+		return;
+	if (m->kernel) {
+		const char *base = strrchr(m->kernel, '/');
+		base = base ? base + 1 : m->kernel;
+		if (!strcmp(base, "hvmloader")) {
+			const struct xctl_cfg_setting *k = xctl_cfg_get(cfg, "kernel");
+			WARN(c, k, "ignored, as xl does: kernel = \"%s\" names the HVM firmware (write firmware_override "
+				   "= \"%s\" if you really want another firmware)", m->kernel, m->kernel);
+			free(m->kernel);
+			m->kernel = NULL;
+			m->origin[XCTL_K_KERNEL].src = XCTL_SRC_UNSET;
+		}
+	}
+	const struct xctl_cfg_setting *fw = xctl_cfg_get(cfg, "firmware");
+	if (!m->firmware || !fw)
+		return;
+	const struct xctl_cfg_setting *bios = xctl_cfg_get(cfg, "bios");
+	int b = -1;
+	for (int i = 0; xctl_keys[XCTL_K_BIOS].values[i]; i++)
+		if (!strcasecmp(m->firmware, xctl_keys[XCTL_K_BIOS].values[i]))
+			b = i;
+	if (b < 0 && is_prefix(m->firmware, "uefi"))
+		b = 2; /* ovmf */
+	if (b < 0 && !is_prefix(m->firmware, "bios")) {
+		/* a path: it replaces firmware_override (both are u.hvm.firmware) */
+		const struct xctl_cfg_setting *ov = xctl_cfg_get(cfg, "firmware_override");
+		if (ov && m->firmware_override)
+			WARN(c, ov, "ignored because firmware = \"%s\" is a firmware image, as xl does (set only one)",
+			     m->firmware);
+		return;
+	}
+	if (b < 0) /* "bios": the device model's default bios */
+		return;
+	if (bios && xctl_model_isset(m, XCTL_K_BIOS) && m->bios != b)
+		WARN(c, bios, "ignored: firmware = \"%s\" at line %u chooses %s, as xl does (set only one of them)",
+		     m->firmware, fw->line, xctl_keys[XCTL_K_BIOS].values[b]);
+	m->bios = b;
+	set_origin(c, XCTL_K_BIOS, fw);
 }
 
 int xctl_config_resolve(const struct xctl_cfg *cfg, const char *main_file, const struct xctl_resolve_opts *o,
@@ -411,15 +494,17 @@ int xctl_config_resolve(const struct xctl_cfg *cfg, const char *main_file, const
 	resolve_type(&c, cfg);
 	for (size_t i = 0; i < cfg->n && !c.rc; i++) {
 		const char *key = cfg->v[i].key;
-		if (!strcmp(key, "builder") || !strcmp(key, "pvh"))
+		if (!strcmp(key, "builder"))
 			continue;
-		resolve_setting(&c, &cfg->v[i], names, nnames);
+		resolve_setting(&c, cfg, &cfg->v[i], names, nnames);
 	}
+	if (!c.rc)
+		resolve_hvm_boot(&c, cfg);
 	if (c.rc) {
 		rc = c.rc;
 		goto out;
 	}
-	rc = xctl_config_defaults(m, g, &rng, d);
+	rc = xctl_config_defaults(m, g, o->seeded ? &rng : NULL, d);
 	if (rc)
 		goto out;
 	rc = xctl_config_validate(m, main_file, o->creating, d);

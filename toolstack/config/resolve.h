@@ -15,8 +15,9 @@
 
 struct xctl_diags;
 
-/* Random numbers for generated UUIDs and MACs (splitmix64). The seed comes
- * from the caller: the CLI takes it from getrandom(), tests fix it. */
+/* Random numbers for generated UUIDs and MACs (splitmix64), only when the
+ * caller gives a seed (`--seed N`); otherwise a dry run shows the UUID and
+ * MACs as unset, as xl leaves the MAC until creation. */
 struct xctl_rng {
 	uint64_t state;
 };
@@ -24,7 +25,9 @@ uint64_t xctl_rng_next(struct xctl_rng *r);
 
 struct xctl_resolve_opts {
 	const struct xctl_global_config *global; /* NULL: built-in values */
-	uint64_t seed;                           /* for the rng */
+	uint64_t seed;                           /* for the rng, when seeded */
+	bool seeded;    /* generate a UUID and MACs from seed; else leave them unset: they are drawn
+			 * at creation, as libxl does (libxl_uuid_generate, libxl_nic.c:91) */
 	bool creating;  /* for real: a missing disk target is an error, not a warning */
 	bool strict;    /* warnings become errors */
 };
@@ -43,6 +46,8 @@ int xctl_config_load(const char *path, char *const *overrides, size_t noverrides
 /* Phases (defaults.c, validate.c) */
 int xctl_config_defaults(struct xctl_domain_config *m, const struct xctl_global_config *g, struct xctl_rng *rng,
 			 struct xctl_diags *d);
+/* videoram libxl gives an HVM guest with this vga and device model (MiB) */
+int64_t xctl_videoram_default(const struct xctl_domain_config *m);
 int xctl_config_validate(const struct xctl_domain_config *m, const char *main_file, bool creating,
 			 struct xctl_diags *d);
 

@@ -25,9 +25,13 @@ static void cpus(FILE *out, const char *what, const struct xctl_cpus *c)
 void xctl_model_summary(FILE *out, const struct xctl_domain_config *m, const char *source)
 {
 	fprintf(out, "%s: %s guest '%s'\n", source, xctl_guest_type_name(m->type), m->name ? m->name : "?");
-	fprintf(out, "  %-10s %s\n", "uuid", m->uuid ? m->uuid : "-");
-	fprintf(out, "  %-10s %" PRId64 " (max %" PRId64 "), weight %" PRId64 ", cap %" PRId64 "%%\n", "vcpus", m->vcpus,
-		m->maxvcpus, m->cpu_weight, m->cap);
+	fprintf(out, "  %-10s %s\n", "uuid", m->uuid ? m->uuid : "drawn at creation");
+	fprintf(out, "  %-10s %" PRId64 " (max %" PRId64 ")", "vcpus", m->vcpus, m->maxvcpus);
+	if (xctl_model_isset(m, XCTL_K_CPU_WEIGHT))
+		fprintf(out, ", weight %" PRId64, m->cpu_weight);
+	if (xctl_model_isset(m, XCTL_K_CAP))
+		fprintf(out, ", cap %" PRId64 "%%", m->cap);
+	fputc('\n', out);
 	cpus(out, "cpus", &m->cpus);
 	cpus(out, "cpus_soft", &m->cpus_soft);
 	fprintf(out, "  %-10s %" PRId64 " MiB (max %" PRId64 " MiB)\n", "memory", m->memory, m->maxmem);
@@ -71,7 +75,10 @@ void xctl_model_summary(FILE *out, const struct xctl_domain_config *m, const cha
 	for (size_t i = 0; i < m->nvifs; i++) {
 		const struct xctl_vif *v = &m->vifs[i];
 		char mac[XCTL_MAC_STRLEN];
-		xctl_mac_format(v->mac, mac, sizeof(mac));
+		if (v->mac_set)
+			xctl_mac_format(v->mac, mac, sizeof(mac));
+		else
+			snprintf(mac, sizeof(mac), "(mac unset)");
 		fprintf(out, "  %-10s %d %s bridge %s, script %s%s%s\n", "vif", v->devid, mac, v->bridge ? v->bridge : "-",
 			v->script ? v->script : "-", v->ip ? ", ip " : "", v->ip ? v->ip : "");
 	}

@@ -109,79 +109,123 @@ static void check_sizes(struct vctx *c)
 	}
 }
 
+static bool is_pvgrub(const char *fw)
+{
+	return fw && (!strcmp(fw, "pvgrub32") || !strcmp(fw, "pvgrub64"));
+}
+
 static void check_boot(struct vctx *c)
 {
 	const struct xctl_domain_config *m = c->m;
 	const char *t = xctl_guest_type_name(m->type);
-	bool pvgrub = m->firmware && (!strcmp(m->firmware, "pvgrub32") || !strcmp(m->firmware, "pvgrub64"));
-	if (m->type != XCTL_GUEST_HVM && !m->kernel && !m->bootloader && !pvgrub) {
-		if (m->type == XCTL_GUEST_PV)
-			ERROR(c, XCTL_K_KERNEL, "a pv guest needs a kernel or a bootloader (add kernel = \"/path/to/vmlinuz\", "
-				       "bootloader = \"pygrub\" or firmware = \"pvgrub64\")");
-		else
-			ERROR(c, XCTL_K_KERNEL, "a %s guest needs a kernel or a bootloader (add kernel = \"/path/to/vmlinuz\" "
-				       "or bootloader = \"pygrub\")", t);
+	bool hvm = m->type == XCTL_GUEST_HVM;
+	if (!hvm && m->firmware) {
+		/* xl_parse.c:1847-1858 */
+		if (m->kernel)
+			ERROR(c, XCTL_K_FIRMWARE, "given together with kernel (set only one of them: firmware = "
+						  "\"pvgrub64\" boots pvgrub as the kernel)");
+		if (!is_pvgrub(m->firmware))
+			ERROR(c, XCTL_K_FIRMWARE, "'%s' is not a %s firmware (allowed for %s: pvgrub32, pvgrub64; xl "
+						  "would boot %s.bin from Xen's firmware directory)",
+			      m->firmware, t, t, m->firmware);
 	}
-	if (m->firmware && m->type == XCTL_GUEST_PV && !pvgrub)
-		ERROR(c, XCTL_K_FIRMWARE, "'%s' is not a pv firmware (allowed for pv: pvgrub32, pvgrub64)", m->firmware);
-	if (m->firmware && m->type == XCTL_GUEST_HVM) {
-		static const char *const fw[] = { "bios", "uefi", "seabios", "rombios", "ovmf", NULL };
-		bool ok = m->firmware[0] == '/';
-		for (int i = 0; fw[i] && !ok; i++)
-			ok = !strcmp(m->firmware, fw[i]);
-		if (!ok)
-			ERROR(c, XCTL_K_FIRMWARE, "'%s' is not an hvm firmware (allowed for hvm: bios, uefi, seabios, "
-						  "rombios, ovmf or an absolute path)", m->firmware);
-		bool uefi = !strcmp(m->firmware, "uefi") || !strcmp(m->firmware, "ovmf");
-		bool legacy = !strcmp(m->firmware, "seabios") || !strcmp(m->firmware, "rombios") ||
-			      !strcmp(m->firmware, "bios");
-		if (set_in_config(m, XCTL_K_BIOS) && ((uefi && m->bios != 2) || (legacy && m->bios == 2)))
-			ERROR(c, XCTL_K_BIOS, "contradicts firmware = \"%s\" (set only one of them)", m->firmware);
-	}
-	if (m->type == XCTL_GUEST_HVM && m->bios == 0 && m->device_model_version == 0 && set_in_config(m, XCTL_K_BIOS))
+	if (hvm && is_pvgrub(m->firmware))
+		ERROR(c, XCTL_K_FIRMWARE, "'%s' is a pv firmware: xl would load it in place of hvmloader (allowed for "
+					  "hvm: bios, uefi, seabios, rombios, ovmf or the path of a firmware image)",
+		      m->firmware);
+	/* xl_parse.c:1859-1862 */
+	if (!hvm && !m->kernel && !m->bootloader && !m->firmware)
+		ERROR(c, XCTL_K_KERNEL, "a %s guest needs a kernel or a bootloader (add kernel = \"/path/to/vmlinuz\", "
+			       "bootloader = \"pygrub\" or firmware = \"pvgrub64\")", t);
+	/* libxl_create.c:137-161: the bios must suit the device model */
+	if (hvm && m->bios == 0 && m->device_model_version == 0)
 		ERROR(c, XCTL_K_BIOS, "rombios needs device_model_version = \"qemu-xen-traditional\" (allowed with "
 				      "qemu-xen: seabios, ovmf)");
-	if (m->type == XCTL_GUEST_HVM && m->bios == 2 && m->device_model_version == 1)
-		ERROR(c, XCTL_K_BIOS, "ovmf needs device_model_version = \"qemu-xen\" (allowed with "
-				      "qemu-xen-traditional: rombios)");
+	if (hvm && m->bios != 0 && m->device_model_version == 1)
+		ERROR(c, XCTL_K_BIOS, "%s needs device_model_version = \"qemu-xen\" (allowed with "
+				      "qemu-xen-traditional: rombios)", xctl_keys[XCTL_K_BIOS].values[m->bios]);
+	/* libxl_create.c:164-171: direct boot parameters need a kernel */
+	if (hvm && !m->kernel && (m->ramdisk || m->cmdline || m->root || m->extra)) {
+		enum xctl_key_id at = m->ramdisk ? XCTL_K_RAMDISK : m->cmdline ? XCTL_K_CMDLINE
+								: m->root ? XCTL_K_ROOT : XCTL_K_EXTRA;
+		ERROR(c, at, "direct boot parameters need a kernel (set kernel, or remove ramdisk, cmdline, root "
+			     "and extra)");
+	}
 	if (m->kernel && m->bootloader)
 		WARNING(c, XCTL_K_KERNEL, "ignored: the bootloader chooses the kernel (remove kernel or bootloader)");
-	if (m->ramdisk && !m->kernel)
+	if (!hvm && m->ramdisk && !m->kernel)
 		WARNING(c, XCTL_K_RAMDISK, "ignored without kernel (set kernel, or remove ramdisk)");
+	/* xl_parse.c:289-292 */
 	if (m->cmdline && m->root)
-		WARNING(c, XCTL_K_ROOT, "ignored because cmdline is set (put root= in cmdline)");
+		WARNING(c, XCTL_K_ROOT, "ignored in favour of cmdline, as xl does (put root= in cmdline)");
 	if (m->cmdline && m->extra)
-		WARNING(c, XCTL_K_EXTRA, "ignored because cmdline is set (put it in cmdline)");
+		WARNING(c, XCTL_K_EXTRA, "ignored in favour of cmdline, as xl does (put it in cmdline)");
+	/* libxl refuses it at creation ("has been removed") */
 	if (m->tsc_mode == 3)
 		ERROR(c, XCTL_K_TSC_MODE, "native_paravirt was removed from Xen (allowed: default, always_emulate, native)");
+}
+
+static void check_viridian(struct vctx *c)
+{
+	const struct xctl_domain_config *m = c->m;
+	/* the groups as xl_parse.c:1722-1748 sets them, then the rule of
+	 * libxl_x86.c:334-339: no group without base */
+	unsigned long on = 0, enabled = 0, disabled = 0;
+	bool defaults = false;
+	for (size_t i = 0; i < m->viridian.n; i++) {
+		const char *g = m->viridian.v[i];
+		if (!strcmp(g, "all")) {
+			enabled = ~0ul;
+			continue;
+		}
+		if (!strcmp(g, "defaults")) {
+			defaults = true;
+			continue;
+		}
+		bool off = *g == '!';
+		int b = xctl_viridian_group(off ? g + 1 : g);
+		if (b < 0)
+			continue; /* refused when read */
+		if (off) {
+			disabled |= 1ul << b;
+			enabled &= ~(1ul << b);
+		} else {
+			enabled |= 1ul << b;
+			disabled &= ~(1ul << b);
+		}
+	}
+	if (defaults) /* libxl_x86.c:309-318 */
+		on = 1ul << 0 | 1ul << 1 | 1ul << 2 | 1ul << 5 | 1ul << 6 | 1ul << 11 | 1ul << 12;
+	unsigned long valid = (1ul << 13) - 1;
+	on = (on | (enabled & valid)) & ~disabled;
+	if (on && !(on & 1ul))
+		ERROR(c, XCTL_K_VIRIDIAN, "enables groups without 'base', which every other group needs (add \"base\" "
+					  "or remove '!base')");
 }
 
 static void check_display(struct vctx *c)
 {
 	const struct xctl_domain_config *m = c->m;
-	if (m->vnclisten && set_in_config(m, XCTL_K_VNCDISPLAY) && strchr(m->vnclisten, ':') &&
-	    !strchr(strchr(m->vnclisten, ':') + 1, ':'))
+	/* xl_parse.c:2706-2713 (hvm) */
+	if (m->type == XCTL_GUEST_HVM && m->vnclisten && m->vncdisplay && strchr(m->vnclisten, ':'))
 		ERROR(c, XCTL_K_VNCDISPLAY, "given twice: vnclisten = \"%s\" already has a display number (set only one)",
 		      m->vnclisten);
-	if (m->type == XCTL_GUEST_HVM && set_in_config(m, XCTL_K_VIDEORAM)) {
-		if (m->vga == 3 && m->videoram < 128)
-			ERROR(c, XCTL_K_VIDEORAM, "%lld MiB is too little for vga = \"qxl\" (allowed: at least 128)",
-			      (long long)m->videoram);
-		if (m->vga == 0)
-			WARNING(c, XCTL_K_VIDEORAM, "ignored with vga = \"none\"");
+	if (m->type == XCTL_GUEST_HVM) {
+		/* libxl_create.c:300-362 */
+		bool trad = m->device_model_version == 1;
+		int64_t min = m->vga == 3 ? 128 : m->vga == 1 ? (trad ? 8 : 16) : m->vga == 2 && !trad ? 8 : 0;
+		if (m->vga == 3 && trad)
+			ERROR(c, XCTL_K_VGA, "qxl needs device_model_version = \"qemu-xen\" (allowed with "
+					     "qemu-xen-traditional: none, stdvga, cirrus)");
+		else if (m->videoram < min)
+			ERROR(c, XCTL_K_VIDEORAM, "%lld MiB is too little for vga = \"%s\" with %s (allowed: at least %lld)",
+			      (long long)m->videoram, xctl_keys[XCTL_K_VGA].values[m->vga],
+			      trad ? "qemu-xen-traditional" : "qemu-xen", (long long)min);
+		if (m->vga == 2 && trad && m->videoram != 4)
+			WARNING(c, XCTL_K_VIDEORAM, "ignored: cirrus with qemu-xen-traditional has 4 MiB, as libxl "
+						    "does");
 	}
-	if (m->viridian.n) {
-		bool nobase = false, other = false;
-		for (size_t i = 0; i < m->viridian.n; i++) {
-			if (!strcmp(m->viridian.v[i], "!base"))
-				nobase = true;
-			else if (m->viridian.v[i][0] != '!')
-				other = true;
-		}
-		if (nobase && other)
-			ERROR(c, XCTL_K_VIRIDIAN, "'!base' disables every group, others cannot be enabled with it "
-						  "(remove '!base' or the other groups)");
-	}
+	check_viridian(c);
 }
 
 static void check_disks(struct vctx *c, bool creating)
@@ -228,7 +272,7 @@ static void check_vifs(struct vctx *c)
 			char where[300], mac[XCTL_MAC_STRLEN];
 			snprintf(where, sizeof(where), "%s:%u", o->file ? o->file : c->main_file, o->line);
 			int rc = 0;
-			if (!memcmp(v->mac, o->mac, XCTL_MAC_LEN)) {
+			if (v->mac_set && o->mac_set && !memcmp(v->mac, o->mac, XCTL_MAC_LEN)) {
 				xctl_mac_format(v->mac, mac, sizeof(mac));
 				rc = xctl_diag_add(c->d, XCTL_DIAG_ERROR, v->file ? v->file : c->main_file, v->line, "vif",
 						   "mac %s is already used by the vif at %s (allowed: one vif per MAC "
