@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* The I/O adapter of xctl-blkback: a raw file or a block device, served by
+ * a small pool of worker threads of its own (so a slow disk only stalls its
+ * own requests), or inline for tests and fuzzers. Completions are queued
+ * and signalled on the caller's eventfd; the event loop reaps them. */
+#ifndef XCTL_BLKBACK_IO_H
+#define XCTL_BLKBACK_IO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+struct xctl_log;
+
+enum blk_io_op {
+	BLK_IO_READ,
+	BLK_IO_WRITE,
+	BLK_IO_FLUSH,
+	BLK_IO_WRITE_FLUSH, /* barrier: the write, then a flush */
+	BLK_IO_DISCARD,
+};
+
+struct blk_job {
+	struct blk_job *next;
+	void *owner;        /* the queue that submitted it */
+	uint32_t slot;      /* the owner's in-flight slot */
+	enum blk_io_op op;
+	uint64_t offset;    /* bytes */
+	uint64_t len;       /* bytes (read, write, discard) */
+	bool secure;        /* discard: BLKIF_DISCARD_SECURE */
+	struct iovec *iov;
+	int niov;
+	int result;         /* out: 0 or a negative errno */
+};
+
+struct blk_io_cfg {
+	const char *path;
+	bool readonly;
+	unsigned workers;     /* threads; 0 runs every job inline in submit */
+	unsigned sector_size; /* 0: the device's, or 512 for a file */
+	int notify_fd;        /* eventfd written on every completion */
+	const struct xctl_log *log;
+	const char *who;      /* "domain 3 vbd 51712", for messages */
+};
+
+struct blk_io_info {
+	uint64_t bytes;
+	unsigned sector_size;
+	unsigned phys_sector_size;
+	unsigned discard_granularity;
+	bool can_discard;
+	bool is_bdev;
+};
+
+struct blk_io;
+
+/* Open the backing store. A qcow2 (or other non-raw) image is refused with
+ * a message that says so. */
+int blk_io_open(const struct blk_io_cfg *cfg, struct blk_io **out);
+const struct blk_io_info *blk_io_info(const struct blk_io *io);
+void blk_io_submit(struct blk_io *io, struct blk_job *job);
+/* One completed job, or NULL. */
+struct blk_job *blk_io_reap(struct blk_io *io);
+/* Jobs submitted and not yet reaped. */
+unsigned blk_io_inflight(const struct blk_io *io);
+/* Stop the workers (waiting for running jobs) and close. */
+void blk_io_close(struct blk_io *io);
+
+/* Run one job synchronously (what a worker does). */
+void blk_io_run(struct blk_io *io, struct blk_job *job);
+
+#endif

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* blkif request validation and grant mapping (persistent or not). Every
+ * value comes from the private copy of the request; the indirect pages are
+ * copied once too. */
+#include "drivers-backend/blkback/ring.h"
+#include "drivers-backend/xenio/xenio.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <xen/io/blkif.h>
+
+#define SECTORS_PER_PAGE (XENIO_PAGE_SIZE / 512u)
+
+static int bad(const char **why, const char *w)
+{
+	*why = w;
+	return BLKIF_RSP_ERROR;
+}
+
+static int unsupported(const char **why, const char *w)
+{
+	*why = w;
+	return BLKIF_RSP_EOPNOTSUPP;
+}
+
+/* sector .. sector + n inside the disk, without wrapping. */
+static bool in_disk(const struct blk_params *p, uint64_t sector, uint64_t n)
+{
+	return sector <= p->sectors && n <= p->sectors - sector;
+}
+
+static bool aligned(const struct blk_params *p, uint64_t sector, uint64_t n)
+{
+	uint64_t mask = p->sector_size / 512u - 1;
+	return !((sector | n) & mask);
+}
+
+/* The segments (direct, or indirect once fetched): each inside its page. */
+static int check_segs(const struct blk_params *p, const struct blk_req *q, const char **why)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < q->nseg; i++) {
+		if (q->seg[i].first > q->seg[i].last)
+			return bad(why, "segment first_sect after last_sect");
+		if (q->seg[i].last >= SECTORS_PER_PAGE)
+			return bad(why, "segment last_sect beyond its page");
+		n += (uint64_t)q->seg[i].last - q->seg[i].first + 1;
+	}
+	if (!in_disk(p, q->sector, n))
+		return bad(why, "sectors beyond the end of the disk");
+	if (!aligned(p, q->sector, n))
+		return bad(why, "not aligned to the disk's sector size");
+	return BLKIF_RSP_OKAY;
+}
+
+int blk_req_validate(const struct blk_params *p, struct blk_req *q, const char **why)
+{
+	switch (q->ring_op) {
+	case BLKIF_OP_READ:
+	case BLKIF_OP_WRITE:
+		if (q->nseg == 0)
+			return bad(why, "read or write without segments");
+		if (q->nseg > BLK_MAX_DIRECT_SEGS)
+			return bad(why, "more than 11 segments");
+		break;
+	case BLKIF_OP_WRITE_BARRIER:
+		if (!p->barrier)
+			return unsupported(why, "barrier not advertised");
+		if (q->nseg > BLK_MAX_DIRECT_SEGS)
+			return bad(why, "more than 11 segments");
+		break;
+	case BLKIF_OP_FLUSH_DISKCACHE:
+		if (!p->flush)
+			return unsupported(why, "flush not advertised");
+		q->nseg = 0;
+		return BLKIF_RSP_OKAY;
+	case BLKIF_OP_DISCARD:
+		if (!p->discard)
+			return unsupported(why, "discard not advertised");
+		if (p->readonly)
+			return bad(why, "discard on a read-only disk");
+		if ((q->flag & BLKIF_DISCARD_SECURE) && !p->discard_secure)
+			return unsupported(why, "secure discard not advertised");
+		if (q->nr_sectors > INT64_MAX / 512u || q->sector > INT64_MAX / 512u)
+			return bad(why, "discard range too large");
+		if (!in_disk(p, q->sector, q->nr_sectors))
+			return bad(why, "discard beyond the end of the disk");
+		if (!aligned(p, q->sector, q->nr_sectors))
+			return bad(why, "discard not aligned to the disk's sector size");
+		return BLKIF_RSP_OKAY;
+	case BLKIF_OP_INDIRECT:
+		if (!p->max_indirect)
+			return unsupported(why, "indirect requests not advertised");
+		if (q->op != BLKIF_OP_READ && q->op != BLKIF_OP_WRITE)
+			return bad(why, "indirect operation neither read nor write");
+		if (q->nseg == 0 || q->nseg > p->max_indirect)
+			return bad(why, "indirect segment count 0 or above feature-max-indirect-segments");
+		if (p->readonly && q->op == BLKIF_OP_WRITE)
+			return bad(why, "write to a read-only disk");
+		return BLKIF_RSP_OKAY; /* segments checked once fetched */
+	default:
+		return unsupported(why, "unknown operation");
+	}
+	if (p->readonly && q->ring_op != BLKIF_OP_READ)
+		return bad(why, "write to a read-only disk");
+	return check_segs(p, q, why);
+}
+
+int blk_req_fetch_indirect(struct blk_ring *r, struct blk_req *q, const char **why)
+{
+	uint32_t npages = (q->nseg + BLK_SEGS_PER_INDIRECT_PAGE - 1) / BLK_SEGS_PER_INDIRECT_PAGE;
+	void *addr = NULL;
+	if (npages > BLK_MAX_INDIRECT_PAGES)
+		return bad(why, "too many indirect pages");
+	if (r->x->ops->map(r->x, r->domid, npages, q->ind_grefs, false, &addr))
+		return bad(why, "cannot map the indirect descriptor pages");
+	/* one copy of the descriptors; the guest may change them afterwards */
+	uint8_t *src = addr;
+	for (unsigned i = 0; i < q->nseg; i++) {
+		uint8_t d[8];
+		memcpy(d, src + (size_t)i * 8, 8);
+		memcpy(&q->seg[i].gref, d, 4);
+		q->seg[i].first = d[4];
+		q->seg[i].last = d[5];
+	}
+	r->x->ops->unmap(r->x, addr, npages);
+	return check_segs(r->p, q, why);
+}
+
+/* Persistent grants: open addressing on the gref, never evicted while the
+ * queue lives (a full cache falls back to mapping per request). */
+static struct blk_pgrant *pg_find(struct blk_ring *r, uint32_t gref, bool insert)
+{
+	const uint32_t n = 2 * BLK_PGRANT_MAX;
+	uint32_t h = (gref * 2654435761u) % n;
+	for (uint32_t k = 0; k < n; k++) {
+		struct blk_pgrant *e = &r->pg[(h + k) % n];
+		if (e->used && e->gref == gref)
+			return e;
+		if (!e->used)
+			return insert ? e : NULL;
+	}
+	return NULL;
+}
+
+int blk_req_map(struct blk_ring *r, struct blk_req *q, struct blk_slot *s, const char **why)
+{
+	/* a read fills guest memory: the grant must be writable */
+	const bool writable = q->op == BLKIF_OP_READ;
+	uint8_t *page[BLK_MAX_INDIRECT_SEGS];
+	uint32_t fresh_refs[BLK_MAX_INDIRECT_SEGS];
+	uint16_t fresh_idx[BLK_MAX_INDIRECT_SEGS];
+	uint32_t nfresh = 0;
+	for (unsigned i = 0; i < q->nseg; i++) {
+		page[i] = NULL;
+		if (r->p->persistent) {
+			struct blk_pgrant *e = pg_find(r, q->seg[i].gref, false);
+			if (e && (e->writable || !writable)) {
+				page[i] = e->addr;
+				r->st.pgrant_hits++;
+				continue;
+			}
+			if (!e && r->npg < BLK_PGRANT_MAX) {
+				void *a = NULL;
+				if (r->x->ops->map(r->x, r->domid, 1, &q->seg[i].gref, writable, &a))
+					goto fail;
+				e = pg_find(r, q->seg[i].gref, true);
+				*e = (struct blk_pgrant){ q->seg[i].gref, true, writable, a };
+				r->npg++;
+				page[i] = a;
+				continue;
+			}
+			r->st.pgrant_fallback++;
+		}
+		fresh_refs[nfresh] = q->seg[i].gref;
+		fresh_idx[nfresh++] = (uint16_t)i;
+	}
+	if (nfresh) {
+		void *a = NULL;
+		if (r->x->ops->map(r->x, r->domid, nfresh, fresh_refs, writable, &a))
+			goto fail;
+		s->map = a;
+		s->nmap = nfresh;
+		for (uint32_t k = 0; k < nfresh; k++)
+			page[fresh_idx[k]] = (uint8_t *)a + (size_t)k * XENIO_PAGE_SIZE;
+	}
+	for (unsigned i = 0; i < q->nseg; i++) {
+		s->iov[i].iov_base = page[i] + (size_t)q->seg[i].first * 512u;
+		s->iov[i].iov_len = ((size_t)q->seg[i].last - q->seg[i].first + 1) * 512u;
+	}
+	return BLKIF_RSP_OKAY;
+fail:
+	/* persistent grants mapped so far stay cached; nothing else is mapped */
+	return bad(why, "cannot map a segment's grant");
+}
+
+void blk_req_unmap(struct blk_ring *r, struct blk_slot *s)
+{
+	if (s->map)
+		r->x->ops->unmap(r->x, s->map, s->nmap);
+	s->map = NULL;
+	s->nmap = 0;
+}
+
+void blk_pgrant_flush(struct blk_ring *r)
+{
+	if (!r->pg)
+		return;
+	for (uint32_t i = 0; i < 2 * BLK_PGRANT_MAX; i++) {
+		if (r->pg[i].used)
+			r->x->ops->unmap(r->x, r->pg[i].addr, 1);
+		r->pg[i].used = false;
+	}
+	r->npg = 0;
+}

@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: LGPL-2.1-only
+# tests/backend: the backends' ring engines, hostile frontends, the xenbus
+# state machine, over xenio/fake (and xctl-xenstored where xenstore is needed).
+BE_TEST_HELPERS := $(call objs,tests/backend/blkfe.c tests/backend/blkfix.c)
+BE_TEST_LIBS := $(LIBBACKEND) $(LIBXENIO_FAKE) $(LIBBACKEND) $(LIBCOMMON)
+
+$(BUILD)/tests/test_blkif: $(call objs,tests/backend/test_blkif.c) $(BE_TEST_HELPERS) $(BE_TEST_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BE_TEST_LIBS) $(LIBS_XENSTORE) $(LIBS_CMOCKA) -lpthread
+
+TESTS += $(BUILD)/tests/test_blkif
