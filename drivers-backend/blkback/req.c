@@ -93,7 +93,7 @@ int blk_req_validate(const struct blk_params *p, struct blk_req *q, const char *
 			return unsupported(why, "indirect requests not advertised");
 		if (q->op != BLKIF_OP_READ && q->op != BLKIF_OP_WRITE)
 			return bad(why, "indirect operation neither read nor write");
-		if (q->nseg == 0 || q->nseg > p->max_indirect)
+		if (q->nseg == 0 || q->nseg > p->max_indirect || q->nseg > BLK_MAX_INDIRECT_SEGS)
 			return bad(why, "indirect segment count 0 or above feature-max-indirect-segments");
 		if (p->readonly && q->op == BLKIF_OP_WRITE)
 			return bad(why, "write to a read-only disk");

@@ -322,3 +322,19 @@ unsigned blk_ring_reap(struct blk_io *io)
 		blk_ring_push(touched[i]);
 	return n;
 }
+
+bool blk_ring_event(struct blk_ring *r, uint64_t now_ms)
+{
+	uint64_t before = r->st.requests;
+	blk_ring_process(r);
+	bool useful = r->st.requests != before || r->failed;
+	if (!useful)
+		r->st.spurious++;
+	unsigned storms = r->storm.storms;
+	bool now = storm_event(&r->storm, useful, now_ms);
+	if (r->storm.storms != storms)
+		xctl_warn(r->log, "%s: event storm (more than %u events without requests in "
+			  "%u ms); the port is re-armed only every %u ms", r->who, STORM_SPURIOUS_MAX,
+			  STORM_WINDOW_MS, STORM_PAUSE_MS);
+	return now;
+}

@@ -100,6 +100,10 @@ int blk_ring_init(struct blk_ring *r, struct xenio *x, const struct xctl_log *lo
  * left on the ring for another call, 0 when the ring is drained, or an
  * error when the frontend broke the protocol (r->failed is then set). */
 int blk_ring_process(struct blk_ring *r);
+/* An event on the queue's port: process, and account spurious events
+ * (storm.h). Returns true to unmask the port now, false to unmask it at
+ * r->storm.paused_until. */
+bool blk_ring_event(struct blk_ring *r, uint64_t now_ms);
 /* Turn a completed job into its response. */
 void blk_ring_complete(struct blk_ring *r, struct blk_job *j);
 /* Publish queued responses and notify the frontend if it asked. */

@@ -69,7 +69,8 @@ int blkfe_rsp(struct blkfe *fe, uint64_t *id, uint8_t *op, int16_t *status)
 
 uint32_t blkfe_page(struct blkfe *fe, bool readonly, uint8_t **mem)
 {
-	uint32_t page = fe->next_page++ % fe->dom_pages;
+	/* data pages never wrap onto the ring pages */
+	uint32_t page = fe->npages + (fe->next_page++ - fe->npages) % (fe->dom_pages - fe->npages);
 	uint32_t ref = fe->next_ref++;
 	xenio_fake_grant(fe->f, fe->domid, ref, page, readonly);
 	if (mem)

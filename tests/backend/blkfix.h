@@ -47,3 +47,14 @@ void blkfix_pwrite(struct blkfix *t, const void *buf, size_t n, off_t off);
 int16_t blkfix_wait_rsp(struct blkfix *t, uint64_t want_id);
 
 #endif
+
+/* A second, well-behaved frontend (domain 2) on the same xenio and disk:
+ * the device that must keep working while the first one misbehaves. */
+struct blkgood {
+	struct blkfe fe;
+	struct blk_ring r;
+};
+void blkgood_setup(struct blkfix *t, struct blkgood *g);
+/* One write and read through the good queue; asserts they work. */
+void blkgood_check(struct blkfix *t, struct blkgood *g);
+void blkgood_teardown(struct blkfix *t, struct blkgood *g);

@@ -10,3 +10,10 @@ $(BUILD)/tests/test_blkif: $(call objs,tests/backend/test_blkif.c) $(BE_TEST_HEL
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BE_TEST_LIBS) $(LIBS_XENSTORE) $(LIBS_CMOCKA) -lpthread
 
 TESTS += $(BUILD)/tests/test_blkif
+
+$(BUILD)/tests/test_blk_hostile: $(call objs,tests/backend/test_blk_hostile.c) $(BE_TEST_HELPERS) $(BE_TEST_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BE_TEST_LIBS) $(LIBS_XENSTORE) $(LIBS_CMOCKA) -lpthread
+
+TESTS += $(BUILD)/tests/test_blk_hostile
