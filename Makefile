@@ -13,6 +13,8 @@
 #   make bench    benchmarks, printed as tables
 #   make fuzz     every fuzz target for a bounded time
 #   make lab      real Xen in QEMU (tests/lab/)
+#   make install  programs, man page, completion, example configs
+#                 (PREFIX=/usr/local, DESTDIR=; see toolstack/cli/module.mk)
 #   make clean
 #
 # BUILD=DIR builds elsewhere (default build/); check and fuzz use DIR/san and
@@ -24,7 +26,7 @@ BUILD ?= build
 export BUILD
 INNER = $(MAKE) -j$(JOBS) -f mk/build.mk
 
-.PHONY: all test check demo bench fuzz lab clean deps deps-lab
+.PHONY: all test check demo bench fuzz lab install clean deps deps-lab
 
 all: deps
 	@$(INNER) all
@@ -46,6 +48,9 @@ fuzz: deps
 
 lab: deps-lab
 	@$(INNER) lab
+
+install: deps
+	@$(INNER) install
 
 clean:
 	rm -rf build

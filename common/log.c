@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *const level_names[] = { "error", "warning", "info", "debug", "trace" };
 
@@ -39,7 +40,9 @@ void xctl_logf(const struct xctl_log *lg, int level, const char *fmt, ...)
 		off += strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S", &tm);
 		off += (size_t)snprintf(line + off, sizeof(line) - off, ".%03ldZ ", ts.tv_nsec / 1000000);
 	}
-	if (lg->prog)
+	if (lg->show_pid && off < sizeof(line))
+		off += (size_t)snprintf(line + off, sizeof(line) - off, "[%ld] ", (long)getpid());
+	if (lg->prog && off < sizeof(line))
 		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s: ", lg->prog);
 	if (level != XCTL_LOG_INFO && level >= 0 && level <= XCTL_LOG_TRACE && off < sizeof(line))
 		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s: ", level_names[level]);

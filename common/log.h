@@ -18,6 +18,7 @@ struct xctl_log {
 	FILE *out;         /* NULL means stderr */
 	const char *prog;  /* prefix, e.g. "xctl" or "xctl-xenstored" */
 	int timestamps;    /* prefix each line with a UTC timestamp */
+	int show_pid;      /* then the process id in brackets, as xl -T */
 };
 
 void xctl_log_init(struct xctl_log *lg, const char *prog, int level);

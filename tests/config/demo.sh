@@ -5,7 +5,7 @@
 set -eu
 xctl="$XCTL_BIN/xctl"
 for cfg in configs/*.cfg; do
-	echo "== xctl -f configs/xctl.conf config check $cfg"
-	"$xctl" -f configs/xctl.conf config check "$cfg" 2>&1
+	echo "== xctl --config configs/xctl.conf config check $cfg"
+	"$xctl" --config configs/xctl.conf config check "$cfg" 2>&1
 	echo
 done

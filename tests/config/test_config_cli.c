@@ -224,7 +224,7 @@ static void test_example_configs_resolve(void **state)
 		CHECK(c, r, json_name_is(r.out, name), what);
 		runcmd_free(&r);
 
-		runcmd(&r, XCTL " -f \"$XCTL_SRC/configs/xctl.conf\" config check \"$CFG\"");
+		runcmd(&r, XCTL " --config \"$XCTL_SRC/configs/xctl.conf\" config check \"$CFG\"");
 		CHECK_STATUS(c, r, 0);
 		char guest[1024];
 		snprintf(guest, sizeof(guest), "guest '%s'", name);
@@ -338,7 +338,7 @@ static void test_invalid_configs(void **state)
 	      "missing file");
 	runcmd_free(&r);
 
-	runcmd(&r, XCTL " -f \"$TESTDIR/no-such.conf\" -N create \"$TESTDIR/typo.cfg\"");
+	runcmd(&r, XCTL " --config \"$TESTDIR/no-such.conf\" -N create \"$TESTDIR/typo.cfg\"");
 	CHECK_STATUS(c, r, 2);
 	runcmd_free(&r);
 }
@@ -396,19 +396,19 @@ static void test_config_check_cmdline(void **state)
 
 	write_tmp(c, "cmdline.cfg", "name = \"c\"\nkernel = \"/k\"\ncmdline = \"console=hvc0\"\n"
 				    "root = \"/dev/xvda1\"\nextra = \"quiet\"\n");
-	runcmd(&r, XCTL " -f /dev/null config check \"$TESTDIR/cmdline.cfg\"");
+	runcmd(&r, XCTL " --config /dev/null config check \"$TESTDIR/cmdline.cfg\"");
 	CHECK_STATUS(c, r, 0);
 	CHECK(c, r, has_line(r.out, "  cmdline    console=hvc0"), "cmdline with root and extra");
 	runcmd_free(&r);
 
 	write_tmp(c, "cmdline.cfg", "name = \"c\"\nkernel = \"/k\"\nroot = \"/dev/xvda1\"\nextra = \"quiet\"\n");
-	runcmd(&r, XCTL " -f /dev/null config check \"$TESTDIR/cmdline.cfg\"");
+	runcmd(&r, XCTL " --config /dev/null config check \"$TESTDIR/cmdline.cfg\"");
 	CHECK_STATUS(c, r, 0);
 	CHECK(c, r, has_line(r.out, "  cmdline    root=/dev/xvda1 quiet"), "root and extra");
 	runcmd_free(&r);
 
 	write_tmp(c, "cmdline.cfg", "name = \"c\"\nkernel = \"/k\"\nextra = \"quiet\"\n");
-	runcmd(&r, XCTL " -f /dev/null config check \"$TESTDIR/cmdline.cfg\"");
+	runcmd(&r, XCTL " --config /dev/null config check \"$TESTDIR/cmdline.cfg\"");
 	CHECK_STATUS(c, r, 0);
 	CHECK(c, r, has_line(r.out, "  cmdline    quiet"), "extra alone");
 	runcmd_free(&r);

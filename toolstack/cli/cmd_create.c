@@ -31,8 +31,9 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 {
 	const char *arg;
 	int c, status;
-	bool dry = cli->dry_run, quiet = false, strict = false, seeded = false;
+	bool dry = cli->dry_run, quiet = false, strict = false, seeded = false, debug = false, nomasks = false;
 	uint64_t seed = 0;
+	const char *file = NULL;
 	struct xctl_global_config g;
 	struct xctl_domain_config m;
 	struct xctl_diags d;
@@ -43,6 +44,15 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'n':
 			dry = true;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'f':
+			file = arg;
+			break;
+		case 'i':
+			nomasks = true;
 			break;
 		case 'q':
 			quiet = true;
@@ -61,14 +71,16 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 		}
 	}
 	struct xctl_config_request r = { .global_path = cli->global_config, .creating = !dry, .strict = strict, .seed = seed,
-					 .seeded = seeded };
-	status = xctl_cli_config_args(cli, argc, argv, "the xl.cfg file of the domain", &r.path, &overrides,
-				      &r.noverrides);
+					 .seeded = seeded, .ignore_global_masks = nomasks };
+	status = xctl_cli_config_args_file(cli, argc, argv, "the xl.cfg file of the domain", file, &r.path,
+					   &overrides, &r.noverrides);
 	if (status) {
 		free(overrides);
 		return status;
 	}
 	r.overrides = overrides;
+	if (!quiet) /* as xl */
+		fprintf(stderr, "Parsing config from %s\n", r.path);
 	xctl_diags_init(&d);
 	int rc = xctl_config_load_request(&r, &g, &m, &d);
 	print_diags(&d, quiet);
@@ -81,15 +93,19 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 			fprintf(stderr, "xctl create: %s: %s\n", r.path, xctl_strerror(rc));
 		goto out;
 	}
-	if (dry) {
+	if (dry || debug) {
+		/* as xl: the configuration on stdout for a dry run, on stderr for -d */
 		rc = xctl_model_to_json_string(&m, true, &json);
 		if (rc) {
 			fprintf(stderr, "xctl create: cannot write the configuration as JSON: %s\n", xctl_strerror(rc));
 			status = XCTL_EXIT_FAIL;
 			goto out;
 		}
-		printf("%s\n", json);
-		goto out;
+		fprintf(dry ? stdout : stderr, "%s\n", json);
+		if (dry) {
+			xctl_info(&cli->log, "create: dry run of '%s', nothing was created", m.name);
+			goto out;
+		}
 	}
 	fprintf(stderr,
 		"xctl create: cannot create domain '%s': domain creation is not available yet in this version of "

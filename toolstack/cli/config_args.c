@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-int xctl_cli_config_args(struct xctl_cli *cli, int argc, char **argv, const char *what, const char **path,
-			 char ***overrides, size_t *n)
+int xctl_cli_config_args_file(struct xctl_cli *cli, int argc, char **argv, const char *what, const char *file,
+			      const char **path, char ***overrides, size_t *n)
 {
-	*path = NULL;
+	*path = file;
 	*n = 0;
 	*overrides = calloc((size_t)argc + 1, sizeof(char *));
 	if (!*overrides) {
@@ -29,6 +29,12 @@ int xctl_cli_config_args(struct xctl_cli *cli, int argc, char **argv, const char
 	if (!*path)
 		return xctl_cli_usage_error(cli, "missing CONFIG, %s", what);
 	return XCTL_EXIT_OK;
+}
+
+int xctl_cli_config_args(struct xctl_cli *cli, int argc, char **argv, const char *what, const char **path,
+			 char ***overrides, size_t *n)
+{
+	return xctl_cli_config_args_file(cli, argc, argv, what, NULL, path, overrides, n);
 }
 
 int xctl_cli_load_status(int rc)

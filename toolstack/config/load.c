@@ -5,6 +5,7 @@
 #include "common/diag.h"
 #include "common/err.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -34,6 +35,13 @@ int xctl_config_load_request(const struct xctl_config_request *r, struct xctl_gl
 			      d);
 	if (rc)
 		return rc;
+	if (r->ignore_global_masks) {
+		char **masks[] = { &g->cpumask, &g->cpumask_pv, &g->cpumask_pvh, &g->cpumask_hvm };
+		for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+			free(*masks[i]);
+			*masks[i] = NULL;
+		}
+	}
 	struct xctl_resolve_opts o = { .global = g, .seed = r->seed, .seeded = r->seeded, .creating = r->creating, .strict = r->strict };
 	return xctl_config_load(r->path, r->overrides, r->noverrides, &o, m, d);
 }

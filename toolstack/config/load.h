@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* What a command does to turn its arguments into a domain model: read the
- * global configuration (-f FILE or the default, missing default is fine),
+ * global configuration (--config FILE or the default, missing default is fine),
  * the domain's xl.cfg file and the KEY=VALUE overrides, and resolve them. */
 #ifndef XCTL_CONFIG_LOAD_H
 #define XCTL_CONFIG_LOAD_H
@@ -16,12 +16,13 @@
 struct xctl_diags;
 
 struct xctl_config_request {
-	const char *global_path;    /* -f FILE; NULL: XCTL_GLOBAL_CONFIG_DEFAULT, may be missing */
+	const char *global_path;    /* --config FILE; NULL: XCTL_GLOBAL_CONFIG_DEFAULT, may be missing */
 	const char *path;           /* the domain's configuration */
 	char *const *overrides;     /* "KEY=VALUE" */
 	size_t noverrides;
 	bool creating;              /* a real creation (missing disk targets are errors) */
 	bool strict;                /* warnings are errors */
+	bool ignore_global_masks;   /* xl create -i: the global vm*.cpumask do not apply */
 	uint64_t seed;              /* for generated UUIDs and MACs, when seeded */
 	bool seeded;                /* false: UUID and MACs unset unless given */
 };
