@@ -14,3 +14,12 @@ $(BUILD)/tests/test_demo: $(call objs,tests/cli/test_demo.c) $(TEST_RUNCMD_OBJS)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_YAJL) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_demo
+
+# The CLI framework against the test's own command table (no commands.c).
+TEST_CLI_FRAMEWORK := $(filter-out toolstack/cli/main.c toolstack/cli/commands.c toolstack/cli/cmd_%.c \
+	toolstack/cli/config_args.c,$(wildcard toolstack/cli/*.c))
+$(BUILD)/tests/test_cli_table: $(call objs,tests/cli/test_cli_table.c $(TEST_CLI_FRAMEWORK)) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_YAJL) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_cli_table

@@ -48,7 +48,7 @@ static int parse_globals(struct xctl_cli *cli, int argc, char **argv, int *statu
 	};
 	int c;
 	opterr = 0;
-	optind = 1;
+	optind = 0; /* a full reinitialisation of getopt (its state is static) */
 	while ((c = getopt_long(argc, argv, "+:vftTNh", longs, NULL)) != -1) {
 		switch (c) {
 		case 'v':
