@@ -73,12 +73,6 @@ struct cd {
 	struct cdtag tag_xs, tag_sig;
 };
 
-int consoled_log_path(const char *dir, uint32_t domid, char *out, size_t outsz)
-{
-	int n = snprintf(out, outsz, "%s/%s/%s/guest-%u.log", dir, SIMD_LOG_SUBDIR, CONSOLED_LOG_SUBDIR, domid);
-	return n < 0 || (size_t)n >= outsz ? XCTL_ERR_LIMIT : 0;
-}
-
 static int ep_add(struct cd *cd, int fd, struct cdtag *tag)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* xctl-consoled with the simulated guest: the boot lines land in the
+ * domain's log, a line typed into the console's pty reaches the guest (its
+ * shell answers), and a guest with garbage ring indices does not stop the
+ * daemon from serving it (or others) afterwards. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <xenstore.h>
+
+#include "common/util.h"
+#include "sim/console/consoled.h"
+#include "sim/console/consring.h"
+#include "sim/simd/simd.h"
+#include "tests/guest/host.h"
+#include "xenstore-schema/xs_paths.h"
+
+#define T_MS 20000
+
+static struct testhost host;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return testhost_start(&host, true);
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	testhost_stop(&host);
+	return 0;
+}
+
+struct logwait {
+	uint32_t domid;
+	const char *want;
+};
+
+static bool log_has(void *arg)
+{
+	struct logwait *w = arg;
+	char p[512];
+	consoled_log_path(host.dir, w->domid, p, sizeof(p));
+	char *data = NULL;
+	size_t len = 0;
+	if (xctl_read_file(p, 1 << 22, &data, &len))
+		return false;
+	bool found = strstr(data, w->want) != NULL;
+	free(data);
+	return found;
+}
+
+static void assert_log(uint32_t domid, const char *want)
+{
+	struct logwait w = { domid, want };
+	if (testhost_wait(log_has, &w, T_MS, NULL, NULL)) {
+		char p[512];
+		consoled_log_path(host.dir, domid, p, sizeof(p));
+		fail_msg("%s never showed '%s'", p, want);
+	}
+}
+
+/* Read from fd until want shows up (or the time is up). */
+static bool read_until(int fd, const char *want, int ms)
+{
+	char buf[8192];
+	size_t len = 0;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		if (poll(&p, 1, 50) > 0) {
+			ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+			if (n > 0) {
+				len += (size_t)n;
+				buf[len] = '\0';
+				if (strstr(buf, want))
+					return true;
+				if (len > sizeof(buf) / 2) {
+					memmove(buf, buf + len / 2, len - len / 2);
+					len -= len / 2;
+				}
+			}
+		}
+		struct timespec t;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 > ms)
+			return false;
+	}
+}
+
+static void test_boot_lines_in_log(void **state)
+{
+	(void)state;
+	uint32_t domid = testhost_domain(&host, "cons-boot");
+	assert_true(domid > 0);
+	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
+	char want[64];
+	snprintf(want, sizeof(want), "xctl-guest: booting domain %u", domid);
+	assert_log(domid, want);
+	assert_log(domid, "ready (0 of 0 device(s) connected)");
+	/* the daemon published the pty */
+	char p[256], tty[128];
+	snprintf(p, sizeof(p), XS_FMT_CONSOLE_FE_TTY, domid);
+	assert_int_equal(testhost_read(&host, p, tty, sizeof(tty)), 0);
+	assert_true(!strncmp(tty, "/dev/pts/", 9));
+	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
+}
+
+static void test_attach_sends_a_line(void **state)
+{
+	(void)state;
+	uint32_t domid = testhost_domain(&host, "cons-attach");
+	assert_true(domid > 0);
+	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
+	assert_log(domid, "ready");
+	char p[256], tty[128];
+	snprintf(p, sizeof(p), XS_FMT_CONSOLE_FE_TTY, domid);
+	/* written before the daemon logged the first byte */
+	assert_int_equal(testhost_read(&host, p, tty, sizeof(tty)), 0);
+	assert_true(tty[0] == '/');
+	int fd = open(tty, O_RDWR | O_NOCTTY);
+	assert_true(fd >= 0);
+	const char line[] = "echo hello from the attach\r";
+	assert_int_equal(write(fd, line, sizeof(line) - 1), (ssize_t)sizeof(line) - 1);
+	/* The guest echoes the characters and its shell runs the command: the
+	 * answer is a timestamped console line. */
+	assert_true(read_until(fd, "] hello from the attach", T_MS));
+	assert_log(domid, "] hello from the attach");
+	const char cmd[] = "uname\r";
+	assert_int_equal(write(fd, cmd, sizeof(cmd) - 1), (ssize_t)sizeof(cmd) - 1);
+	char want[64];
+	snprintf(want, sizeof(want), "xctl-guest: domain %u, 2 vcpu(s)", domid);
+	assert_true(read_until(fd, want, T_MS));
+	close(fd);
+	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
+}
+
+/* A guest (here the test, through a guest connection of a paused domain)
+ * that puts its out producer far ahead: the daemon drops that, keeps
+ * serving, and logs what comes after. */
+static void test_hostile_ring_indices(void **state)
+{
+	(void)state;
+	uint32_t domid = testhost_domain(&host, "cons-hostile");
+	assert_true(domid > 0);
+	struct simd *g = NULL;
+	assert_int_equal(simd_guest_attach(host.s, domid, &g), 0);
+	struct simd_console c;
+	assert_int_equal(simd_guest_console(g, &c), 0);
+	struct xencons_interface *intf = c.ring;
+	assert_int_equal(xencons_out_put(intf, "first line\r\n", 12), 12);
+	assert_int_equal(simd_evtchn_notify(g, c.port), 0);
+	assert_log(domid, "first line");
+	__atomic_store_n(&intf->out_prod, intf->out_cons + 100000, __ATOMIC_RELEASE);
+	assert_int_equal(simd_evtchn_notify(g, c.port), 0);
+	/* wait for the daemon to resynchronise (out_cons = out_prod) */
+	for (int i = 0; i < 2000 && __atomic_load_n(&intf->out_cons, __ATOMIC_ACQUIRE) != intf->out_prod; i++)
+		usleep(5000);
+	assert_int_equal(intf->out_cons, intf->out_prod);
+	assert_int_equal(xencons_out_put(intf, "after the garbage\r\n", 19), 19);
+	assert_int_equal(simd_evtchn_notify(g, c.port), 0);
+	assert_log(domid, "after the garbage");
+	simd_close(g);
+	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_boot_lines_in_log),
+		cmocka_unit_test(test_attach_sends_a_line),
+		cmocka_unit_test(test_hostile_ring_indices),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
