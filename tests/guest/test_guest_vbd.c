@@ -243,6 +243,73 @@ static void test_unplug_and_hotplug(void **state)
 	free(tb2);
 }
 
+/* A hostile backend: after answering sector 0 honestly, it answers with an
+ * id that is not in flight, or pushes responses for requests never made.
+ * The frontend fails that device (Closing) and the guest lives on. */
+static void hostile_case(int mode, const char *name)
+{
+	struct testback *tb = calloc(1, sizeof(*tb));
+	tb->max_ring_page_order = tb->max_queues = tb->max_indirect = -1;
+	tb->hostile = mode;
+	uint32_t domid = start_guest(tb, name);
+	char p[256], last[64];
+	path(p, sizeof(p), XS_FMT_VBD_FE_STATE, domid, XVDA);
+	assert_int_equal(testhost_wait_value(&host, p, "5", T_MS, testback_pump, tb, last, sizeof(last)), 0);
+	check_sector0(tb, domid);
+	/* still alive and answering */
+	assert_int_equal(testhost_wait_value(&host, p, "5", 200, NULL, NULL, last, sizeof(last)), 0);
+	snprintf(p, sizeof(p), XS_FMT_SIMGUEST_DATA_STATE, domid);
+	assert_int_equal(testhost_wait_value(&host, p, "ready", T_MS, NULL, NULL, last, sizeof(last)), 0);
+	struct simd_domain_info info;
+	assert_int_equal(simd_domain_info(host.s, domid, &info), 0);
+	assert_false(info.flags & SIMD_DOMF_SHUTDOWN);
+	assert_true(info.guest_pid > 0);
+	destroy(tb, domid);
+	free(tb);
+}
+
+static void test_hostile_response_id(void **state)
+{
+	(void)state;
+	hostile_case(TB_BAD_ID, "vbd-bad-id");
+}
+
+static void test_hostile_response_overflow(void **state)
+{
+	(void)state;
+	hostile_case(TB_RSP_OVERFLOW, "vbd-overflow");
+}
+
+/* load-disk keeps reads in flight: the counter keeps growing. */
+static bool many_requests(void *arg)
+{
+	struct testback *tb = arg;
+	return tb->reads > 200;
+}
+
+static void test_load_disk(void **state)
+{
+	(void)state;
+	struct testback *tb = calloc(1, sizeof(*tb));
+	tb->max_ring_page_order = tb->max_queues = tb->max_indirect = -1;
+	uint32_t domid = testhost_domain(&host, "vbd-load");
+	assert_true(domid > 0);
+	assert_int_equal(testhost_knob(&host, XS_FMT_SIMGUEST_LOAD_DISK, domid, "8"), 0);
+	assert_int_equal(testback_create(tb, &host, domid, XVDA), 0);
+	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
+	wait_connected(tb, domid);
+	assert_int_equal(testhost_wait(many_requests, tb, T_MS, testback_pump, tb), 0);
+	char p[256], v[32];
+	path(p, sizeof(p), XS_FMT_SIMGUEST_DATA_VBD_REQUESTS, domid, XVDA);
+	assert_int_equal(testhost_wait(many_requests, tb, T_MS, testback_pump, tb), 0);
+	for (int i = 0; i < 400 && (testhost_read(&host, p, v, sizeof(v)) || atoi(v) < 100); i++)
+		testback_pump(tb);
+	assert_true(atoi(v) >= 100);
+	assert_string_equal(tb->problem, "");
+	destroy(tb, domid);
+	free(tb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +318,9 @@ int main(void)
 		cmocka_unit_test(test_knobs_bound_the_rings),
 		cmocka_unit_test(test_readonly_disk),
 		cmocka_unit_test(test_unplug_and_hotplug),
+		cmocka_unit_test(test_hostile_response_id),
+		cmocka_unit_test(test_hostile_response_overflow),
+		cmocka_unit_test(test_load_disk),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -290,8 +290,13 @@ static void serve_queue(struct testback *tb, unsigned q)
 			rsp.id = req.id;
 			rsp.operation = op;
 			rsp.status = st;
+			bool first = tb->reads + tb->writes <= 1;
+			if (tb->hostile == TB_BAD_ID && !first)
+				rsp.id = req.id + 1000;
 			memcpy(RING_GET_RESPONSE(r, r->rsp_prod_pvt), &rsp, sizeof(rsp));
 			r->rsp_prod_pvt++;
+			if (tb->hostile == TB_RSP_OVERFLOW && !first)
+				r->rsp_prod_pvt += 100; /* responses for requests never made */
 		}
 		int notify;
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, notify);

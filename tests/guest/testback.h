@@ -29,6 +29,7 @@ struct testback {
 	int max_indirect;
 	bool persistent;
 	bool readonly;
+	enum { TB_HONEST, TB_BAD_ID, TB_RSP_OVERFLOW } hostile; /* after the first response */
 	/* the disk */
 	uint8_t disk[TB_SECTORS * 512];
 	/* what the frontend negotiated */
