@@ -69,24 +69,73 @@ void xsd_conn_kill(struct xsd *d, struct xsd_conn *c, const char *why)
 			  (unsigned long long)c->id, c->domid, why);
 }
 
-static void out_free(struct xsd_conn *c)
+/* A request of guest domid has one event fewer queued (written or
+ * dropped): when none is left, it is no longer outstanding. */
+static void cause_done(struct xsd *d, uint32_t domid, uint64_t req)
+{
+	struct xsd_domain *dom = xsd_dom_get(d, domid);
+	if (!dom)
+		return;
+	for (uint32_t i = dom->npreq; i-- > 0;) {
+		if (dom->preq[i].req != req)
+			continue;
+		if (--dom->preq[i].events == 0) {
+			dom->preq[i] = dom->preq[--dom->npreq];
+			if (dom->outstanding)
+				dom->outstanding--;
+		}
+		return;
+	}
+}
+
+/* One queued message leaves c (written, or dropped with c). */
+static void msg_done(struct xsd *d, struct xsd_conn *c, struct xsd_omsg *m)
+{
+	c->out_bytes -= m->len;
+	if (m->event) {
+		c->out_events--;
+		if (m->key && c->pending_events)
+			xsd_htab_del(c->pending_events, m->key);
+		if (m->cause)
+			cause_done(d, m->cause, m->cause_req);
+	} else {
+		c->out_replies--;
+		if (c->dom && c->dom->outstanding)
+			c->dom->outstanding--;
+	}
+	free(m);
+}
+
+static void out_free(struct xsd *d, struct xsd_conn *c)
 {
 	struct xsd_omsg *m = c->out_head;
+	c->out_head = c->out_tail = NULL;
 	while (m) {
 		struct xsd_omsg *n = m->next;
-		free(m);
+		msg_done(d, c, m);
 		m = n;
 	}
-	c->out_head = c->out_tail = NULL;
 	c->out_bytes = 0;
 	c->out_replies = c->out_events = 0;
+}
+
+void xsd_conn_forget_cause(struct xsd *d, uint32_t domid)
+{
+	for (struct xsd_conn *c = d->conns; c; c = c->next)
+		for (struct xsd_omsg *m = c->out_head; m; m = m->next)
+			if (m->cause == domid)
+				m->cause = 0;
 }
 
 void xsd_conn_free(struct xsd *d, struct xsd_conn *c)
 {
 	xsd_watch_del_all(d, c);
 	xsd_txn_free_all(c);
-	out_free(c);
+	out_free(d, c);
+	if (c->pending_events) {
+		xsd_htab_free(c->pending_events);
+		free(c->pending_events);
+	}
 	if (c->fd >= 0) {
 		epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 		close(c->fd);
@@ -121,12 +170,23 @@ void xsd_reap(struct xsd *d)
 	}
 }
 
+/* May c's input be processed? Privileged connections only wait for their
+ * own unread output (out_bytes); a guest also waits while its domain has
+ * quota_req_outstanding requests unanswered or with undelivered events
+ * (Xen 4.17 domain_can_read()), so the guest that floods others is the one
+ * slowed. */
 bool xsd_conn_throttled(const struct xsd *d, const struct xsd_conn *c)
 {
-	return c->out_replies >= d->lim.outstanding || c->out_bytes >= d->lim.out_bytes;
+	if (c->out_bytes >= d->lim.out_bytes)
+		return true;
+	if (xsd_privileged(c))
+		return false;
+	if (c->dom)
+		return c->dom->outstanding >= d->lim.outstanding;
+	return c->out_replies >= d->lim.outstanding;
 }
 
-static void update_mask(struct xsd *d, struct xsd_conn *c)
+void xsd_conn_update_mask(struct xsd *d, struct xsd_conn *c)
 {
 	if (c->fd < 0 || c->dead)
 		return;
@@ -142,22 +202,21 @@ static void update_mask(struct xsd *d, struct xsd_conn *c)
 		c->epoll_mask = want;
 }
 
-int xsd_send(struct xsd *d, struct xsd_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
-	     const void *p1, uint32_t l1, const void *p2, uint32_t l2)
+static struct xsd_omsg *msg_new(struct xsd *d, struct xsd_conn *c, uint32_t type, uint32_t req_id,
+				uint32_t tx_id, const void *p1, uint32_t l1, const void *p2, uint32_t l2,
+				size_t extra)
 {
-	if (c->dead)
-		return XCTL_ERR_IO;
 	uint32_t len = l1 + l2;
 	if (len > XENSTORE_PAYLOAD_MAX) {
 		/* Replies are built to fit; this is a bug, not a client error. */
 		xctl_err_log(d->log, "reply of %u bytes to connection %llu exceeds the payload maximum",
 			     len, (unsigned long long)c->id);
-		return XCTL_ERR_INTERNAL;
+		return NULL;
 	}
-	struct xsd_omsg *m = malloc(sizeof(*m) + sizeof(struct xsd_sockmsg) + len);
+	struct xsd_omsg *m = malloc(sizeof(*m) + sizeof(struct xsd_sockmsg) + len + extra);
 	if (!m) {
 		xsd_conn_kill(d, c, "out of memory for a reply");
-		return XCTL_ERR_NOMEM;
+		return NULL;
 	}
 	struct xsd_sockmsg h = { .type = type, .req_id = req_id, .tx_id = tx_id, .len = len };
 	memcpy(m->data, &h, sizeof(h));
@@ -169,18 +228,122 @@ int xsd_send(struct xsd *d, struct xsd_conn *c, uint32_t type, uint32_t req_id, 
 	m->len = (uint32_t)sizeof(h) + len;
 	m->off = 0;
 	m->event = type == XS_WATCH_EVENT;
+	m->cause = 0;
+	m->cause_req = 0;
+	m->key = NULL;
+	return m;
+}
+
+static void msg_queue(struct xsd *d, struct xsd_conn *c, struct xsd_omsg *m)
+{
 	if (c->out_tail)
 		c->out_tail->next = m;
 	else
 		c->out_head = m;
 	c->out_tail = m;
 	c->out_bytes += m->len;
-	if (m->event)
+	if (m->event) {
 		c->out_events++;
-	else
+	} else {
 		c->out_replies++;
-	if (d->trace)
+		if (c->dom)
+			c->dom->outstanding++;
+	}
+	if (d->trace) {
+		struct xsd_sockmsg h;
+		memcpy(&h, m->data, sizeof(h));
 		xsd_trace(d, c, "OUT", &h, m->data + sizeof(h));
+	}
+}
+
+/* Charge an event to the request of the guest that causes it (Xen links
+ * each event to its request: pend.req). */
+static int charge(struct xsd_domain *dom, uint64_t req)
+{
+	for (uint32_t i = dom->npreq; i-- > 0;) {
+		if (dom->preq[i].req == req) {
+			dom->preq[i].events++;
+			return 0;
+		}
+	}
+	if (dom->npreq == dom->capreq) {
+		uint32_t cap = dom->capreq ? dom->capreq * 2 : 8;
+		struct xsd_preq *p = realloc(dom->preq, cap * sizeof(*p));
+		if (!p)
+			return XCTL_ERR_NOMEM;
+		dom->preq = p;
+		dom->capreq = cap;
+	}
+	dom->preq[dom->npreq].req = req;
+	dom->preq[dom->npreq].events = 1;
+	dom->npreq++;
+	dom->outstanding++;
+	return 0;
+}
+
+int xsd_send_event(struct xsd *d, struct xsd_conn *c, const char *path, const char *token)
+{
+	if (c->dead)
+		return XCTL_ERR_IO;
+	uint32_t pl = (uint32_t)strlen(path) + 1, tl = (uint32_t)strlen(token) + 1;
+	/* send_event(): an over-long event is not sent. */
+	if (pl + tl > XENSTORE_PAYLOAD_MAX)
+		return 1;
+	/* Xen's per-domain memory quota drops events for a guest that does
+	 * not read them; privileged connections have no such quota. */
+	if (!xsd_privileged(c) && c->out_events >= d->lim.events_queued) {
+		xctl_debug(d->log, "connection %llu (domain %u): event for %s dropped: %u unread",
+			   (unsigned long long)c->id, c->domid, path, c->out_events);
+		return 1;
+	}
+	bool special = path[0] == '@';
+	size_t klen = special ? 0 : pl + tl;
+	struct xsd_omsg *m = msg_new(d, c, XS_WATCH_EVENT, 0, 0, path, pl, token, tl, klen);
+	if (!m)
+		return XCTL_ERR_NOMEM;
+	if (!special) {
+		char *key = m->data + m->len;
+		memcpy(key, path, pl - 1);
+		key[pl - 1] = ' ';
+		memcpy(key + pl, token, tl);
+		if (!c->pending_events) {
+			c->pending_events = malloc(sizeof(*c->pending_events));
+			if (!c->pending_events || xsd_htab_init(c->pending_events, 16)) {
+				free(c->pending_events);
+				c->pending_events = NULL;
+				free(m);
+				return XCTL_ERR_NOMEM;
+			}
+		}
+		/* send_event(): an identical event is still queued: drop this
+		 * one (special events excepted). */
+		if (xsd_htab_get(c->pending_events, key)) {
+			free(m);
+			return 1;
+		}
+		if (xsd_htab_put(c->pending_events, key, m)) {
+			free(m);
+			return XCTL_ERR_NOMEM;
+		}
+		m->key = key;
+	}
+	if (d->cause && charge(d->cause, d->req_serial) == 0) {
+		m->cause = d->cause->domid;
+		m->cause_req = d->req_serial;
+	}
+	msg_queue(d, c, m);
+	return 0;
+}
+
+int xsd_send(struct xsd *d, struct xsd_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
+	     const void *p1, uint32_t l1, const void *p2, uint32_t l2)
+{
+	if (c->dead)
+		return XCTL_ERR_IO;
+	struct xsd_omsg *m = msg_new(d, c, type, req_id, tx_id, p1, l1, p2, l2, 0);
+	if (!m)
+		return XCTL_ERR_NOMEM;
+	msg_queue(d, c, m);
 	return 0;
 }
 
@@ -230,7 +393,7 @@ void xsd_conn_flush(struct xsd *d, struct xsd_conn *c)
 	if (c->dead)
 		return;
 	if (c->fd < 0) {
-		out_free(c); /* an in-process connection: nobody reads */
+		out_free(d, c); /* an in-process connection: nobody reads */
 		return;
 	}
 	bool progress = false;
@@ -263,19 +426,14 @@ void xsd_conn_flush(struct xsd *d, struct xsd_conn *c)
 			c->out_head = m->next;
 			if (!c->out_head)
 				c->out_tail = NULL;
-			c->out_bytes -= m->len;
-			if (m->event)
-				c->out_events--;
-			else
-				c->out_replies--;
-			free(m);
+			msg_done(d, c, m);
 		}
 		if ((size_t)w == 0)
 			break;
 	}
 	if (progress)
 		c->stall_since = 0;
-	update_mask(d, c);
+	xsd_conn_update_mask(d, c);
 }
 
 void xsd_conn_on_readable(struct xsd *d, struct xsd_conn *c)
@@ -299,9 +457,12 @@ void xsd_conn_on_readable(struct xsd *d, struct xsd_conn *c)
 	xsd_conn_flush(d, c);
 }
 
+/* A guest that leaves its own replies and events unread while its input is
+ * paused is dropped after stall_ms (ours: Xen stops reading its ring).
+ * Privileged connections are never dropped for what they leave unread. */
 void xsd_conn_check_stall(struct xsd *d, struct xsd_conn *c, int64_t now)
 {
-	if (c->dead || !xsd_conn_throttled(d, c)) {
+	if (c->dead || xsd_privileged(c) || !c->out_head || !xsd_conn_throttled(d, c)) {
 		c->stall_since = 0;
 		return;
 	}

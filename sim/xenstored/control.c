@@ -14,16 +14,21 @@
 /* Defaults follow Xen 4.17's xenstored where it has the same quota. */
 const struct xsd_limit_desc xsd_limit_table[] = {
 	LIM(nodes_per_domain, 1000, "nodes one guest domain may own (Xen: quota-nodes)"),
-	LIM(value_size, 2048, "bytes in one node value written by a guest (Xen: quota-max-entry-size)"),
-	LIM(path_max, XENSTORE_REL_PATH_MAX, "characters of a guest path below its home"),
-	LIM(perms_per_node, 5, "entries in a permission list set by a guest"),
-	LIM(watches_per_conn, 128, "watches of one guest connection (Xen: quota-watches)"),
-	LIM(txns_per_conn, 10, "open transactions of one guest connection"),
-	LIM(txn_nodes, 1024, "nodes one guest transaction may touch"),
-	LIM(outstanding, 20, "unread replies after which a client's input is paused"),
+	LIM(value_size, 2048, "bytes of a node record a guest writes: 24 + 8 per permission + value + "
+			      "children names (Xen: quota-max-entry-size)"),
+	LIM(path_max, XENSTORE_REL_PATH_MAX, "characters of a path beyond /local/domain/N/ (or in all), "
+					     "for every connection (Xen: quota-path-max)"),
+	LIM(perms_per_node, 5, "entries in a permission list set by a guest (Xen: quota-permissions)"),
+	LIM(watches_per_domain, 128, "watches of one guest domain, one more allowed as Xen "
+				     "(Xen: quota-watches)"),
+	LIM(txns_per_conn, 10, "open transactions of one guest connection, one more allowed as Xen "
+			       "(Xen: quota-transactions)"),
+	LIM(txn_nodes, 1024, "nodes one guest transaction may touch (Xen: quota-transaction-nodes)"),
+	LIM(outstanding, 20, "requests of a guest domain unanswered or with undelivered watch events "
+			     "before its input is paused (Xen: quota-outstanding)"),
 	LIM(out_bytes, 1048576, "unread bytes after which a client's input is paused"),
-	LIM(events_queued, 1024, "unread watch events after which a client is disconnected"),
-	LIM(stall_ms, 30000, "ms a paused client may go without reading before it is dropped"),
+	LIM(events_queued, 1024, "unread watch events of a guest connection; more are dropped"),
+	LIM(stall_ms, 30000, "ms a paused guest may go without reading before it is dropped"),
 	LIM(conns, 1024, "connections in total"),
 	LIM(conns_per_domain, 16, "connections on one domain's socket"),
 };
@@ -63,25 +68,25 @@ struct check_ctx {
 	uint64_t children;
 };
 
-static void check_node(void *val, void *arg)
+static void check_node(struct xsd_node *n, void *arg)
 {
 	struct check_ctx *cc = arg;
-	const struct xsd_node *n = val;
 	if (cc->bad)
 		return;
 	cc->nodes++;
+	char path[XENSTORE_ABS_PATH_MAX + 1];
 	if (n->nperms == 0) {
-		snprintf(cc->out, cc->outsz, "node %s has no permissions", n->path);
+		xsd_node_path(n, path, sizeof(path));
+		snprintf(cc->out, cc->outsz, "node %s has no permissions", path);
 		cc->bad = true;
 		return;
 	}
 	for (uint32_t off = 0; off < n->clen; off += (uint32_t)strlen(n->children + off) + 1) {
-		char p[XENSTORE_ABS_PATH_MAX + 64];
-		snprintf(p, sizeof(p), "%s/%s", strcmp(n->path, "/") ? n->path : "", n->children + off);
 		cc->children++;
-		if (!xsd_store_get(&cc->d->store, p)) {
+		if (!xsd_store_child(&cc->d->store, n, n->children + off)) {
+			xsd_node_path(n, path, sizeof(path));
 			snprintf(cc->out, cc->outsz, "node %s lists child %s which does not exist",
-				 n->path, n->children + off);
+				 path, n->children + off);
 			cc->bad = true;
 			return;
 		}
@@ -91,7 +96,7 @@ static void check_node(void *val, void *arg)
 void xsd_check_tree(const struct xsd *d, char *out, size_t outsz)
 {
 	struct check_ctx cc = { d, out, outsz, false, 0, 0 };
-	xsd_htab_each(&d->store.nodes, check_node, &cc);
+	xsd_store_each((struct xsd_store *)&d->store, check_node, &cc);
 	if (cc.bad)
 		return;
 	/* Every node but the root is somebody's child exactly once. */
@@ -116,8 +121,6 @@ static int reply(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg *h,
 
 int xsd_control(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg *h, const char *body)
 {
-	if (!xsd_privileged(c))
-		return EACCES;
 	const char *argv[8];
 	int argc = xsd_split(body, h->len, argv, 8);
 	if (argc < 1)
@@ -171,7 +174,7 @@ int xsd_control(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg *h, 
 		xctl_buf_printf(&b,
 				"nodes %zu\nvalue_bytes %llu\nconnections %u\nrequests %llu\n"
 				"errors %llu\nevents %llu\nconnections_total %llu\ndisconnects %llu\n",
-				d->store.nodes.count, (unsigned long long)d->store.value_bytes, d->nconns,
+				xsd_store_nodes(&d->store), (unsigned long long)d->store.value_bytes, d->nconns,
 				(unsigned long long)d->stats.requests, (unsigned long long)d->stats.errors,
 				(unsigned long long)d->stats.events,
 				(unsigned long long)d->stats.conns_total,

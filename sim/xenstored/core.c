@@ -9,22 +9,18 @@
 
 static int add_node(struct xsd *d, const char *path)
 {
-	struct xsd_node *n = xsd_node_new(path);
 	struct xsd_perm p = { 0, XSD_PERM_NONE };
-	if (!n || xsd_node_set_perms(n, &p, 1)) {
-		xsd_node_free(n);
+	struct xsd_node *n = xsd_node_new(xsd_basename(path), &p, 1, "", 0);
+	if (!n)
 		return XCTL_ERR_NOMEM;
+	char up[XENSTORE_ABS_PATH_MAX + 1];
+	xsd_parent(path, up, sizeof(up));
+	struct xsd_node *parent = xsd_store_get(&d->store, up);
+	if (!parent || xsd_node_add_child(parent, xsd_basename(path))) {
+		xsd_node_free(n);
+		return parent ? XCTL_ERR_NOMEM : XCTL_ERR_INTERNAL;
 	}
-	if (strcmp(path, "/")) {
-		char up[XENSTORE_ABS_PATH_MAX + 1];
-		xsd_parent(path, up, sizeof(up));
-		struct xsd_node *parent = xsd_store_get(&d->store, up);
-		if (!parent || xsd_node_add_child(parent, xsd_basename(path))) {
-			xsd_node_free(n);
-			return parent ? XCTL_ERR_NOMEM : XCTL_ERR_INTERNAL;
-		}
-	}
-	int rc = xsd_store_insert(&d->store, n);
+	int rc = xsd_store_insert(&d->store, path, n);
 	if (rc)
 		xsd_node_free(n);
 	return rc;
@@ -57,7 +53,7 @@ int xsd_init(struct xsd *d, struct xctl_log *log)
 	/* The tree Xen's xenstored starts with: the root and its own node. */
 	char tool[XENSTORE_ABS_PATH_MAX + 1];
 	xsd_parent(XS_PATH_TOOL_XENSTORED, tool, sizeof(tool));
-	if ((rc = add_node(d, "/")) || (rc = add_node(d, tool)) ||
+	if ((rc = add_node(d, tool)) ||
 	    (rc = add_node(d, XS_PATH_TOOL_XENSTORED)))
 		goto fail;
 	return 0;

@@ -5,10 +5,11 @@
  * DOMAIN_DIR/N, mode 0600, in a directory of mode 0700: only the user that
  * runs the daemon (the simulator) can connect there and hand the path to
  * the guest of domain N. Every connection accepted on it acts as domain N.
- * RELEASE of N closes the socket and the connections, gives N's nodes to
- * dom0 and drops N from every permission list (so that a later domain with
- * the same id inherits nothing), and fires @releaseDomain. Nodes are
- * removed only by the toolstack, as with Xen. */
+ * RELEASE of N closes the socket and the connections, removes every node N
+ * owns with its subtree (Xen 4.17 destroy_domain() -> domain_tree_remove(),
+ * firing their watches), makes the entries naming N in the remaining
+ * permission lists inert (so that a later domain with the same id inherits
+ * nothing), and fires @releaseDomain. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -66,8 +67,17 @@ int xsd_dom_introduce(struct xsd *d, uint32_t domid, uint64_t mfn, uint32_t evtc
 	if (domid == 0 || domid >= XSD_DOMID_MAX)
 		return EINVAL;
 	struct xsd_domain *dom = d->doms[domid];
-	if (dom && dom->introduced)
-		return 0; /* as Xen: introducing again only re-binds the channel */
+	if (dom && dom->introduced) {
+		/* do_introduce() -> domain_conn_reset(): the domain's watches
+		 * and transactions are dropped, on every connection it has. */
+		for (struct xsd_conn *c = dom->conns; c; c = c->dnext) {
+			xsd_watch_del_all(d, c);
+			xsd_txn_free_all(c);
+		}
+		dom->mfn = mfn;
+		dom->evtchn = evtchn;
+		return 0;
+	}
 	if (!dom) {
 		dom = calloc(1, sizeof(*dom));
 		if (!dom)
@@ -91,31 +101,21 @@ int xsd_dom_introduce(struct xsd *d, uint32_t domid, uint64_t mfn, uint32_t evtc
 	dom->introduced = true;
 	xctl_info(d->log, "domain %u introduced%s%s", domid, dom->sock_path ? ", socket " : "",
 		  dom->sock_path ? dom->sock_path : "");
-	xsd_fire(d, XS_WATCH_INTRODUCE_DOMAIN, true, NULL, 0);
+	xsd_fire(d, NULL, XS_WATCH_INTRODUCE_DOMAIN, true, NULL, 0);
 	return 0;
 }
 
-struct forget_ctx {
-	struct xsd_store *st;
-	uint32_t domid;
-};
-
-/* Give the node to dom0 if domid owned it; drop domid's entries. */
-static void forget_domain(void *val, void *arg)
+/* Entries naming domid become inert, as domain_adjust_node_perms() marks
+ * the entries of a domain younger than the node. */
+static void forget_domain(struct xsd_node *n, void *arg)
 {
-	struct forget_ctx *fc = arg;
-	struct xsd_node *n = val;
-	if (n->nperms && n->perms[0].id == fc->domid) {
-		n->perms[0].id = 0;
-		xsd_store_owner_change(fc->st, fc->domid, 0);
-	}
-	uint32_t k = n->nperms ? 1 : 0;
+	const uint32_t *domid = arg;
 	for (uint32_t i = 1; i < n->nperms; i++)
-		if (n->perms[i].id != fc->domid)
-			n->perms[k++] = n->perms[i];
-	n->nperms = k;
+		if (n->perms[i].id == *domid)
+			n->perms[i].perm |= XSD_PERM_IGNORE;
 }
 
+/* remove_domid_from_perm() for the special names. */
 static void forget_in_special(struct xsd *d, uint32_t domid)
 {
 	for (int s = 0; s < 2; s++) {
@@ -128,6 +128,85 @@ static void forget_in_special(struct xsd *d, uint32_t domid)
 				p[k++] = p[i];
 		d->special_nperms[s] = k;
 	}
+}
+
+struct walk {
+	const struct xsd_node *n;
+	uint32_t off;
+};
+
+/* domain_tree_remove(): the topmost nodes domid owns, found top-down
+ * (their subtrees go with them), then removed. */
+static int remove_owned(struct xsd *d, uint32_t domid)
+{
+	size_t cap = 64, depth = 1, nfound = 0, capf = 16;
+	struct walk *st = malloc(cap * sizeof(*st));
+	char **found = malloc(capf * sizeof(*found));
+	int err = 0;
+	if (!st || !found) {
+		err = ENOMEM;
+		goto out;
+	}
+	st[0].n = d->store.root;
+	st[0].off = 0;
+	while (depth && d->store.owned[domid]) {
+		struct walk *w = &st[depth - 1];
+		if (w->off >= w->n->clen) {
+			depth--;
+			continue;
+		}
+		const char *name = w->n->children + w->off;
+		w->off += (uint32_t)strlen(name) + 1;
+		const struct xsd_node *c = xsd_store_child(&d->store, w->n, name);
+		if (!c)
+			continue;
+		if (xsd_node_owner(c) == domid) {
+			if (nfound == capf) {
+				char **nf = realloc(found, capf * 2 * sizeof(*found));
+				if (!nf) {
+					err = ENOMEM;
+					goto out;
+				}
+				found = nf;
+				capf *= 2;
+			}
+			char path[XENSTORE_ABS_PATH_MAX + 1];
+			xsd_node_path(c, path, sizeof(path));
+			if (!(found[nfound] = strdup(path))) {
+				err = ENOMEM;
+				goto out;
+			}
+			nfound++;
+			continue; /* skip its children */
+		}
+		if (depth == cap) {
+			struct walk *ns = realloc(st, cap * 2 * sizeof(*st));
+			if (!ns) {
+				err = ENOMEM;
+				goto out;
+			}
+			st = ns;
+			cap *= 2;
+		}
+		st[depth].n = c;
+		st[depth].off = 0;
+		depth++;
+	}
+	struct xsd_view v = { d, NULL, NULL };
+	for (size_t i = 0; i < nfound; i++) {
+		char up[XENSTORE_ABS_PATH_MAX + 1];
+		xsd_parent(found[i], up, sizeof(up));
+		if (!xsd_rm_tree(&v, found[i]))
+			xsd_view_del_child(&v, up, xsd_basename(found[i]));
+	}
+out:
+	for (size_t i = 0; found && i < nfound; i++)
+		free(found[i]);
+	free(found);
+	free(st);
+	if (err)
+		xctl_err_log(d->log, "domain %u: cannot look for the nodes it owns: out of memory", domid);
+	return err;
 }
 
 static void close_domain(struct xsd *d, struct xsd_domain *dom)
@@ -158,17 +237,19 @@ int xsd_dom_release(struct xsd *d, uint32_t domid)
 	if (!dom || !dom->introduced)
 		return ENOENT;
 	close_domain(d, dom);
+	xsd_conn_forget_cause(d, domid);
 	d->doms[domid] = NULL;
+	free(dom->preq);
 	free(dom);
 	/* Other domains that named it as their target lose that right. */
 	for (uint32_t i = 1; i < XSD_DOMID_MAX; i++)
 		if (d->doms[i] && d->doms[i]->target == domid)
 			d->doms[i]->target = XSD_DOMID_MAX;
-	struct forget_ctx fc = { &d->store, domid };
-	xsd_htab_each(&d->store.nodes, forget_domain, &fc);
+	remove_owned(d, domid);
+	xsd_store_each(&d->store, forget_domain, &domid);
 	forget_in_special(d, domid);
 	xctl_info(d->log, "domain %u released", domid);
-	xsd_fire(d, XS_WATCH_RELEASE_DOMAIN, true, NULL, 0);
+	xsd_fire(d, NULL, XS_WATCH_RELEASE_DOMAIN, true, NULL, 0);
 	return 0;
 }
 
@@ -187,7 +268,7 @@ int xsd_dom_state(struct xsd *d, uint32_t domid, bool dying)
 		return 0;
 	dom->shutdown = true;
 	xctl_info(d->log, "domain %u shut down", domid);
-	xsd_fire(d, XS_WATCH_RELEASE_DOMAIN, true, NULL, 0);
+	xsd_fire(d, NULL, XS_WATCH_RELEASE_DOMAIN, true, NULL, 0);
 	return 0;
 }
 
@@ -217,6 +298,7 @@ void xsd_dom_free_all(struct xsd *d)
 		if (!dom)
 			continue;
 		close_domain(d, dom);
+		free(dom->preq);
 		free(dom);
 		d->doms[i] = NULL;
 	}

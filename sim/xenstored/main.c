@@ -186,16 +186,21 @@ static void loop(struct xsd *d)
 			}
 			}
 		}
-		/* Fairness and housekeeping: leftover requests, output, stalls. */
+		/* Fairness and housekeeping: leftover requests, output, stalls.
+		 * Whether requests are left is asked after the output is
+		 * flushed: a client whose replies were written may go on at
+		 * once (its input is already read; no event will come for it),
+		 * instead of waiting out the epoll timeout. */
 		busy = false;
 		int64_t now = xsd_now_ms();
 		for (struct xsd_conn *c = d->conns; c; c = c->next) {
-			if (xsd_conn_pending(d, c)) {
+			if (xsd_conn_pending(d, c))
 				xsd_conn_process(d, c);
-				busy = busy || xsd_conn_pending(d, c);
-			}
 			if (c->out_head)
 				xsd_conn_flush(d, c);
+			else
+				xsd_conn_update_mask(d, c);
+			busy = busy || xsd_conn_pending(d, c);
 			xsd_conn_check_stall(d, c, now);
 		}
 		xsd_reap(d);

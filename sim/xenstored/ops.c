@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* The tree operations, written once against the view (live tree or a
  * transaction): READ, WRITE, MKDIR, RM, GET_PERMS, SET_PERMS. Paths given
- * here are canonical absolute paths. */
+ * here are canonical absolute paths. The rules cite Xen 4.17.7's
+ * tools/xenstore/xenstored_core.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,9 @@
 #include "sim/xenstored/xsd.h"
 
 /* Find a node the connection may access with the permissions in want.
- * As in Xen, a missing node is reported as ENOENT only when the nearest
- * existing ancestor grants the connection that access, so that a client
- * cannot probe for nodes it may not see. */
+ * As get_node() and errno_from_parents(): a missing node is ENOENT only
+ * when the nearest existing ancestor grants the connection that access, so
+ * that a client cannot probe for nodes it may not see. */
 static int get_node(struct xsd_view *v, const char *path, uint32_t want, const struct xsd_node **out)
 {
 	int err;
@@ -42,54 +43,35 @@ static int get_node(struct xsd_view *v, const char *path, uint32_t want, const s
 	return EACCES; /* no root: cannot happen, the root is never removed */
 }
 
-static int set_value(struct xsd_view *v, struct xsd_node *n, const char *val, uint32_t len)
-{
-	uint32_t old = n->vlen;
-	if (xsd_node_set_value(n, val, len))
-		return ENOMEM;
-	if (!v->txn) {
-		v->d->store.value_bytes -= old;
-		v->d->store.value_bytes += len;
-	}
-	return 0;
-}
-
-static int set_perms(struct xsd_view *v, struct xsd_node *n, const struct xsd_perm *p, uint32_t np)
-{
-	uint32_t from = xsd_node_owner(n);
-	if (xsd_node_set_perms(n, p, np))
-		return ENOMEM;
-	uint32_t to = xsd_node_owner(n);
-	if (from == to)
-		return 0;
-	if (!v->txn) {
-		xsd_store_owner_change(&v->d->store, from, to);
-	} else if (v->conn) {
-		if (from == v->conn->domid)
-			v->txn->owned_delta--;
-		if (to == v->conn->domid)
-			v->txn->owned_delta++;
-	}
-	return 0;
-}
-
-/* Would the connection's domain exceed its node quota with k more? */
+/* Would the connection's domain break its node quota by creating k nodes?
+ * create_node(): each new node needs domain_entry(conn) <
+ * quota_nb_entry_per_domain, where domain_entry() is the live count (a
+ * transaction's own creations are counted at its end). */
 static bool over_node_quota(struct xsd_view *v, uint32_t k)
 {
 	if (xsd_privileged(v->conn))
 		return false;
 	int64_t have = v->d->store.owned[v->conn->domid];
-	if (v->txn)
-		have += v->txn->owned_delta;
-	return have + k > (int64_t)v->d->lim.nodes_per_domain;
+	int64_t lim = v->d->lim.nodes_per_domain;
+	return v->txn ? have >= lim : have + k > lim;
 }
 
-/* Create path and every missing ancestor; the leaf gets val. */
+/* Length of the parent path of path[0..len). */
+static size_t parent_len(const char *path, size_t len)
+{
+	while (len > 0 && path[len - 1] != '/')
+		len--;
+	return len > 1 ? len - 1 : 1;
+}
+
+/* Create path and every missing ancestor; the leaf gets val. All or
+ * nothing as create_node(): every quota is checked before the first
+ * change (the records written: the existing parent with one more child,
+ * each new node with its one child, the leaf with its value). */
 static int create_node(struct xsd_view *v, const char *path, const char *val, uint32_t len)
 {
-	/* Find the nearest existing ancestor, walking up without recursion. */
 	size_t plen = strlen(path);
-	size_t cut = plen; /* path[0..cut) is the first missing node */
+	size_t cut = plen; /* path[0..cut) is the topmost missing node */
 	const struct xsd_node *parent = NULL;
 	uint32_t missing = 0;
 	int err;
@@ -98,10 +80,7 @@ static int create_node(struct xsd_view *v, const char *path, const char *val, ui
 		return EINVAL;
 	for (;;) {
 		missing++;
-		size_t up = cut;
-		while (up > 0 && path[up - 1] != '/')
-			up--;
-		up = up > 1 ? up - 1 : 1; /* length of the parent path */
+		size_t up = parent_len(path, cut);
 		memcpy(buf, path, up);
 		buf[up] = '\0';
 		parent = xsd_view_get(v, buf, &err);
@@ -112,13 +91,30 @@ static int create_node(struct xsd_view *v, const char *path, const char *val, ui
 		cut = up;
 	}
 	if (over_node_quota(v, missing))
-		return ENOSPC;
+		return xsd_view_fail(v, ENOSPC);
 	uint32_t np = parent->nperms;
+	if (!xsd_privileged(v->conn)) {
+		uint64_t lim = v->d->lim.value_size;
+		size_t first = strlen(buf) == 1 ? 1 : strlen(buf) + 1; /* start of the first new name */
+		size_t e = first;
+		while (e < plen && path[e] != '/')
+			e++;
+		if (xsd_record_size(np, parent->vlen, parent->clen + (uint32_t)(e - first) + 1) >= lim ||
+		    xsd_record_size(np, len, 0) >= lim)
+			return xsd_view_fail(v, ENOSPC);
+		for (size_t s = e + 1; s < plen; s = e + 1) {
+			e = s;
+			while (e < plen && path[e] != '/')
+				e++;
+			if (xsd_record_size(np, 0, (uint32_t)(e - s) + 1) >= lim)
+				return xsd_view_fail(v, ENOSPC);
+		}
+	}
 	struct xsd_perm *perms = xsd_perms_dup(parent->perms, np);
 	if (!perms)
-		return ENOMEM;
-	/* Children inherit the parent's permissions; a guest owns what it
-	 * creates. */
+		return xsd_view_fail(v, ENOMEM);
+	/* construct_node(): children inherit the parent's permissions; an
+	 * unprivileged domain owns what it creates. */
 	if (!xsd_privileged(v->conn))
 		perms[0].id = v->conn->domid;
 	/* Walk down creating each missing node: buf holds the parent path. */
@@ -133,20 +129,20 @@ static int create_node(struct xsd_view *v, const char *path, const char *val, ui
 		parent_path[start ? start : 1] = '\0';
 		memcpy(buf, path, end);
 		buf[end] = '\0';
-		struct xsd_node *pn = xsd_view_modify(v, parent_path, &err);
-		if (!pn)
-			break;
-		struct xsd_node *n = xsd_node_new(buf);
-		if (!n || xsd_node_set_perms(n, perms, np) ||
-		    (end == plen && xsd_node_set_value(n, val, len)) ||
-		    xsd_node_add_child(pn, xsd_basename(buf))) {
-			xsd_node_free(n);
-			err = ENOMEM;
+		const char *name = xsd_basename(buf);
+		struct xsd_node *n = xsd_node_new(name, perms, np, end == plen ? val : "",
+						  end == plen ? len : 0);
+		if (!n) {
+			err = xsd_view_fail(v, ENOMEM);
 			break;
 		}
-		err = xsd_view_create(v, n);
+		err = xsd_view_add_child(v, parent_path, name);
+		if (!err) {
+			err = xsd_view_create(v, buf, n);
+			if (err)
+				xsd_view_del_child(v, parent_path, name);
+		}
 		if (err) {
-			xsd_node_del_child(pn, xsd_basename(buf));
 			xsd_node_free(n);
 			break;
 		}
@@ -158,25 +154,20 @@ static int create_node(struct xsd_view *v, const char *path, const char *val, ui
 	return xsd_view_event(v, path, false, NULL, 0);
 }
 
-int xsd_op_read(struct xsd_view *v, const char *path, const struct xsd_node **out)
+int xsd_op_read(struct xsd_view *v, const char *path, struct xsd_node const **out)
 {
 	return get_node(v, path, XSD_PERM_READ, out);
 }
 
 int xsd_op_write(struct xsd_view *v, const char *path, const char *val, uint32_t len)
 {
-	if (!xsd_privileged(v->conn) && len > v->d->lim.value_size)
-		return ENOSPC;
 	const struct xsd_node *n;
 	int err = get_node(v, path, XSD_PERM_WRITE, &n);
 	if (err == ENOENT)
 		return create_node(v, path, val, len);
 	if (err)
 		return err;
-	struct xsd_node *m = xsd_view_modify(v, path, &err);
-	if (!m)
-		return err;
-	err = set_value(v, m, val, len);
+	err = xsd_view_set_value(v, path, val, len);
 	if (err)
 		return err;
 	return xsd_view_event(v, path, false, NULL, 0);
@@ -191,50 +182,82 @@ int xsd_op_mkdir(struct xsd_view *v, const char *path)
 	return err; /* 0 if it already exists: nothing changes, no event */
 }
 
-/* Paths of a subtree below root (root excluded), parents first. */
-struct pathq {
-	char **p;
-	size_t n, cap;
-};
-
-static int pathq_push(struct pathq *q, const char *base, const char *name)
+static char *child_path(const char *base, const char *name)
 {
-	if (q->n == q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 16;
-		char **np = realloc(q->p, cap * sizeof(*np));
-		if (!np)
-			return ENOMEM;
-		q->p = np;
-		q->cap = cap;
-	}
 	size_t bl = strlen(base), nl = strlen(name);
 	char *s = malloc(bl + nl + 2);
 	if (!s)
-		return ENOMEM;
+		return NULL;
 	memcpy(s, base, bl);
 	size_t o = bl;
 	if (!(bl == 1 && base[0] == '/'))
 		s[o++] = '/';
 	memcpy(s + o, name, nl + 1);
-	q->p[q->n++] = s;
-	return 0;
+	return s;
 }
 
-static void pathq_free(struct pathq *q)
-{
-	for (size_t i = 0; i < q->n; i++)
-		free(q->p[i]);
-	free(q->p);
-}
+struct frame {
+	char *path;
+	uint32_t off; /* next child in the node's children list */
+};
 
-static int push_children(struct pathq *q, const struct xsd_node *n)
+/* Delete path and its subtree as rm_node() and delnode_sub(): depth
+ * first, children before their parent (walk_node_tree's exit order), each
+ * node's event fired while its permissions are still known: exact for the
+ * descendants, to watches on the node and its ancestors for path. An
+ * explicit stack bounded by the path depth: no recursion. */
+int xsd_rm_tree(struct xsd_view *v, const char *path)
 {
-	for (uint32_t off = 0; off < n->clen; off += (uint32_t)strlen(n->children + off) + 1) {
-		int err = pathq_push(q, n->path, n->children + off);
-		if (err)
-			return err;
+	size_t cap = 16, depth = 0;
+	struct frame *st = malloc(cap * sizeof(*st));
+	int err = 0;
+	if (!st || !(st[0].path = strdup(path))) {
+		free(st);
+		return xsd_view_fail(v, ENOMEM);
 	}
-	return 0;
+	st[0].off = 0;
+	depth = 1;
+	while (depth) {
+		struct frame *f = &st[depth - 1];
+		const struct xsd_node *n = xsd_view_get(v, f->path, &err);
+		if (err)
+			break;
+		if (n && f->off < n->clen) {
+			const char *name = n->children + f->off;
+			f->off += (uint32_t)strlen(name) + 1;
+			if (depth == cap) {
+				struct frame *ns = realloc(st, cap * 2 * sizeof(*st));
+				if (!ns) {
+					err = xsd_view_fail(v, ENOMEM);
+					break;
+				}
+				st = ns;
+				cap *= 2;
+				f = &st[depth - 1];
+			}
+			st[depth].path = child_path(f->path, name);
+			if (!st[depth].path) {
+				err = xsd_view_fail(v, ENOMEM);
+				break;
+			}
+			st[depth].off = 0;
+			depth++;
+			continue;
+		}
+		if (n) {
+			err = xsd_view_event(v, f->path, depth > 1, n->perms, n->nperms);
+			if (!err)
+				err = xsd_view_delete(v, f->path);
+			if (err)
+				break;
+		}
+		free(f->path);
+		depth--;
+	}
+	while (depth)
+		free(st[--depth].path);
+	free(st);
+	return err;
 }
 
 int xsd_op_rm(struct xsd_view *v, const char *path)
@@ -243,7 +266,8 @@ int xsd_op_rm(struct xsd_view *v, const char *path)
 	int err = get_node(v, path, XSD_PERM_WRITE, &n);
 	char up[XENSTORE_ABS_PATH_MAX + 1];
 	if (err == ENOENT) {
-		/* Removing what is not there is fine if the parent exists. */
+		/* do_rm(): removing what is not there is fine if the parent
+		 * exists. */
 		xsd_parent(path, up, sizeof(up));
 		const struct xsd_node *p = xsd_view_get(v, up, &err);
 		if (err)
@@ -254,43 +278,11 @@ int xsd_op_rm(struct xsd_view *v, const char *path)
 		return err;
 	if (!strcmp(path, "/"))
 		return EINVAL;
-	/* Breadth-first over the subtree with an explicit queue. */
-	struct pathq q = { 0 };
-	err = push_children(&q, n);
-	for (size_t i = 0; !err && i < q.n; i++) {
-		const struct xsd_node *c = xsd_view_get(v, q.p[i], &err);
-		if (err)
-			break;
-		if (c)
-			err = push_children(&q, c);
-	}
-	/* Report and delete the descendants, deepest last is fine: each event
-	 * carries the permissions the node had. */
-	for (size_t i = 0; !err && i < q.n; i++) {
-		const struct xsd_node *c = xsd_view_get(v, q.p[i], &err);
-		if (err || !c)
-			continue;
-		err = xsd_view_event(v, q.p[i], true, c->perms, c->nperms);
-		if (!err)
-			err = xsd_view_delete(v, q.p[i]);
-	}
-	pathq_free(&q);
+	err = xsd_rm_tree(v, path);
 	if (err)
 		return err;
-	uint32_t ntop = n->nperms;
-	struct xsd_perm *top = xsd_perms_dup(n->perms, ntop);
-	if (!top)
-		return ENOMEM;
 	xsd_parent(path, up, sizeof(up));
-	struct xsd_node *p = xsd_view_modify(v, up, &err);
-	if (p) {
-		xsd_node_del_child(p, xsd_basename(path));
-		err = xsd_view_delete(v, path);
-	}
-	if (!err)
-		err = xsd_view_event(v, path, false, top, ntop);
-	free(top);
-	return err;
+	return xsd_view_del_child(v, up, xsd_basename(path));
 }
 
 int xsd_op_get_perms(struct xsd_view *v, const char *path, const struct xsd_node **out)
@@ -298,30 +290,21 @@ int xsd_op_get_perms(struct xsd_view *v, const char *path, const struct xsd_node
 	return get_node(v, path, XSD_PERM_READ, out);
 }
 
+/* do_set_perms() after the checks of the permission list (request.c). */
 int xsd_op_set_perms(struct xsd_view *v, const char *path, const struct xsd_perm *p, uint32_t np)
 {
-	if (np == 0)
-		return EINVAL;
-	if (!xsd_privileged(v->conn) && np > v->d->lim.perms_per_node)
-		return ENOSPC;
 	const struct xsd_node *n;
 	int err = get_node(v, path, XSD_PERM_WRITE | XSD_PERM_OWNER, &n);
 	if (err)
 		return err;
-	/* Guests may not give their nodes away. */
+	/* Unprivileged domains may not change the owner. */
 	if (!xsd_privileged(v->conn) && p[0].id != xsd_node_owner(n))
 		return EPERM;
-	/* The owner must be a domain that exists (Xen 4.17 answers ENOENT);
-	 * later entries may name any domain. */
-	if (p[0].id != 0 && !xsd_dom_get(v->d, p[0].id))
-		return ENOENT;
 	uint32_t nold = n->nperms;
 	struct xsd_perm *old = xsd_perms_dup(n->perms, nold);
 	if (!old)
-		return ENOMEM;
-	struct xsd_node *m = xsd_view_modify(v, path, &err);
-	if (m)
-		err = set_perms(v, m, p, np);
+		return xsd_view_fail(v, ENOMEM);
+	err = xsd_view_set_perms(v, path, p, np);
 	if (!err)
 		err = xsd_view_event(v, path, false, old, nold);
 	free(old);

@@ -76,18 +76,18 @@ int xsd_state_save(struct xsd *d, const char *path)
 		rc = XCTL_ERR_NOMEM;
 		goto out;
 	}
-	q[tail++] = xsd_store_get(&d->store, "/");
+	q[tail++] = d->store.root;
 	while (head < tail) {
 		const struct xsd_node *n = q[head++];
-		fprintf(f, "node %s ", n->path);
+		char path[XENSTORE_ABS_PATH_MAX + 1];
+		xsd_node_path(n, path, sizeof(path));
+		fprintf(f, "node %s ", path);
 		put_perms(f, n->perms, n->nperms);
 		fputc(' ', f);
-		put_value(f, n->value, n->vlen);
+		put_value(f, xsd_node_value(n), n->vlen);
 		fputc('\n', f);
 		for (uint32_t off = 0; off < n->clen; off += (uint32_t)strlen(n->children + off) + 1) {
-			char p[XENSTORE_ABS_PATH_MAX + 64];
-			snprintf(p, sizeof(p), "%s/%s", strcmp(n->path, "/") ? n->path : "", n->children + off);
-			const struct xsd_node *c = xsd_store_get(&d->store, p);
+			const struct xsd_node *c = xsd_store_child(&d->store, n, n->children + off);
 			if (!c)
 				continue;
 			if (tail == cap) {
@@ -123,7 +123,7 @@ out:
 		xctl_err_log(d->log, "cannot save the state to %s: %s", path, strerror(errno));
 		return XCTL_ERR_IO;
 	}
-	xctl_info(d->log, "state saved to %s (%zu nodes)", path, d->store.nodes.count);
+	xctl_info(d->log, "state saved to %s (%zu nodes)", path, xsd_store_nodes(&d->store));
 	return 0;
 }
 
@@ -173,12 +173,9 @@ static int load_node(struct xsd *d, char *path, char *perms, char *value)
 	struct xsd_node *n = xsd_store_get(&d->store, abs);
 	if (n) {
 		/* Nodes the daemon creates itself (root, its own node). */
-		struct xsd_node *m = xsd_node_dup(n, NULL);
-		if (!m || xsd_node_set_perms(m, p, np) || xsd_node_set_value(m, value, vlen)) {
-			xsd_node_free(m);
+		if (!xsd_store_set_perms(&d->store, n, p, np) ||
+		    !xsd_store_set_value(&d->store, xsd_store_get(&d->store, abs), value, vlen))
 			return XCTL_ERR_NOMEM;
-		}
-		xsd_store_replace(&d->store, n, m);
 		return 0;
 	}
 	char up[XENSTORE_ABS_PATH_MAX + 1];
@@ -186,13 +183,12 @@ static int load_node(struct xsd *d, char *path, char *perms, char *value)
 	struct xsd_node *parent = xsd_store_get(&d->store, up);
 	if (!parent)
 		return XCTL_ERR_PARSE; /* parents come first */
-	n = xsd_node_new(abs);
-	if (!n || xsd_node_set_perms(n, p, np) || xsd_node_set_value(n, value, vlen) ||
-	    xsd_node_add_child(parent, xsd_basename(abs))) {
+	n = xsd_node_new(xsd_basename(abs), p, np, value, vlen);
+	if (!n || xsd_node_add_child(parent, xsd_basename(abs))) {
 		xsd_node_free(n);
 		return XCTL_ERR_NOMEM;
 	}
-	if (xsd_store_insert(&d->store, n)) {
+	if (xsd_store_insert(&d->store, abs, n)) {
 		xsd_node_del_child(parent, xsd_basename(abs));
 		xsd_node_free(n);
 		return XCTL_ERR_NOMEM;
@@ -281,6 +277,6 @@ int xsd_state_load(struct xsd *d, const char *path)
 	free(line);
 	fclose(f);
 	if (!rc)
-		xctl_info(d->log, "state loaded from %s (%zu nodes)", path, d->store.nodes.count);
+		xctl_info(d->log, "state loaded from %s (%zu nodes)", path, xsd_store_nodes(&d->store));
 	return rc;
 }

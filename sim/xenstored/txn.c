@@ -9,7 +9,8 @@
 
 int xsd_txn_start(struct xsd *d, struct xsd_conn *c, uint32_t *id)
 {
-	if (!xsd_privileged(c) && c->ntxns >= d->lim.txns_per_conn)
+	/* do_transaction_start(): transaction_started > quota_max_transaction. */
+	if (!xsd_privileged(c) && c->ntxns > d->lim.txns_per_conn)
 		return ENOSPC;
 	struct xsd_txn *t = calloc(1, sizeof(*t));
 	if (!t)
@@ -81,32 +82,54 @@ static void unlink_txn(struct xsd_conn *c, struct xsd_txn *t)
 	}
 }
 
-struct validate_ctx {
+struct collect_ctx {
 	const struct xsd_store *st;
+	struct xsd_tent **v;
+	size_t n;
 	bool conflict;
 };
 
-static void validate_one(void *val, void *arg)
+static void collect_one(void *val, void *arg)
 {
-	struct validate_ctx *vc = arg;
-	const struct xsd_tent *e = val;
-	const struct xsd_node *n = xsd_store_get(vc->st, e->path);
+	struct collect_ctx *cc = arg;
+	struct xsd_tent *e = val;
+	const struct xsd_node *n = xsd_store_get(cc->st, e->path);
 	if ((n ? n->gen : 0) != e->base_gen)
-		vc->conflict = true;
+		cc->conflict = true;
+	if (e->state != XSD_TE_READ)
+		cc->v[cc->n++] = e;
 }
 
-/* Apply one overlay entry. Each path has one entry holding the last state
- * the transaction gave it, and nodes are found by path, so the order does
- * not matter. */
-static void apply_one(void *val, void *arg)
+static size_t depth(const char *p)
 {
-	struct xsd_store *st = arg;
-	struct xsd_tent *e = val;
+	size_t k = 0;
+	for (; *p; p++)
+		k += *p == '/';
+	return k;
+}
+
+/* Deletions first, deepest first (a node leaves the store after its
+ * children); then changes and creations, shallowest first (a node enters
+ * it after its parent). */
+static int apply_order(const void *a, const void *b)
+{
+	const struct xsd_tent *x = *(const struct xsd_tent *const *)a;
+	const struct xsd_tent *y = *(const struct xsd_tent *const *)b;
+	if (x->state != y->state)
+		return x->state == XSD_TE_DEL ? -1 : 1;
+	size_t dx = depth(x->path), dy = depth(y->path);
+	if (dx != dy)
+		return x->state == XSD_TE_DEL ? (dx > dy ? -1 : 1) : (dx < dy ? -1 : 1);
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void apply_one(struct xsd_store *st, struct xsd_tent *e)
+{
 	if (e->state == XSD_TE_MOD) {
 		struct xsd_node *live = xsd_store_get(st, e->path);
 		if (live) {
 			xsd_store_replace(st, live, e->node);
-		} else if (xsd_store_insert(st, e->node)) {
+		} else if (xsd_store_insert(st, e->path, e->node)) {
 			/* Out of memory half-way through a commit: keep the tree
 			 * consistent by dropping the node (its parent keeps the
 			 * name, which the next "check" control reports). */
@@ -118,25 +141,40 @@ static void apply_one(void *val, void *arg)
 	}
 }
 
-int xsd_txn_end(struct xsd *d, struct xsd_conn *c, struct xsd_txn *t, bool commit)
+/* do_transaction_end() with "T": a failed transaction (a quota broken
+ * inside it) is ENOMEM; then the node quota of the domain after the
+ * transaction (transaction_fix_domains(): cnt >= quota_nb_entry_per_domain
+ * is ENOSPC, checked when it created nodes); then any conflict is EAGAIN
+ * (finalize_transaction()). Nothing is applied unless all pass. */
+static int commit(struct xsd *d, struct xsd_conn *c, struct xsd_txn *t)
+{
+	if (t->fail)
+		return ENOMEM;
+	if (!xsd_privileged(c) && t->node_created &&
+	    (int64_t)d->store.owned[c->domid] + t->owned_delta >= (int64_t)d->lim.nodes_per_domain)
+		return ENOSPC;
+	struct collect_ctx cc = { &d->store, NULL, 0, false };
+	cc.v = malloc((t->nents ? t->nents : 1) * sizeof(*cc.v));
+	if (!cc.v)
+		return ENOMEM;
+	xsd_htab_each(&t->ents, collect_one, &cc);
+	if (cc.conflict) {
+		free(cc.v);
+		return EAGAIN;
+	}
+	qsort(cc.v, cc.n, sizeof(*cc.v), apply_order);
+	for (size_t i = 0; i < cc.n; i++)
+		apply_one(&d->store, cc.v[i]);
+	free(cc.v);
+	for (struct xsd_tevent *ev = t->events; ev; ev = ev->next)
+		xsd_fire(d, c, ev->path, ev->exact, ev->perms, ev->nperms);
+	return 0;
+}
+
+int xsd_txn_end(struct xsd *d, struct xsd_conn *c, struct xsd_txn *t, bool commit_it)
 {
 	unlink_txn(c, t);
-	int err = 0;
-	if (commit) {
-		struct validate_ctx vc = { &d->store, false };
-		xsd_htab_each(&t->ents, validate_one, &vc);
-		if (vc.conflict) {
-			err = EAGAIN;
-		} else if (!xsd_privileged(c) &&
-			   (int64_t)d->store.owned[c->domid] + t->owned_delta >
-				   (int64_t)d->lim.nodes_per_domain) {
-			err = ENOSPC;
-		} else {
-			xsd_htab_each(&t->ents, apply_one, &d->store);
-			for (struct xsd_tevent *ev = t->events; ev; ev = ev->next)
-				xsd_fire(d, ev->path, ev->exact, ev->perms, ev->nperms);
-		}
-	}
+	int err = commit_it ? commit(d, c, t) : 0;
 	txn_free(t);
 	return err;
 }

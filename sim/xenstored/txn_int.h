@@ -16,6 +16,7 @@ struct xsd_tent {
 	enum xsd_tent_state state;
 	struct xsd_node *node;    /* XSD_TE_MOD: the private copy */
 	struct xsd_tevent *ev;    /* the event queued for this path, if any */
+	uint32_t seq;             /* order of first access */
 };
 
 struct xsd_tevent {

@@ -60,14 +60,12 @@ static void watch_free(struct xsd_watch *w)
 	free(w);
 }
 
+/* send_event(): queue one event, unless an identical one (same path and
+ * token) is still waiting to be read; special events are always sent. */
 static void queue_event(struct xsd *d, struct xsd_conn *c, const struct xsd_watch *w, const char *path)
 {
 	if (c->dead)
 		return;
-	if (c->out_events >= d->lim.events_queued) {
-		xsd_conn_kill(d, c, "too many unread watch events");
-		return;
-	}
 	const char *rep = path;
 	if (w->relative) {
 		char home[64];
@@ -76,17 +74,18 @@ static void queue_event(struct xsd *d, struct xsd_conn *c, const struct xsd_watc
 		if (!strncmp(path, home, hl) && path[hl] == '/')
 			rep = path + hl + 1;
 	}
-	uint32_t pl = (uint32_t)strlen(rep) + 1, tl = (uint32_t)strlen(w->token) + 1;
-	if (xsd_send(d, c, XS_WATCH_EVENT, 0, 0, rep, pl, w->token, tl) == 0)
+	if (xsd_send_event(d, c, rep, w->token) == 0)
 		d->stats.events++;
 }
 
+/* check_watch_path(): any @ name of at most XENSTORE_REL_PATH_MAX
+ * characters, or a valid node name. */
 int xsd_watch_add(struct xsd *d, struct xsd_conn *c, const char *path, const char *token)
 {
 	char abs[XENSTORE_ABS_PATH_MAX + 1];
 	bool relative = false;
 	if (path[0] == '@') {
-		if (xsd_special_index(path) < 0)
+		if (strlen(path) > XENSTORE_REL_PATH_MAX)
 			return EINVAL;
 		snprintf(abs, sizeof(abs), "%s", path);
 	} else {
@@ -98,7 +97,9 @@ int xsd_watch_add(struct xsd *d, struct xsd_conn *c, const char *path, const cha
 	for (struct xsd_watch *w = c->watches; w; w = w->cnext)
 		if (!strcmp(w->path, abs) && !strcmp(w->token, token))
 			return EEXIST;
-	if (!xsd_privileged(c) && c->nwatches >= d->lim.watches_per_conn)
+	/* do_watch(): domain_watch(conn) > quota_nb_watch_per_domain, counted
+	 * over every connection of the domain. */
+	if (!xsd_privileged(c) && c->dom && c->dom->nwatches > d->lim.watches_per_domain)
 		return E2BIG;
 	struct xsd_watch *w = calloc(1, sizeof(*w));
 	if (!w)
@@ -114,27 +115,38 @@ int xsd_watch_add(struct xsd *d, struct xsd_conn *c, const char *path, const cha
 	w->cnext = c->watches;
 	c->watches = w;
 	c->nwatches++;
+	if (c->dom)
+		c->dom->nwatches++;
 	return 0;
 }
 
+static void unlinked(struct xsd *d, struct xsd_conn *c, struct xsd_watch *w)
+{
+	c->nwatches--;
+	if (c->dom && c->dom->nwatches)
+		c->dom->nwatches--;
+	index_del(d, w);
+	watch_free(w);
+}
+
+/* do_unwatch(): the path is canonicalized, not checked; no match is
+ * ENOENT. */
 int xsd_watch_del(struct xsd *d, struct xsd_conn *c, const char *path, const char *token)
 {
-	char abs[XENSTORE_ABS_PATH_MAX + 1];
-	if (path[0] == '@') {
+	char abs[XENSTORE_ABS_PATH_MAX + 64];
+	if (path[0] == '@' || path[0] == '/') {
 		snprintf(abs, sizeof(abs), "%s", path);
 	} else {
-		int err = xsd_canon(d, c->domid, path, abs, sizeof(abs));
-		if (err)
-			return err;
+		char home[64];
+		xsd_home(c->domid, home, sizeof(home));
+		snprintf(abs, sizeof(abs), "%s/%s", home, path);
 	}
 	for (struct xsd_watch **pp = &c->watches; *pp; pp = &(*pp)->cnext) {
 		struct xsd_watch *w = *pp;
 		if (strcmp(w->path, abs) || strcmp(w->token, token))
 			continue;
 		*pp = w->cnext;
-		c->nwatches--;
-		index_del(d, w);
-		watch_free(w);
+		unlinked(d, c, w);
 		return 0;
 	}
 	return ENOENT;
@@ -145,8 +157,7 @@ void xsd_watch_del_all(struct xsd *d, struct xsd_conn *c)
 	while (c->watches) {
 		struct xsd_watch *w = c->watches;
 		c->watches = w->cnext;
-		index_del(d, w);
-		watch_free(w);
+		unlinked(d, c, w);
 	}
 	c->nwatches = 0;
 }
@@ -186,17 +197,25 @@ static void fire_list(struct xsd *d, const char *key, const char *path,
 	}
 }
 
-void xsd_fire(struct xsd *d, const char *path, bool exact, const struct xsd_perm *perms, uint32_t np)
+void xsd_fire(struct xsd *d, struct xsd_conn *cause, const char *path, bool exact,
+	      const struct xsd_perm *perms, uint32_t np)
 {
+	/* fire_watches(): the events a guest's request causes are charged to
+	 * that request (and so to the guest's outstanding requests). */
+	d->cause = cause && !xsd_privileged(cause) && cause->dom ? cause->dom : NULL;
 	d->fire_stamp++;
 	fire_list(d, path, path, perms, np);
-	if (exact || path[0] != '/')
+	if (exact || path[0] != '/') {
+		d->cause = NULL;
 		return;
+	}
 	/* Watches on every ancestor, up to "/": one lookup per component. */
 	char buf[XENSTORE_ABS_PATH_MAX + 1];
 	size_t l = strlen(path);
-	if (l >= sizeof(buf))
+	if (l >= sizeof(buf)) {
+		d->cause = NULL;
 		return;
+	}
 	memcpy(buf, path, l + 1);
 	while (l > 1) {
 		while (l > 0 && buf[l - 1] != '/')
@@ -205,12 +224,15 @@ void xsd_fire(struct xsd *d, const char *path, bool exact, const struct xsd_perm
 		buf[l] = '\0';
 		fire_list(d, buf, path, perms, np);
 	}
+	d->cause = NULL;
 }
 
 void xsd_watch_first_event(struct xsd *d, struct xsd_conn *c)
 {
 	/* The newest watch is the head of the connection's list. */
 	struct xsd_watch *w = c->watches;
-	if (w)
-		queue_event(d, c, w, w->path);
+	if (!w)
+		return;
+	/* Not linked to the WATCH request (do_watch()). */
+	queue_event(d, c, w, w->path);
 }

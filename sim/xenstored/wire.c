@@ -3,42 +3,11 @@
  * permission strings. Everything here is pure and bounded. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/xenstored/paths.h"
 #include "sim/xenstored/xsd.h"
-
-static const char *const type_names[XS_TYPE_COUNT] = {
-	[XS_CONTROL] = "CONTROL",
-	[XS_DIRECTORY] = "DIRECTORY",
-	[XS_READ] = "READ",
-	[XS_GET_PERMS] = "GET_PERMS",
-	[XS_WATCH] = "WATCH",
-	[XS_UNWATCH] = "UNWATCH",
-	[XS_TRANSACTION_START] = "TRANSACTION_START",
-	[XS_TRANSACTION_END] = "TRANSACTION_END",
-	[XS_INTRODUCE] = "INTRODUCE",
-	[XS_RELEASE] = "RELEASE",
-	[XS_GET_DOMAIN_PATH] = "GET_DOMAIN_PATH",
-	[XS_WRITE] = "WRITE",
-	[XS_MKDIR] = "MKDIR",
-	[XS_RM] = "RM",
-	[XS_SET_PERMS] = "SET_PERMS",
-	[XS_WATCH_EVENT] = "WATCH_EVENT",
-	[XS_ERROR] = "ERROR",
-	[XS_IS_DOMAIN_INTRODUCED] = "IS_DOMAIN_INTRODUCED",
-	[XS_RESUME] = "RESUME",
-	[XS_SET_TARGET] = "SET_TARGET",
-	[XS_RESET_WATCHES] = "RESET_WATCHES",
-	[XS_DIRECTORY_PART] = "DIRECTORY_PART",
-};
-
-const char *xsd_type_name(uint32_t type)
-{
-	if (type < XS_TYPE_COUNT && type_names[type])
-		return type_names[type];
-	return "UNKNOWN";
-}
 
 int xsd_errno_from_name(const char *name)
 {
@@ -88,41 +57,51 @@ static bool valid_char(char c)
 	       c == '-' || c == '/' || c == '_' || c == '@';
 }
 
-/* Length of the part of an absolute path below a domain's home
- * (XS_PATH_LOCAL_DOMAIN "/N/..."), or of the whole path elsewhere. */
-static size_t rel_len(const char *p)
+/* is_valid_nodename()'s local_off: the length of "/local/domain/N/" when
+ * the path starts with it (as sscanf("/local/domain/%5u/%n") reads it),
+ * else 0. */
+static size_t local_off(const char *p)
 {
 	size_t pl = strlen(XS_PATH_LOCAL_DOMAIN);
-	size_t len = strlen(p);
 	if (strncmp(p, XS_PATH_LOCAL_DOMAIN, pl) || p[pl] != '/')
-		return len;
+		return 0;
 	const char *q = p + pl + 1;
+	size_t w = 0;
+	if (q[0] == '+' || q[0] == '-')
+		w++;
 	size_t digits = 0;
-	while (q[digits] >= '0' && q[digits] <= '9' && digits < 6)
+	while (w + digits < 5 && q[w + digits] >= '0' && q[w + digits] <= '9')
 		digits++;
-	if (digits == 0 || digits > 5 || q[digits] != '/')
-		return len;
-	return len - (size_t)(q + digits + 1 - p);
+	if (digits == 0 || q[w + digits] != '/')
+		return 0;
+	return (size_t)(q + w + digits + 1 - p);
 }
 
+/* canonicalize() and is_valid_nodename() of Xen 4.17.7: a relative path is
+ * taken below the connection's home; the result starts with '/', does not
+ * end with one (but "/"), has no "//", is at most quota_max_path_len
+ * characters beyond its "/local/domain/N/" prefix (or in all), and uses
+ * only [A-Za-z0-9-/_@]. Every connection, dom0 included. */
 int xsd_canon(const struct xsd *d, uint32_t domid, const char *in, char *out, size_t outsz)
 {
 	size_t inlen = strlen(in);
-	if (inlen == 0 || inlen >= XENSTORE_ABS_PATH_MAX)
-		return EINVAL;
 	if (in[0] == '/') {
 		if (inlen + 1 > outsz)
 			return EINVAL;
 		memcpy(out, in, inlen + 1);
+	} else if (in[0] == '@') {
+		return EINVAL; /* left as is by canonicalize(), not a node name */
 	} else {
 		char home[64];
 		xsd_home(domid, home, sizeof(home));
 		int n = snprintf(out, outsz, "%s/%s", home, in);
-		if (n < 0 || (size_t)n >= outsz || (size_t)n >= XENSTORE_ABS_PATH_MAX)
+		if (n < 0 || (size_t)n >= outsz)
 			return EINVAL;
 	}
 	size_t len = strlen(out);
 	if (len > 1 && out[len - 1] == '/')
+		return EINVAL;
+	if (len > local_off(out) + d->lim.path_max)
 		return EINVAL;
 	for (size_t i = 0; i < len; i++) {
 		if (!valid_char(out[i]))
@@ -130,10 +109,6 @@ int xsd_canon(const struct xsd *d, uint32_t domid, const char *in, char *out, si
 		if (out[i] == '/' && out[i + 1] == '/')
 			return EINVAL;
 	}
-	/* Guests are held to the per-domain path length; dom0 only to the
-	 * absolute maximum, as Xen exempts it from quotas. */
-	if (domid != 0 && rel_len(out) > d->lim.path_max)
-		return EINVAL;
 	return 0;
 }
 
@@ -175,6 +150,8 @@ char xsd_perm_char(uint8_t perm)
 	}
 }
 
+/* xs_strings_to_perms(): a letter, then a number as strtol(.., 0) reads
+ * it, nothing after it. */
 int xsd_perm_parse(const char *s, struct xsd_perm *out)
 {
 	switch (s[0]) {
@@ -193,9 +170,11 @@ int xsd_perm_parse(const char *s, struct xsd_perm *out)
 	default:
 		return EINVAL;
 	}
-	uint32_t id;
-	if (xsd_parse_domid(s + 1, &id))
+	char *end;
+	errno = 0;
+	long id = strtol(s + 1, &end, 0);
+	if (!s[1] || *end)
 		return EINVAL;
-	out->id = id;
+	out->id = (uint32_t)id;
 	return 0;
 }

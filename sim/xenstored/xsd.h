@@ -46,7 +46,7 @@ struct xsd_limits {
 	uint32_t value_size;        /* bytes in one node value */
 	uint32_t path_max;          /* characters of a path below a domain's home */
 	uint32_t perms_per_node;    /* entries in a permission list */
-	uint32_t watches_per_conn;  /* watches of one guest connection */
+	uint32_t watches_per_domain;  /* watches of one guest connection */
 	uint32_t txns_per_conn;     /* open transactions of one guest connection */
 	uint32_t txn_nodes;         /* nodes one guest transaction may touch */
 	uint32_t outstanding;       /* unread replies before input is paused */
@@ -59,24 +59,60 @@ struct xsd_limits {
 
 struct xsd_perm {
 	uint32_t id;
-	uint8_t perm; /* XSD_PERM_READ | XSD_PERM_WRITE */
+	uint8_t perm; /* XSD_PERM_READ | XSD_PERM_WRITE, maybe XSD_PERM_IGNORE */
 };
 
+/* An entry naming a domain that did not exist when it was set: kept and
+ * shown, never matched (Xen's XS_PERM_IGNORE). */
+#define XSD_PERM_IGNORE 0x10u
+
+/* One node, in one allocation: the header, then its permissions, its name
+ * (the last path component, NUL-terminated) and its value (followed by a
+ * NUL). Nodes do not keep their path: the store finds a node by its parent
+ * and its name, so memory per node does not grow with depth. The children
+ * names (each NUL-terminated, in creation order, as Xen's record) are a
+ * separate buffer. A node in the store has its parent set; a copy kept by
+ * a transaction has none. Changing the value or the permissions may move
+ * the node: use the pointer returned. */
 struct xsd_node {
-	char *path;            /* absolute; the key in the store */
-	uint64_t gen;          /* changes whenever the node changes (0 = never) */
-	char *value;
+	struct xsd_node *hnext;   /* the store's hash chain */
+	struct xsd_node *parent;  /* NULL: the root, or a detached copy */
+	char *children;           /* NULL when clen == 0 */
+	uint64_t gen;             /* changes whenever the node changes (0 = never) */
+	uint32_t clen;
 	uint32_t vlen;
-	struct xsd_perm *perms; /* perms[0] is the owner and the default */
-	uint32_t nperms;
-	char *children;        /* child names, each NUL-terminated, in order */
-	uint32_t clen, ccap;
+	uint16_t nperms;          /* perms[0] is the owner and the default */
+	uint16_t namelen;
+	struct xsd_perm perms[];
 };
+
+static inline const char *xsd_node_name(const struct xsd_node *n)
+{
+	return (const char *)(n->perms + n->nperms);
+}
+
+static inline const char *xsd_node_value(const struct xsd_node *n)
+{
+	return xsd_node_name(n) + n->namelen + 1;
+}
+
+/* The size of the node as Xen 4.17 stores it (struct xs_tdb_record_hdr,
+ * one struct xs_permissions per entry, the value, the children names):
+ * the unit of its per-node quota (quota-max-entry-size). */
+#define XSD_RECORD_HDR 24u
+#define XSD_RECORD_PERM 8u
+static inline uint64_t xsd_record_size(uint32_t nperms, uint32_t vlen, uint32_t clen)
+{
+	return XSD_RECORD_HDR + (uint64_t)XSD_RECORD_PERM * nperms + vlen + clen;
+}
 
 struct xsd_store {
-	struct xsd_htab nodes;
+	struct xsd_node **buckets; /* by (parent, name) */
+	size_t nbuckets, count;    /* count: nodes in the table (the root is not) */
+	uint64_t k0, k1;           /* random hash key */
+	struct xsd_node *root;
 	uint64_t gen;
-	uint32_t *owned;       /* [XSD_DOMID_MAX + 1] nodes owned per domain */
+	uint32_t *owned;           /* [XSD_DOMID_MAX + 1] nodes owned per domain */
 	uint64_t value_bytes;
 };
 
@@ -90,6 +126,8 @@ struct xsd_txn {
 	uint32_t nents;
 	struct xsd_tevent *events, **events_tail;
 	int64_t owned_delta;    /* change of the connection domain's node count */
+	bool fail;              /* a quota was broken: the commit is ENOMEM */
+	bool node_created;      /* the node quota is checked at commit */
 };
 
 struct xsd_watch {
@@ -105,6 +143,9 @@ struct xsd_omsg {
 	struct xsd_omsg *next;
 	uint32_t len, off;
 	bool event;
+	uint32_t cause;     /* an event: the guest whose request caused it (0: none) */
+	uint64_t cause_req; /* and that request */
+	const char *key;    /* an event: "PATH TOKEN", the duplicate check's key */
 	char data[];
 };
 
@@ -133,6 +174,7 @@ struct xsd_conn {
 	int64_t stall_since;               /* ms; 0 = not stalled */
 	struct xsd_watch *watches;
 	uint32_t nwatches;
+	struct xsd_htab *pending_events;   /* key -> struct xsd_omsg, for send_event's check */
 	struct xsd_txn *txns;
 	uint32_t ntxns, next_txid;
 	uint64_t fire_stamp;               /* per-event permission cache */
@@ -153,6 +195,17 @@ struct xsd_domain {
 	char *sock_path;
 	struct xsd_conn *conns;
 	uint32_t nconns;
+	uint32_t nwatches;                 /* of all its connections */
+	/* Xen's nboutstanding: replies queued to its connections plus its
+	 * requests whose watch events are still queued somewhere. */
+	uint32_t outstanding;
+	struct xsd_preq *preq;             /* those requests */
+	uint32_t npreq, capreq;
+};
+
+struct xsd_preq {
+	uint64_t req;
+	uint32_t events;
 };
 
 struct xsd_stats {
@@ -177,6 +230,8 @@ struct xsd {
 	const char *domain_dir;
 	FILE *trace;
 	uint64_t fire_stamp;
+	struct xsd_domain *cause;          /* the guest whose request fires events now */
+	uint64_t req_serial;               /* requests so far */
 	bool stop;
 	struct xsd_stats stats;
 };
@@ -201,28 +256,53 @@ int xsd_perm_parse(const char *s, struct xsd_perm *out); /* 0 or EINVAL */
 /* --- store.c --- */
 int xsd_store_init(struct xsd_store *st);
 void xsd_store_free(struct xsd_store *st);
+size_t xsd_store_nodes(const struct xsd_store *st); /* including the root */
 struct xsd_node *xsd_store_get(const struct xsd_store *st, const char *path);
-struct xsd_node *xsd_node_new(const char *path);
-struct xsd_node *xsd_node_dup(const struct xsd_node *n, const char *path);
+struct xsd_node *xsd_store_child(const struct xsd_store *st, const struct xsd_node *parent,
+				 const char *name);
+/* A detached node (no parent, no children). NULL if out of memory. */
+struct xsd_node *xsd_node_new(const char *name, const struct xsd_perm *p, uint32_t np,
+			      const char *val, uint32_t vlen);
+/* A detached copy, children included. */
+struct xsd_node *xsd_node_dup(const struct xsd_node *n);
 void xsd_node_free(struct xsd_node *n);
-int xsd_node_set_value(struct xsd_node *n, const char *v, uint32_t len);
-int xsd_node_set_perms(struct xsd_node *n, const struct xsd_perm *p, uint32_t np);
+/* Edits of a detached node: the node (maybe moved), or NULL when out of
+ * memory (then n is unchanged). */
+struct xsd_node *xsd_node_set_value(struct xsd_node *n, const char *v, uint32_t len);
+struct xsd_node *xsd_node_set_perms(struct xsd_node *n, const struct xsd_perm *p, uint32_t np);
+/* Children lists never move the node. */
+int xsd_node_add_child(struct xsd_node *n, const char *name);
+void xsd_node_del_child(struct xsd_node *n, const char *name);
 /* A copy of a permission list: never NULL on success, even for np == 0. */
 struct xsd_perm *xsd_perms_dup(const struct xsd_perm *p, uint32_t np);
 /* The node's owner: its first permission entry (0 if it has none). */
 uint32_t xsd_node_owner(const struct xsd_node *n);
-int xsd_node_add_child(struct xsd_node *n, const char *name);
-void xsd_node_del_child(struct xsd_node *n, const char *name);
 const char *xsd_basename(const char *path);
 /* Parent path of path (not "/") into out. */
 void xsd_parent(const char *path, char *out, size_t outsz);
-/* Direct mutations: they keep the owner counts and generations right. */
-int xsd_store_insert(struct xsd_store *st, struct xsd_node *n);
+/* The path of a node in the store, into out (size XENSTORE_ABS_PATH_MAX + 1
+ * at least). */
+void xsd_node_path(const struct xsd_node *n, char *out, size_t outsz);
+/* Store mutations: they keep the owner counts and generations right.
+ * insert: n is detached; its parent (found by path) must exist; the
+ * caller lists it in the parent. remove: the node must have no children in
+ * the store. */
+int xsd_store_insert(struct xsd_store *st, const char *path, struct xsd_node *n);
 void xsd_store_remove(struct xsd_store *st, const char *path);
-/* Replace the content of an existing node with n's (n is consumed). */
-void xsd_store_replace(struct xsd_store *st, struct xsd_node *old, struct xsd_node *n);
+/* Edits of a node in the store; each returns the node (maybe moved), or
+ * NULL if out of memory (nothing changed). */
+struct xsd_node *xsd_store_set_value(struct xsd_store *st, struct xsd_node *n, const char *v,
+				     uint32_t len);
+struct xsd_node *xsd_store_set_perms(struct xsd_store *st, struct xsd_node *n,
+				     const struct xsd_perm *p, uint32_t np);
+/* Give the live node the content of the detached n (consumed). */
+struct xsd_node *xsd_store_replace(struct xsd_store *st, struct xsd_node *live, struct xsd_node *n);
 void xsd_store_touch(struct xsd_store *st, struct xsd_node *n);
 void xsd_store_owner_change(struct xsd_store *st, uint32_t from, uint32_t to);
+/* Visit every node (the root first). fn may change permissions in place
+ * (not their number upwards) but not the tree. */
+typedef void (*xsd_node_fn)(struct xsd_node *n, void *arg);
+void xsd_store_each(struct xsd_store *st, xsd_node_fn fn, void *arg);
 
 /* --- view.c --- */
 struct xsd_view {
@@ -230,10 +310,23 @@ struct xsd_view {
 	struct xsd_conn *conn;
 	struct xsd_txn *txn; /* NULL: the live tree */
 };
+/* The node at path as the view sees it, NULL if absent (err 0) or on error
+ * (a transaction's node limit: ENOSPC, or ENOMEM). The pointer is valid
+ * until the next change through the view. */
 const struct xsd_node *xsd_view_get(struct xsd_view *v, const char *path, int *err);
-struct xsd_node *xsd_view_modify(struct xsd_view *v, const char *path, int *err);
-int xsd_view_create(struct xsd_view *v, struct xsd_node *n);
+/* Changes, each 0 or a positive errno. For a guest, a change whose node
+ * record (xsd_record_size) would reach the limit value_size is ENOSPC, as
+ * Xen's write_node_raw; in a transaction, ENOSPC and ENOMEM also mark it
+ * failed, so that it can never commit partly. create consumes n (detached)
+ * on success; the parent must list it (add_child) first. */
+int xsd_view_create(struct xsd_view *v, const char *path, struct xsd_node *n);
 int xsd_view_delete(struct xsd_view *v, const char *path);
+int xsd_view_set_value(struct xsd_view *v, const char *path, const char *val, uint32_t len);
+int xsd_view_set_perms(struct xsd_view *v, const char *path, const struct xsd_perm *p, uint32_t np);
+int xsd_view_add_child(struct xsd_view *v, const char *path, const char *name);
+int xsd_view_del_child(struct xsd_view *v, const char *path, const char *name);
+/* A quota failure: marks the transaction failed (Xen's fail_transaction). */
+int xsd_view_fail(struct xsd_view *v, int err);
 /* A change to report to watches: now, or at commit in a transaction. */
 int xsd_view_event(struct xsd_view *v, const char *path, bool exact,
 		   const struct xsd_perm *perms, uint32_t nperms);
@@ -248,6 +341,9 @@ int xsd_op_mkdir(struct xsd_view *v, const char *path);
 int xsd_op_rm(struct xsd_view *v, const char *path);
 int xsd_op_get_perms(struct xsd_view *v, const char *path, const struct xsd_node **out);
 int xsd_op_set_perms(struct xsd_view *v, const char *path, const struct xsd_perm *p, uint32_t np);
+/* Delete path and its subtree (firing their events); the caller removes
+ * path from its parent's children list. */
+int xsd_rm_tree(struct xsd_view *v, const char *path);
 
 /* --- txn.c --- */
 int xsd_txn_start(struct xsd *d, struct xsd_conn *c, uint32_t *id);
@@ -265,7 +361,7 @@ void xsd_watch_first_event(struct xsd *d, struct xsd_conn *c);
 /* Deliver events for a change of path. exact: only watches on path itself;
  * otherwise watches on path and its ancestors. perms: the node's
  * permissions before a deletion (NULL: read the node now). */
-void xsd_fire(struct xsd *d, const char *path, bool exact,
+void xsd_fire(struct xsd *d, struct xsd_conn *cause, const char *path, bool exact,
 	      const struct xsd_perm *perms, uint32_t nperms);
 int xsd_special_index(const char *path); /* 0, 1 or -1 */
 
@@ -293,6 +389,12 @@ void xsd_reap(struct xsd *d);
 int xsd_send(struct xsd *d, struct xsd_conn *c, uint32_t type, uint32_t req_id,
 	     uint32_t tx_id, const void *p1, uint32_t l1, const void *p2, uint32_t l2);
 void xsd_send_error(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg *h, int err);
+/* Queue a watch event "path\0token\0" (send_event()); 0, or 1 when it was
+ * dropped (a duplicate, or the guest's queue is full), or an error. */
+int xsd_send_event(struct xsd *d, struct xsd_conn *c, const char *path, const char *token);
+/* Forget the guest domid as the cause of queued events (it is released). */
+void xsd_conn_forget_cause(struct xsd *d, uint32_t domid);
+void xsd_conn_update_mask(struct xsd *d, struct xsd_conn *c);
 /* Consume input bytes already in c->in: dispatch every complete request
  * allowed by the limits. Returns 0, or XCTL_ERR_PROTO (close it). */
 int xsd_conn_process(struct xsd *d, struct xsd_conn *c);

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	/* Small limits so that the fuzzer reaches them. */
 	d.lim.nodes_per_domain = 20;
-	d.lim.watches_per_conn = 4;
+	d.lim.watches_per_domain = 4;
 	d.lim.txns_per_conn = 2;
 	d.lim.txn_nodes = 16;
 	d.lim.events_queued = 64;
