@@ -245,7 +245,7 @@ void srv_dom_fill_info(struct srv *sv, uint32_t domid, struct wire_dominfo *wi)
 	if (d->domid == 0) {
 		f = SIMD_DOMF_RUNNING;
 	} else {
-		if (d->pause_count)
+		if (d->pause_count || d->dying) /* Xen's domain_kill pauses it */
 			f |= SIMD_DOMF_PAUSED;
 		if (d->shutdown)
 			f |= SIMD_DOMF_SHUTDOWN;
