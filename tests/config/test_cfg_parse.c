@@ -57,7 +57,7 @@ static void test_values(void **state)
 			       "   \"b\",\n"
 			       "]\n"
 			       "empty = []\n"
-			       "nested = [ [ '1', 2 ], '3' ]\r\n"
+			       "nested = [ [ '1', 2 ], '3' ]\n"
 			       "last = 7"),
 			 0);
 	assert_int_equal(d.n, 0);
@@ -88,21 +88,45 @@ static void test_escapes(void **state)
 	(void)state;
 	struct xctl_cfg cfg;
 	struct xctl_diags d;
-	assert_int_equal(parse(&cfg, &d, "a = \"x\\ty\\n\\\"q\\\" \\\\ \\x41\\102\"\nb = 'it\\'s \"fine\"'\n"), 0);
-	assert_string_equal(get(&cfg, "a")->s, "x\ty\n\"q\" \\ AB");
+	/* every escape libxlu_cfg.c:xlu__cfgl_dequote() decodes */
+	assert_int_equal(parse(&cfg, &d, "a = \"x\\ty\\n\\\"q\\\" \\\\ \\a\\b\\f\\r\\v\"\nb = 'it\\'s \"fine\"'\n"), 0);
+	assert_string_equal(get(&cfg, "a")->s, "x\ty\n\"q\" \\ \a\b\f\r\v");
 	assert_string_equal(get(&cfg, "b")->s, "it's \"fine\"");
 	done(&cfg, &d);
 
-	assert_int_equal(parse(&cfg, &d, "a = 1\nb = \"bad \\q escape\"\nc = \"\\x4\"\nd = \"\\0\"\n"), XCTL_ERR_PARSE);
+	/* unknown, hex (always refused by xl) and octal (dropped by xl) */
+	assert_int_equal(parse(&cfg, &d, "a = 1\nb = \"bad \\q escape\"\nc = \"\\x41\"\nd = \"\\101\"\n"), XCTL_ERR_PARSE);
 	assert_int_equal(d.n, 3);
 	char *s = diag(&d, 0);
 	assert_string_equal(s, "t.cfg:2: invalid escape '\\q' in a string (allowed: \\\" \\' \\\\ \\a \\b \\f \\n \\r \\t "
-			       "\\v, \\xHH and \\OOO, not NUL)");
+			       "\\v)");
 	free(s);
-	assert_int_equal(d.v[1].line, 3);
-	assert_int_equal(d.v[2].line, 4);
+	s = diag(&d, 1);
+	assert_string_equal(s, "t.cfg:3: '\\x' escape in a string: xl 4.17 refuses every hex escape (write the "
+			       "character itself)");
+	free(s);
+	s = diag(&d, 2);
+	assert_string_equal(s, "t.cfg:4: octal escape '\\1...' in a string: xl 4.17 drops the character it stands "
+			       "for (write the character itself)");
+	free(s);
 	assert_string_equal(get(&cfg, "a")->s, "1");
 	assert_null(xctl_cfg_get(&cfg, "b"));
+	assert_null(xctl_cfg_get(&cfg, "c"));
+	assert_null(xctl_cfg_get(&cfg, "d"));
+	done(&cfg, &d);
+
+	/* a carriage return and a comment without a final newline, both
+	 * lexical errors of libxlu_cfg_l.l */
+	assert_int_equal(parse(&cfg, &d, "a = 1\r\nb = 2\r\n# end"), XCTL_ERR_PARSE);
+	assert_int_equal(d.n, 2);
+	s = diag(&d, 0);
+	assert_string_equal(s, "t.cfg:1: carriage return (DOS line ends): xl 4.17 refuses them (convert the file, e.g. "
+			       "with dos2unix)");
+	free(s);
+	s = diag(&d, 1);
+	assert_string_equal(s, "t.cfg:3: a comment on the last line needs a newline after it, as xl 4.17 reads them "
+			       "(end the file with a newline)");
+	free(s);
 	done(&cfg, &d);
 }
 

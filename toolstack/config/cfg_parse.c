@@ -40,6 +40,7 @@ struct lexer {
 	int rc;                /* first hard error (NOMEM, LIMIT) */
 	int syntax;            /* number of syntax errors */
 	bool resync;           /* an error left the lexer at the start of a statement */
+	bool crlf;             /* a carriage return was reported */
 	struct xctl_cfg *cfg;
 };
 
@@ -119,27 +120,33 @@ static enum tok lex_string(struct lexer *lx)
 			case 't': v = '\t'; break;
 			case 'v': v = '\v'; break;
 			case 'x':
-				if (lx->p + 1 < lx->end && xctl_hexval(lx->p[0]) >= 0 &&
-				    xctl_hexval(lx->p[1]) >= 0) {
-					v = xctl_hexval(lx->p[0]) * 16 + xctl_hexval(lx->p[1]);
-					lx->p += 2;
-				}
-				break;
+				/* libxlu_cfg.c:630-650: xl 4.17 refuses every \x escape
+				 * ("invalid digit after backslash hex numerical character
+				 * escape") */
+				if (!bad)
+					syntax_error(lx, lx->line,
+						     "'\\x' escape in a string: xl 4.17 refuses every hex escape (write the "
+						     "character itself)");
+				bad = true;
+				continue;
 			default:
 				if (e >= '0' && e <= '7') {
-					v = e - '0';
-					for (int i = 0; i < 2 && lx->p < lx->end && *lx->p >= '0' && *lx->p <= '7'; i++)
-						v = v * 8 + (*lx->p++ - '0');
-					if (v > 255)
-						v = -1;
+					/* libxlu_cfg.c:651-652: xl reads the escape and drops it,
+					 * the character never reaches the value */
+					if (!bad)
+						syntax_error(lx, lx->line,
+							     "octal escape '\\%c...' in a string: xl 4.17 drops the "
+							     "character it stands for (write the character itself)", e);
+					bad = true;
+					continue;
 				}
 				break;
 			}
 			if (v <= 0) {
 				if (!bad)
 					syntax_error(lx, lx->line,
-						     "invalid escape '\\%c' in a string (allowed: \\\" \\' \\\\ \\a \\b \\f \\n \\r \\t \\v, "
-						     "\\xHH and \\OOO, not NUL)",
+						     "invalid escape '\\%c' in a string (allowed: \\\" \\' \\\\ \\a \\b \\f \\n \\r "
+						     "\\t \\v)",
 						     (e >= 0x20 && e < 0x7f) ? e : '?');
 				bad = true;
 				continue;
@@ -192,11 +199,18 @@ static bool valid_ident(const char *s, size_t n)
 static enum tok lex(struct lexer *lx)
 {
 	for (;;) {
-		while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\r'))
+		while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t'))
 			lx->p++;
 		if (lx->p < lx->end && *lx->p == '#') {
-			while (lx->p < lx->end && *lx->p != '\n')
-				lx->p++;
+			const char *nl = memchr(lx->p, '\n', (size_t)(lx->end - lx->p));
+			if (!nl) {
+				/* libxlu_cfg_l.l:73: a comment is '#' up to a newline */
+				syntax_error(lx, lx->line, "a comment on the last line needs a newline after it, as xl "
+							   "4.17 reads them (end the file with a newline)");
+				lx->p = lx->end;
+				break;
+			}
+			lx->p = nl;
 		}
 		break;
 	}
@@ -266,6 +280,14 @@ static enum tok lex(struct lexer *lx)
 			lx->p++;
 		syntax_error(lx, lx->tok_line, "a number with a sign must be quoted, e.g. \"%.*s\"",
 			     (int)(lx->p - lx->tok_start > 24 ? 24 : lx->p - lx->tok_start), lx->tok_start);
+		t = T_ERR;
+	} else if (c == '\r') {
+		/* libxlu_cfg_l.l:64: only blanks and tabs are white space */
+		lx->p++;
+		if (!lx->crlf)
+			syntax_error(lx, lx->tok_line, "carriage return (DOS line ends): xl 4.17 refuses them (convert "
+						       "the file, e.g. with dos2unix)");
+		lx->crlf = true;
 		t = T_ERR;
 	} else {
 		lx->p++;
@@ -565,7 +587,7 @@ static void store(struct lexer *lx, const char *key, bool add, struct xctl_cfg_v
 /* Does the raw text at p start a new "key =" or "key +=" statement? */
 static bool starts_statement(const char *p, const char *end)
 {
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	if (p >= end || !is_lower(*p))
 		return false;

@@ -116,7 +116,7 @@ static int vif_defaults(struct xctl_domain_config *m, const struct xctl_global_c
 					break;
 			}
 			v->mac_set = true;
-		} /* else drawn at creation, as libxl_nic.c:76-88 does */
+		} /* else drawn at creation, as libxl_nic.c:69-83 does */
 		if (v->devid < 0) {
 			int id = 0;
 			while (devid_used(m, id))
@@ -173,7 +173,7 @@ int xctl_config_defaults(struct xctl_domain_config *m, const struct xctl_global_
 	bool hvm = m->type == XCTL_GUEST_HVM;
 	(void)d;
 
-	/* type: pv when neither type nor builder is given (xl_parse.c:1300-1305) */
+	/* type: pv when neither type nor builder is given (xl_parse.c:1305-1311) */
 	if (!xctl_model_isset(m, XCTL_K_TYPE))
 		rc = set_default(m, XCTL_K_TYPE);
 	for (int id = 0; id < XCTL_K__COUNT && !rc; id++) {
@@ -183,14 +183,14 @@ int xctl_config_defaults(struct xctl_domain_config *m, const struct xctl_global_
 	}
 	if (rc)
 		return rc;
-	/* maxvcpus = vcpus when not given (xl_parse.c:1412-1413); vcpus is
+	/* maxvcpus = vcpus when not given (xl_parse.c:1402-1403); vcpus is
 	 * 1 when not given (libxl_create.c:215-216), and so is maxvcpus
 	 * (libxl_create.c:209-210) */
 	if (!xctl_model_isset(m, XCTL_K_MAXVCPUS)) {
 		m->maxvcpus = xctl_model_isset(m, XCTL_K_VCPUS) ? m->vcpus : 1;
 		rc = set_default(m, XCTL_K_MAXVCPUS);
 	}
-	/* maxmem = memory when not given (xl_parse.c:1410-1411); with neither,
+	/* maxmem = memory when not given (xl_parse.c:1400-1401); with neither,
 	 * both are 32 MiB (libxl_create.c:239-240); memory = maxmem when only
 	 * maxmem is given (libxl_create.c:241-242) */
 	if (!rc && !xctl_model_isset(m, XCTL_K_MAXMEM) && !xctl_model_isset(m, XCTL_K_MEMORY)) {
@@ -205,7 +205,7 @@ int xctl_config_defaults(struct xctl_domain_config *m, const struct xctl_global_
 		m->memory = m->maxmem;
 		rc = set_default(m, XCTL_K_MEMORY);
 	}
-	/* a UUID only when seeded: xl draws one (xl_parse.c:1327), a dry run
+	/* a UUID only when seeded: xl draws one (xl_parse.c:1326), a dry run
 	 * shows it unset unless given or seeded */
 	if (!rc && !m->uuid && rng)
 		rc = gen_uuid(m, rng);
@@ -236,7 +236,7 @@ int xctl_config_defaults(struct xctl_domain_config *m, const struct xctl_global_
 	/* bios from the device model: rombios with qemu-xen-traditional,
 	 * seabios with qemu-xen (libxl_create.c:137-146); firmware = "uefi" or
 	 * a bios name was already mapped onto bios (resolve.c, as
-	 * xl_parse.c:1813-1827) */
+	 * xl_parse.c:1840-1852) */
 	if (!rc && hvm && !xctl_model_isset(m, XCTL_K_BIOS)) {
 		m->bios = m->device_model_version == 1 ? 0 : 1;
 		rc = set_default(m, XCTL_K_BIOS);

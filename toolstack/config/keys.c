@@ -85,7 +85,7 @@ static int check_keymap(const char *s, char *why, size_t whylen)
 
 /* The enlightenment groups of Xen 4.17 (libxl_types.idl:242-256), in bit
  * order; libxl's names match in any case, "all" and "defaults" exactly
- * (xl_parse.c:1726-1746). */
+ * (xl_parse.c:1724-1750). */
 const char *const xctl_viridian_groups[] = { "base",       "freq",        "time_ref_count",
 					     "reference_tsc", "hcall_remote_tlb_flush", "apic_assist",
 					     "crash_ctl",  "synic",       "stimer",
@@ -225,7 +225,7 @@ const struct xctl_key xctl_keys[XCTL_K__COUNT] = {
 					      PV | HVM, "qemu-xen", "qemu-xen, qemu-xen-traditional"),
 	[XCTL_K_DEVICE_MODEL_OVERRIDE] = KSTR("device_model_override", device_model_override, PV | HVM,
 					      XCTL_KF_NONEMPTY, NULL, "the path of a device model binary"),
-	/* xl_parse.c:1376-1383: xlu_cfg_get_long into libxl_domain_sched_params
+	/* xl_parse.c:1354-1365: xlu_cfg_get_long into libxl_domain_sched_params
 	 * (int members: the bounds keep the value from wrapping). Unset, libxl
 	 * passes LIBXL_DOMAIN_SCHED_PARAM_*_DEFAULT and the scheduler keeps its
 	 * own default (libxl_sched.c:746). RTDS wants period >= 1
@@ -237,7 +237,7 @@ const struct xctl_key xctl_keys[XCTL_K__COUNT] = {
 	[XCTL_K_LATENCY] = KINT("latency", sched_params.latency, ALL, 0, INT32_MAX, 0, NULL,
 				"0 to 2147483647 (no effect: the SEDF scheduler was removed)"),
 	[XCTL_K_EXTRATIME] = KBOOL("extratime", sched_params.extratime, ALL, 0, NULL),
-	/* xl_parse.c:1689: HVM only, into b_info->u.hvm.firmware */
+	/* xl_parse.c:1691: HVM only, into b_info->u.hvm.firmware */
 	[XCTL_K_FIRMWARE_OVERRIDE] = KSTR("firmware_override", firmware_override, HVM, XCTL_KF_NONEMPTY, NULL,
 					  "the path of a firmware image that replaces hvmloader"),
 };
@@ -328,9 +328,9 @@ const struct xctl_key_other xctl_keys_other[] = {
 	{ "gic_version", 0, NULL, NULL },
 	{ "tee", 0, NULL, NULL },
 	{ "vuart", 0, NULL, NULL },
-	/* xl_parse.c:1594-1596 */
+	/* xl_parse.c:1599-1601 */
 	{ "vncviewer", ALL, NULL, "use the -V option of create to start a VNC viewer (xl ignores this key)" },
-	/* xl_parse.c:2536-2551 */
+	/* xl_parse.c:2505-2520 */
 	{ "device_model", ALL, NULL, "use device_model_override to choose another device model (xl ignores "
 				     "this key)" },
 	/* xl_parse.c:2306-2308 */

@@ -150,7 +150,7 @@ struct xctl_domain_config {
 	enum xctl_guest_type type;
 	char *name;
 	char *uuid;                 /* canonical: 36 lower-case characters; NULL: generated
-	                             * at creation, as libxl_uuid_generate() in xl_parse.c:1327 */
+	                             * at creation, as libxl_uuid_generate() in xl_parse.c:1326 */
 	char *pool;
 	int64_t vcpus, maxvcpus;
 	struct xctl_cpus cpus, cpus_soft;
@@ -197,7 +197,7 @@ struct xctl_domain_config {
 	int device_model_version;   /* qemu-xen, qemu-xen-traditional */
 	char *device_model_override;
 	/* Scheduler parameters besides cpu_weight and cap, as xl puts them in
-	 * libxl_domain_sched_params (xl_parse.c:1372-1383 at Xen 4.17.7):
+	 * libxl_domain_sched_params (xl_parse.c:1354-1365 at Xen 4.17.7):
 	 * period and extratime are the RTDS scheduler's; slice and latency were
 	 * SEDF's and have no effect since SEDF was removed (libxl_types.idl:469).
 	 * Unset: the scheduler's own default. */
@@ -205,7 +205,7 @@ struct xctl_domain_config {
 		int64_t period, slice, latency;
 		bool extratime;
 	} sched_params;
-	char *firmware_override;    /* HVM: the hvmloader image to use (xl_parse.c:1689) */
+	char *firmware_override;    /* HVM: the hvmloader image to use (xl_parse.c:1691) */
 
 	struct xctl_origin origin[XCTL_K__COUNT];
 	char **files;               /* interned origin file names */

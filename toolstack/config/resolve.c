@@ -192,7 +192,7 @@ static bool apply_key(struct ctx *c, enum xctl_key_id id, const struct xctl_cfg_
 			return false;
 		int i = -1;
 		if ((k->flags & XCTL_KF_ENUM_NUM) && !parse_number(v->s, &n)) {
-			/* xl tries the number first (xl_parse.c:1566, 1625) */
+			/* xl tries the number first (xl_parse.c:1573, 1640) */
 			if (n < 0) {
 				ERR(c, s, "%lld is not valid (allowed: %s)", (long long)n, k->allowed);
 				return false;
@@ -227,7 +227,7 @@ static bool apply_key(struct ctx *c, enum xctl_key_id id, const struct xctl_cfg_
 		if (v->type == XCTL_CFG_LIST)
 			return list_items(c, k, s, l);
 		if (k->flags & XCTL_KF_BOOL_LIST) {
-			/* a single value is read as a number only (xl_parse.c:1756) */
+			/* a single value is read as a number only (xl_parse.c:1755-1758) */
 			if (!parse_number(v->s, &n))
 				return n ? push(c, l, "defaults") : true;
 			ERR(c, s, "'%s' is neither 0, 1 nor a list: xl would ignore it (allowed: %s)", v->s,
@@ -238,7 +238,7 @@ static bool apply_key(struct ctx *c, enum xctl_key_id id, const struct xctl_cfg_
 			WARN(c, s, "a single string is deprecated here, write a list: %s = [ \"ARG\", ... ]", s->key);
 			const char *p = v->s;
 			while (*p) {
-				/* split_string_into_string_list(buf, " \t\n") (xl_parse.c:1616) */
+				/* split_string_into_string_list(buf, " \t\n") (xl_parse.c:1631) */
 				size_t blank = strspn(p, " \t\n");
 				p += blank;
 				size_t len = strcspn(p, " \t\n");
@@ -287,7 +287,7 @@ static void set_origin(struct ctx *c, enum xctl_key_id id, const struct xctl_cfg
 		c->rc = XCTL_ERR_NOMEM;
 }
 
-/* A guest type as xl_parse.c:1272-1283 reads type= (and builder=): the
+/* A guest type as xl_parse.c:1271-1295 reads type= (and builder=): the
  * value is compared with strncmp over its own length, in the order hvm,
  * pv, pvh, so any prefix of a name is that name ("h" and even "" are
  * hvm, "p" is pv). Returns the type or -1. */
@@ -305,7 +305,7 @@ static int type_prefix(const char *v, bool builder)
 	return -1;
 }
 
-/* type, and the deprecated builder= (xl_parse.c:1272-1305). */
+/* type, and the deprecated builder= (xl_parse.c:1271-1311). */
 static void resolve_type(struct ctx *c, const struct xctl_cfg *cfg)
 {
 	const struct xctl_cfg_setting *type = xctl_cfg_get(cfg, "type");
@@ -330,7 +330,7 @@ static void resolve_type(struct ctx *c, const struct xctl_cfg *cfg)
 		if (bt < 0) {
 			ERR(c, builder, "'%s' is not valid (allowed: generic, hvm; better: type = \"pv\" or \"hvm\")", v->s);
 		} else if (type && t >= 0 && bt != t) {
-			/* xl_parse.c:1292-1297 */
+			/* xl_parse.c:1297-1302 */
 			ERR(c, builder, "builder = \"%s\" contradicts type = \"%s\" at line %u (remove builder)", v->s,
 			    xctl_guest_type_name((enum xctl_guest_type)t), type->line);
 		} else if (!type || t >= 0) {
@@ -342,6 +342,45 @@ static void resolve_type(struct ctx *c, const struct xctl_cfg *cfg)
 			}
 		}
 	}
+}
+
+/* Offset of the first byte that is not part of valid UTF-8, or -1. */
+static long utf8_bad(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : 4;
+		if (n == 4 || (n == 1 && *p < 0xc2) || (n == 3 && *p > 0xf4))
+			return (long)(p - (const unsigned char *)s);
+		for (size_t i = 1; i <= n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return (long)(p - (const unsigned char *)s);
+		if ((n == 2 && *p == 0xe0 && p[1] < 0xa0) || (n == 2 && *p == 0xed && p[1] >= 0xa0) ||
+		    (n == 3 && *p == 0xf0 && p[1] < 0x90) || (n == 3 && *p == 0xf4 && p[1] >= 0x90))
+			return (long)(p - (const unsigned char *)s);
+		p += n + 1;
+	}
+	return -1;
+}
+
+/* Strings of a key xctl uses must be UTF-8: the model is kept as JSON. xl
+ * passes the bytes on as they are; xctl refuses them (docs/config.md). */
+static bool value_utf8(struct ctx *c, const struct xctl_cfg_setting *s, const struct xctl_cfg_value *v)
+{
+	if (v->type == XCTL_CFG_LIST) {
+		for (size_t i = 0; i < v->n; i++)
+			if (!value_utf8(c, s, v->items[i]))
+				return false;
+		return true;
+	}
+	long off = utf8_bad(v->s);
+	if (off < 0)
+		return true;
+	xctl_diag_add(c->d, XCTL_DIAG_ERROR, v->file, v->line, s->key,
+		      "is not valid UTF-8 (byte 0x%02x at offset %ld of the value): xctl keeps a domain's "
+		      "configuration as JSON, which needs UTF-8 (write the text in UTF-8)",
+		      (unsigned char)v->s[off], off);
+	return false;
 }
 
 static void not_for_type(struct ctx *c, const struct xctl_cfg_setting *s, unsigned guests)
@@ -364,6 +403,8 @@ static void resolve_setting(struct ctx *c, const struct xctl_cfg *cfg, const str
 			not_for_type(c, s, k->guests);
 			return;
 		}
+		if (!value_utf8(c, s, s->value))
+			return;
 		if (apply_key(c, id, s))
 			set_origin(c, id, s);
 		return;
@@ -380,7 +421,7 @@ static void resolve_setting(struct ctx *c, const struct xctl_cfg *cfg, const str
 				ERR(c, s, "must be 0 or 1 (better: vga = \"stdvga\")");
 				return;
 			}
-			/* xl_parse.c:2620-2622: only when vga is not given */
+			/* xl_parse.c:2608, 2621-2623: only when vga is not given */
 			if (xctl_cfg_get(cfg, "vga")) {
 				WARN(c, s, "ignored because vga is set (remove stdvga)");
 				return;
@@ -424,7 +465,7 @@ static bool is_prefix(const char *s, const char *of)
 }
 
 /* What xl derives for an HVM guest after reading every key
- * (xl_parse.c:1678-1692 and 1800-1832): an xm-era kernel = hvmloader is
+ * (xl_parse.c:1680-1688 and 1840-1852): an xm-era kernel = hvmloader is
  * dropped with xl's warning, and firmware = a bios name or uefi decides
  * bios, over a bios key. */
 static void resolve_hvm_boot(struct ctx *c, const struct xctl_cfg *cfg)

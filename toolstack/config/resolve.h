@@ -27,7 +27,7 @@ struct xctl_resolve_opts {
 	const struct xctl_global_config *global; /* NULL: built-in values */
 	uint64_t seed;                           /* for the rng, when seeded */
 	bool seeded;    /* generate a UUID and MACs from seed; else leave them unset: they are drawn
-			 * at creation, as libxl does (libxl_uuid_generate, libxl_nic.c:91) */
+			 * at creation, as libxl does (libxl_uuid_generate, libxl_nic.c:69-83) */
 	bool creating;  /* for real: a missing disk target is an error, not a warning */
 	bool strict;    /* warnings become errors */
 };

@@ -120,7 +120,7 @@ static void check_boot(struct vctx *c)
 	const char *t = xctl_guest_type_name(m->type);
 	bool hvm = m->type == XCTL_GUEST_HVM;
 	if (!hvm && m->firmware) {
-		/* xl_parse.c:1847-1858 */
+		/* xl_parse.c:1863-1877 */
 		if (m->kernel)
 			ERROR(c, XCTL_K_FIRMWARE, "given together with kernel (set only one of them: firmware = "
 						  "\"pvgrub64\" boots pvgrub as the kernel)");
@@ -133,7 +133,7 @@ static void check_boot(struct vctx *c)
 		ERROR(c, XCTL_K_FIRMWARE, "'%s' is a pv firmware: xl would load it in place of hvmloader (allowed for "
 					  "hvm: bios, uefi, seabios, rombios, ovmf or the path of a firmware image)",
 		      m->firmware);
-	/* xl_parse.c:1859-1862 */
+	/* xl_parse.c:1878-1881 */
 	if (!hvm && !m->kernel && !m->bootloader && !m->firmware)
 		ERROR(c, XCTL_K_KERNEL, "a %s guest needs a kernel or a bootloader (add kernel = \"/path/to/vmlinuz\", "
 			       "bootloader = \"pygrub\" or firmware = \"pvgrub64\")", t);
@@ -168,7 +168,7 @@ static void check_boot(struct vctx *c)
 static void check_viridian(struct vctx *c)
 {
 	const struct xctl_domain_config *m = c->m;
-	/* the groups as xl_parse.c:1722-1748 sets them, then the rule of
+	/* the groups as xl_parse.c:1714-1754 sets them, then the rule of
 	 * libxl_x86.c:334-339: no group without base */
 	unsigned long on = 0, enabled = 0, disabled = 0;
 	bool defaults = false;
@@ -206,7 +206,7 @@ static void check_viridian(struct vctx *c)
 static void check_display(struct vctx *c)
 {
 	const struct xctl_domain_config *m = c->m;
-	/* xl_parse.c:2706-2713 (hvm) */
+	/* xl_parse.c:2714-2722 (hvm) */
 	if (m->type == XCTL_GUEST_HVM && m->vnclisten && m->vncdisplay && strchr(m->vnclisten, ':'))
 		ERROR(c, XCTL_K_VNCDISPLAY, "given twice: vnclisten = \"%s\" already has a display number (set only one)",
 		      m->vnclisten);

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-/* As xlu_cfg_get_bounded_long() (tools/libs/util/libxlu_cfg.c:290-335 at
+/* As xlu_cfg_get_bounded_long() (tools/libs/util/libxlu_cfg.c:270-323 at
  * Xen 4.17.7): strtol() with base 0 over the whole text, so decimal, 0x
  * hex and 0 octal, leading white space (isspace) and a sign are taken;
  * nothing may follow the digits, not even a blank. Returns 0 with the
