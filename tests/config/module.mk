@@ -8,7 +8,7 @@
 # pipeline.
 CONFIG_OBJS := $(call objs,$(wildcard toolstack/config/*.c))
 
-$(BUILD)/tests/test_config: $(call objs,tests/config/test_config.c tests/config/test_cfg_parse.c) $(CONFIG_OBJS) $(LIBCOMMON)
+$(BUILD)/tests/test_config: $(call objs,tests/config/test_config.c tests/config/test_cfg_parse.c tests/config/test_keys.c) $(CONFIG_OBJS) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)
@@ -36,3 +36,11 @@ DEMO += tests/config/demo.sh
 fuzz_xlcfg_FUZZ_DEPS := $(call objs,tests/config/fuzz_xlcfg.c) $(CONFIG_OBJS) $(LIBCOMMON)
 fuzz_xlcfg_FUZZ_LIBS := $(LIBS_YAJL)
 FUZZ_TARGETS += fuzz_xlcfg
+
+# xl-truth cases (tests/config/xltruth/), checked also against libxlutil
+$(BUILD)/tests/test_xltruth: $(call objs,tests/config/xen/test_xltruth.c) $(CONFIG_OBJS) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENLIGHT) $(LIBS_YAJL) $(LIBS_CMOCKA)
+
+TESTS += $(BUILD)/tests/test_xltruth

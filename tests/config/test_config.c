@@ -34,6 +34,7 @@
 #include "toolstack/config/resolve.h"
 
 void cfg_parse_tests(const struct CMUnitTest **tests, size_t *n);
+void keys_tests(const struct CMUnitTest **tests, size_t *n);
 
 #define SEED 1
 #define MIN_CASES 40
@@ -275,6 +276,10 @@ int main(void)
 	size_t n = 0;
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_valid);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_invalid);
+	for (size_t i = 0; i < nparse && n < 64; i++)
+		tests[n++] = parse_tests[i];
+	cfg_parse_tests(&parse_tests, &nparse);
+	keys_tests(&parse_tests, &nparse);
 	for (size_t i = 0; i < nparse && n < 64; i++)
 		tests[n++] = parse_tests[i];
 	return _cmocka_run_group_tests("config", tests, n, NULL, NULL);
