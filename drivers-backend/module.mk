@@ -2,14 +2,12 @@
 # drivers-backend: the xenio port, the xenbus backend state machine, and the
 # userspace backends xctl-blkback and xctl-netback.
 #
-# libxctlbackend.a: everything but the xenio implementations and the
-# programs' main files, so that the tests and fuzzers link the same objects
-# over xenio/fake. Only xenio/xen/*.c includes Xen's library headers.
-BACKEND_SRCS := $(wildcard drivers-backend/xenio/*.c drivers-backend/common/*.c \
+# libxctlbackend.a: everything but the xen and sim xenio implementations
+# and the programs' main files, so that the tests and fuzzers link the same
+# objects over xenio/fake. Only xenio/xen/*.c includes Xen's library headers.
+BACKEND_SRCS := $(wildcard drivers-backend/xenio/*.c drivers-backend/xenio/fake/*.c \
+	drivers-backend/common/*.c \
 	drivers-backend/xenbus/*.c drivers-backend/blkback/*.c drivers-backend/netback/*.c)
 BACKEND_SRCS := $(filter-out %/main.c,$(BACKEND_SRCS))
 LIBBACKEND := $(BUILD)/lib/libxctlbackend.a
 $(LIBBACKEND): $(call objs,$(BACKEND_SRCS))
-
-LIBXENIO_FAKE := $(BUILD)/lib/libxctlxenio-fake.a
-$(LIBXENIO_FAKE): $(call objs,$(wildcard drivers-backend/xenio/fake/*.c))

@@ -219,7 +219,8 @@ static int process(struct blk_ring *r)
 			memcpy(copy, entry(r, r->req_cons), slot);
 			r->req_cons++;
 			budget--;
-			if (handle(r, copy))
+			/* a barrier stops the queue until it is done */
+			if (handle(r, copy) || r->draining)
 				return 0;
 			if (r->failed)
 				return XCTL_ERR_PROTO;
@@ -281,9 +282,10 @@ void blk_ring_complete(struct blk_ring *r, struct blk_job *j)
 	r->inflight--;
 	if (barrier) {
 		r->barrier_in_flight = false;
-		r->draining = false;
+		if (!r->stashed)
+			r->draining = false;
 	}
-	if (r->draining && !r->barrier_in_flight && r->stashed && !r->inflight) {
+	if (r->stashed && !r->inflight && !r->barrier_in_flight) {
 		r->stashed = false;
 		r->draining = false;
 		handle(r, r->stash);

@@ -153,10 +153,10 @@ void blkbe_detach(struct blk_ring *r, struct xenio *x)
 int blkbe_step(struct blk_ring *r)
 {
 	int rc;
+	unsigned done;
 	do {
 		rc = blk_ring_process(r);
-		blk_ring_reap(r->io);
-	} while (rc == 1);
-	blk_ring_reap(r->io);
+		done = blk_ring_reap(r->io);
+	} while (rc == 1 || (rc == 0 && done));
 	return rc;
 }

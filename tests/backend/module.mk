@@ -2,7 +2,7 @@
 # tests/backend: the backends' ring engines, hostile frontends, the xenbus
 # state machine, over xenio/fake (and xctl-xenstored where xenstore is needed).
 BE_TEST_HELPERS := $(call objs,tests/backend/blkfe.c tests/backend/blkfix.c)
-BE_TEST_LIBS := $(LIBBACKEND) $(LIBXENIO_FAKE) $(LIBBACKEND) $(LIBCOMMON)
+BE_TEST_LIBS := $(LIBBACKEND) $(LIBCOMMON)
 
 $(BUILD)/tests/test_blkif: $(call objs,tests/backend/test_blkif.c) $(BE_TEST_HELPERS) $(BE_TEST_LIBS)
 	@mkdir -p $(dir $@)
@@ -17,3 +17,8 @@ $(BUILD)/tests/test_blk_hostile: $(call objs,tests/backend/test_blk_hostile.c) $
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BE_TEST_LIBS) $(LIBS_XENSTORE) $(LIBS_CMOCKA) -lpthread
 
 TESTS += $(BUILD)/tests/test_blk_hostile
+
+# libFuzzer targets (make fuzz) and their seed replays (make test).
+fuzz_blkif_FUZZ_DEPS := $(call objs,tests/backend/fuzz_blkif.c tests/backend/blkfe.c) $(BE_TEST_LIBS)
+fuzz_blkif_FUZZ_LIBS := $(LIBS_XENSTORE) -lpthread
+FUZZ_TARGETS += fuzz_blkif
