@@ -11,3 +11,19 @@ BACKEND_SRCS := $(wildcard drivers-backend/xenio/*.c drivers-backend/xenio/fake/
 BACKEND_SRCS := $(filter-out %/main.c,$(BACKEND_SRCS))
 LIBBACKEND := $(BUILD)/lib/libxctlbackend.a
 $(LIBBACKEND): $(call objs,$(BACKEND_SRCS))
+
+# The ports: xen/ over Xen's libraries, sim/ over xctl-simd's client library.
+XENIO_XEN_OBJS := $(call objs,drivers-backend/xenio/xen/xen.c drivers-backend/xenio/open.c)
+XENIO_SIM_OBJS := $(call objs,drivers-backend/xenio/sim/sim.c)
+LIBSIMD_A := $(BUILD)/lib/libsimd.a
+
+# The daemons need xctl-simd's client library (sim/simd).
+ifneq ($(wildcard sim/simd/lib.c),)
+$(BUILD)/bin/xctl-blkback: $(call objs,drivers-backend/blkback/main.c) $(XENIO_XEN_OBJS) \
+		$(XENIO_SIM_OBJS) $(LIBBACKEND) $(LIBSIMD_A) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENIO) $(LIBS_XENSTORE) -lpthread
+
+PROGRAMS += $(BUILD)/bin/xctl-blkback
+endif

@@ -29,6 +29,7 @@ struct blk_io {
 	struct blk_job *done, *done_tail;
 	unsigned inflight;
 	bool stop;
+	unsigned delay_ms;
 	unsigned nworkers;
 	pthread_t workers[MAX_WORKERS];
 };
@@ -149,6 +150,8 @@ static int do_rw(struct blk_io *io, struct blk_job *j, bool write)
 
 void blk_io_run(struct blk_io *io, struct blk_job *j)
 {
+	if (io->delay_ms)
+		usleep(io->delay_ms * 1000u);
 	switch (j->op) {
 	case BLK_IO_READ:
 		j->result = do_rw(io, j, false);
@@ -255,6 +258,7 @@ int blk_io_open(const struct blk_io_cfg *cfg, struct blk_io **out)
 		return XCTL_ERR_NOMEM;
 	io->log = cfg->log;
 	io->notify_fd = cfg->notify_fd;
+	io->delay_ms = cfg->delay_ms;
 	snprintf(io->who, sizeof(io->who), "%s", cfg->who);
 	pthread_mutex_init(&io->mu, NULL);
 	pthread_cond_init(&io->cv, NULL);

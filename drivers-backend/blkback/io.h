@@ -41,6 +41,7 @@ struct blk_io_cfg {
 	int notify_fd;        /* eventfd written on every completion */
 	const struct xctl_log *log;
 	const char *who;      /* "domain 3 vbd 51712", for messages */
+	unsigned delay_ms;    /* fault injection for tests: each job waits first */
 };
 
 struct blk_io_info {

@@ -175,14 +175,19 @@ int blk_req_map(struct blk_ring *r, struct blk_req *q, struct blk_slot *s, const
 		fresh_refs[nfresh] = q->seg[i].gref;
 		fresh_idx[nfresh++] = (uint16_t)i;
 	}
-	if (nfresh) {
+	s->nchunks = 0;
+	for (uint32_t done = 0; done < nfresh;) {
+		uint32_t n = nfresh - done > XENIO_MAP_MAX ? XENIO_MAP_MAX : nfresh - done;
 		void *a = NULL;
-		if (r->x->ops->map(r->x, r->domid, nfresh, fresh_refs, writable, &a))
+		if (r->x->ops->map(r->x, r->domid, n, fresh_refs + done, writable, &a)) {
+			blk_req_unmap(r, s);
 			goto fail;
-		s->map = a;
-		s->nmap = nfresh;
-		for (uint32_t k = 0; k < nfresh; k++)
-			page[fresh_idx[k]] = (uint8_t *)a + (size_t)k * XENIO_PAGE_SIZE;
+		}
+		s->map[s->nchunks] = a;
+		s->nmap[s->nchunks++] = n;
+		for (uint32_t k = 0; k < n; k++)
+			page[fresh_idx[done + k]] = (uint8_t *)a + (size_t)k * XENIO_PAGE_SIZE;
+		done += n;
 	}
 	for (unsigned i = 0; i < q->nseg; i++) {
 		s->iov[i].iov_base = page[i] + (size_t)q->seg[i].first * 512u;
@@ -196,10 +201,9 @@ fail:
 
 void blk_req_unmap(struct blk_ring *r, struct blk_slot *s)
 {
-	if (s->map)
-		r->x->ops->unmap(r->x, s->map, s->nmap);
-	s->map = NULL;
-	s->nmap = 0;
+	for (unsigned i = 0; i < s->nchunks; i++)
+		r->x->ops->unmap(r->x, s->map[i], s->nmap[i]);
+	s->nchunks = 0;
 }
 
 void blk_pgrant_flush(struct blk_ring *r)

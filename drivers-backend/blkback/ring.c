@@ -159,8 +159,7 @@ static int handle(struct blk_ring *r, const uint8_t *copy)
 	s->used = true;
 	s->id = q->id;
 	s->ring_op = q->ring_op;
-	s->map = NULL;
-	s->nmap = 0;
+	s->nchunks = 0;
 	if (q->nseg && q->op != BLKIF_OP_DISCARD && q->op != BLKIF_OP_FLUSH_DISKCACHE) {
 		st = blk_req_map(r, q, s, &why);
 		if (st != BLKIF_RSP_OKAY) {

@@ -24,6 +24,7 @@ struct xctl_log;
 #define BLK_MAX_QUEUES 4u
 #define BLK_PGRANT_MAX 1056u         /* persistent grants per queue */
 #define BLK_ERRLOG_MAX 8u            /* request errors logged per queue */
+#define BLK_MAP_CHUNKS ((BLK_MAX_INDIRECT_SEGS + 31u) / 32u)
 
 /* What the disk offers, negotiated with the frontend. */
 struct blk_params {
@@ -46,8 +47,10 @@ struct blk_slot {
 	bool used;
 	uint64_t id;
 	uint8_t ring_op;
-	void *map;        /* non-persistent mapping, unmapped at completion */
-	uint32_t nmap;
+	/* non-persistent mappings (XENIO_MAP_MAX refs each), unmapped at completion */
+	void *map[BLK_MAP_CHUNKS];
+	uint32_t nmap[BLK_MAP_CHUNKS];
+	unsigned nchunks;
 	struct blk_job job;
 	struct iovec iov[BLK_MAX_INDIRECT_SEGS];
 };

@@ -28,9 +28,9 @@ struct xctl_log;
 struct xenio;
 
 #define XENIO_PAGE_SIZE 4096u
-/* Most grant references one map call takes (a 16-page ring, or the data
- * pages of one indirect request: 8 * 512 segments). */
-#define XENIO_MAP_MAX 4096u
+/* Most grant references one map call takes on every implementation (a
+ * 16-page ring fits; callers split larger sets). */
+#define XENIO_MAP_MAX 32u
 
 /* One segment of a grant copy, as GNTTABOP_copy has it: one side is a
  * guest's granted page, the other local memory. */

@@ -30,7 +30,8 @@ int blkfe_init(struct blkfe *fe, struct xenio_fake *f, uint32_t domid, enum blk_
 	fe->size = blk_abi_ring_size(abi, npages);
 	*blkfe_idx(fe, 1) = 1; /* req_event */
 	*blkfe_idx(fe, 3) = 1; /* rsp_event */
-	fe->next_page = npages;
+	fe->data_first = npages;
+	fe->data_count = dom_pages - npages;
 	fe->next_ref = 1 + npages;
 	return xenio_fake_alloc_unbound(f, domid, &fe->port);
 }
@@ -70,7 +71,7 @@ int blkfe_rsp(struct blkfe *fe, uint64_t *id, uint8_t *op, int16_t *status)
 uint32_t blkfe_page(struct blkfe *fe, bool readonly, uint8_t **mem)
 {
 	/* data pages never wrap onto the ring pages */
-	uint32_t page = fe->npages + (fe->next_page++ - fe->npages) % (fe->dom_pages - fe->npages);
+	uint32_t page = fe->data_first + fe->next_page++ % fe->data_count;
 	uint32_t ref = fe->next_ref++;
 	xenio_fake_grant(fe->f, fe->domid, ref, page, readonly);
 	if (mem)

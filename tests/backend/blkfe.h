@@ -18,6 +18,7 @@ struct blkfe {
 	uint32_t req_prod_pvt, rsp_cons;
 	uint32_t port;         /* the guest's port */
 	uint32_t next_page, next_ref, dom_pages;
+	uint32_t data_first, data_count; /* the pages blkfe_page hands out, in turn */
 };
 
 /* Guest pages: the ring first, then data pages handed out by blkfe_page. */

@@ -22,3 +22,12 @@ TESTS += $(BUILD)/tests/test_blk_hostile
 fuzz_blkif_FUZZ_DEPS := $(call objs,tests/backend/fuzz_blkif.c tests/backend/blkfe.c) $(BE_TEST_LIBS)
 fuzz_blkif_FUZZ_LIBS := $(LIBS_XENSTORE) -lpthread
 FUZZ_TARGETS += fuzz_blkif
+
+$(BUILD)/tests/test_blk_xenbus: $(call objs,tests/backend/test_blk_xenbus.c tests/backend/xbfix.c \
+		tests/backend/blkfe.c tests/xenstored/harness.c) $(BE_TEST_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BE_TEST_LIBS) $(LIBS_XENSTORE) $(LIBS_CMOCKA) -lpthread
+$(BUILD)/tests/test_blk_xenbus: | $(BUILD)/bin/xctl-xenstored
+
+TESTS += $(BUILD)/tests/test_blk_xenbus

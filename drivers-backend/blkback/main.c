@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* xctl-blkback: the userspace block backend daemon. It watches
+ * /local/domain/SELF/backend/vbd and serves every disk meant for it: on the
+ * simulated host all of them, on Xen those with type=standalone (libxl's
+ * backendtype=standalone), over raw files and block devices. */
+#include "drivers-backend/blkback/dev.h"
+#include "drivers-backend/xenio/xenio.h"
+#include "common/err.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#define SHUTDOWN_MS 10000
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: xctl-blkback [--dir DIR] [--xen|--sim] [--all] [--workers N]\n"
+		   "                    [--log-level LEVEL]\n"
+		   "  --dir DIR        the simulated host's directory (implies --sim)\n"
+		   "  --xen, --sim     force the Xen or the simulated host's port\n"
+		   "  --all            serve every disk, not only type=standalone (default on\n"
+		   "                   the simulated host)\n"
+		   "  --workers N      I/O threads per disk (default %u)\n"
+		   "  --log-level L    error, warn, info (default), debug\n", BLK_WORKERS_DEFAULT);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },  { "xen", no_argument, NULL, 'X' },
+		{ "sim", no_argument, NULL, 'S' },        { "all", no_argument, NULL, 'a' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "log-level", required_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *force = NULL;
+	bool all = false;
+	uint64_t workers = BLK_WORKERS_DEFAULT;
+	int level = XCTL_LOG_INFO, c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; force = "sim"; break;
+		case 'X': force = "xen"; break;
+		case 'S': force = "sim"; break;
+		case 'a': all = true; break;
+		case 'w':
+			if (xctl_parse_u64(optarg, 10, 16, &workers)) {
+				fprintf(stderr, "xctl-blkback: --workers takes 0..16, not \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
+		case 'l':
+			level = xctl_log_level_parse(optarg);
+			if (level < 0) {
+				fprintf(stderr, "xctl-blkback: unknown log level \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	struct xctl_log lg;
+	xctl_log_init(&lg, "xctl-blkback", level);
+	lg.timestamps = 1;
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	struct xenio *x = NULL;
+	int rc = xenio_open_auto(&lg, force, dir, &x);
+	if (rc)
+		return 1;
+	if (strcmp(x->ops->name, "xen"))
+		all = true;
+	sigset_t ss;
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	int sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
+	signal(SIGPIPE, SIG_IGN);
+	struct blkback bb;
+	rc = blkback_init(&bb, x, &lg, (unsigned)workers, !all);
+	if (rc) {
+		xenio_close(x);
+		return 1;
+	}
+	xctl_info(&lg, "serving %s disks on %s (%s port)", all ? "all" : "type=standalone",
+		  bb.xb.dir, x->ops->name);
+	int timeout = 0;
+	uint64_t stop_at = 0;
+	for (;;) {
+		struct pollfd p[4] = {
+			{ .fd = x->ops->evtchn_fd(x), .events = POLLIN },
+			{ .fd = x->ops->xs_fd(x), .events = POLLIN },
+			{ .fd = bb.io_efd, .events = POLLIN },
+			{ .fd = sfd, .events = POLLIN },
+		};
+		if (poll(p, 4, stop_at ? 100 : timeout) < 0 && errno != EINTR)
+			break;
+		unsigned ready = (p[0].revents ? 1u : 0) | (p[1].revents ? 2u : 0);
+		if (p[3].revents && !stop_at) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) < 0) {
+				/* the signal is what counts */
+			}
+			xctl_info(&lg, "stopping: disconnecting %u devices", bb.xb.ndevs);
+			xb_backend_shutdown(&bb.xb);
+			stop_at = backend_now_ms() + SHUTDOWN_MS;
+		}
+		timeout = blkback_service(&bb, ready);
+		if (stop_at && (bb.xb.ndevs == 0 || backend_now_ms() > stop_at))
+			break;
+	}
+	blkback_fini(&bb);
+	xenio_close(x);
+	return 0;
+}
