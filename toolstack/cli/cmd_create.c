@@ -5,6 +5,7 @@
 #include "toolstack/cli/cli.h"
 #include "toolstack/cli/commands.h"
 #include "toolstack/config/load.h"
+#include "toolstack/hv/xen/xen.h"
 #include "common/diag.h"
 #include "common/err.h"
 #include "common/util.h"
@@ -31,7 +32,8 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 {
 	const char *arg;
 	int c, status;
-	bool dry = cli->dry_run, quiet = false, strict = false, seeded = false, debug = false, nomasks = false;
+	bool dry = cli->dry_run, quiet = false, strict = false, seeded = false, debug = false, nomasks = false,
+	     libxl = false;
 	uint64_t seed = 0;
 	const char *file = NULL;
 	struct xctl_global_config g;
@@ -60,6 +62,9 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 		case OPT_STRICT:
 			strict = true;
 			break;
+		case OPT_LIBXL:
+			libxl = true;
+			break;
 		case OPT_SEED:
 			if (xctl_parse_u64(arg, 0, UINT64_MAX, &seed))
 				return xctl_cli_usage_error(cli, "--seed %s: not a number (allowed: 0 to %llu)", arg,
@@ -70,6 +75,8 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 			return XCTL_EXIT_USAGE;
 		}
 	}
+	if (libxl && !dry)
+		return xctl_cli_usage_error(cli, "--libxl prints the libxl configuration of a dry run: add -N or -n");
 	struct xctl_config_request r = { .global_path = cli->global_config, .creating = !dry, .strict = strict, .seed = seed,
 					 .seeded = seeded, .ignore_global_masks = nomasks };
 	status = xctl_cli_config_args_file(cli, argc, argv, "the xl.cfg file of the domain", file, &r.path,
@@ -95,13 +102,18 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 	}
 	if (dry || debug) {
 		/* as xl: the configuration on stdout for a dry run, on stderr for -d */
-		rc = xctl_model_to_json_string(&m, true, &json);
+		if (libxl && dry)
+			rc = xctl_xen_libxl_json(&m, &g, &cli->log, &json);
+		else
+			rc = xctl_model_to_json_string(&m, true, &json);
 		if (rc) {
 			fprintf(stderr, "xctl create: cannot write the configuration as JSON: %s\n", xctl_strerror(rc));
 			status = XCTL_EXIT_FAIL;
 			goto out;
 		}
-		fprintf(dry ? stdout : stderr, "%s\n", json);
+		/* libxl's JSON ends with its newline already, as xl prints it */
+		size_t len = strlen(json);
+		fprintf(dry ? stdout : stderr, "%s%s", json, len && json[len - 1] == '\n' ? "" : "\n");
 		if (dry) {
 			xctl_info(&cli->log, "create: dry run of '%s', nothing was created", m.name);
 			goto out;

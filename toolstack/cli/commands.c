@@ -26,6 +26,9 @@ static const struct xctl_opt create_opts[] = {
 	{ 'i', "ignore-global-affinity-masks", NULL, "ignore the global vCPU affinity masks of the global configuration" },
 	{ OPT_STRICT, "strict", NULL, "treat warnings (such as unknown keys) as errors" },
 	{ OPT_SEED, "seed", "N", "draw the UUID and MACs not given from seed N (else they are drawn at creation)" },
+	{ OPT_LIBXL, "libxl", NULL,
+	  "with -N or -n: print the libxl_domain_config xctl gives libxl, as libxl's JSON (the format of xl -N "
+	  "create)" },
 	{ 0, NULL, NULL, NULL },
 };
 

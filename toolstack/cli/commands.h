@@ -13,6 +13,7 @@ enum {
 	OPT_AFTER_DESTROY,
 	OPT_JSON,
 	OPT_SEED,
+	OPT_LIBXL,
 };
 
 int cmd_help(struct xctl_cli *cli, int argc, char **argv);
