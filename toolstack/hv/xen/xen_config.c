@@ -184,7 +184,7 @@ static int cmdline(const struct xctl_domain_config *m, char **out)
 	return *out ? 0 : XCTL_ERR_NOMEM;
 }
 
-static int disk(libxl_device_disk *d, const struct xctl_disk *x)
+int xctl_xen_disk(libxl_device_disk *d, const struct xctl_disk *x)
 {
 	int rc = 0;
 	/* xlu_disk_parse() fills these (tools/libs/util/libxlu_disk.c) */
@@ -229,8 +229,8 @@ static const char *global_default(const char *value, const char *builtin)
 /* A vif as xl reads it (xl_parse.c:2280, parse_nic_config() at 419): the
  * spec as written over the global defaults; the model's MAC when it has
  * one (generated for a creation), its devid (xl: the index, unless devid=). */
-static int nic(libxl_device_nic *n, const struct xctl_vif *resolved, const struct xctl_global_config *g,
-	       const struct xctl_global_config *builtin, const struct xctl_log *log)
+int xctl_xen_nic(libxl_device_nic *n, const struct xctl_vif *resolved, const struct xctl_global_config *g,
+		 const struct xctl_global_config *builtin, const struct xctl_log *log)
 {
 	struct xctl_vif w;
 	struct xctl_diags d;
@@ -549,7 +549,7 @@ int xctl_xen_domain_config(libxl_ctx *ctx, const struct xctl_domain_config *m, c
 		for (size_t i = 0; i < m->ndisks && !rc; i++) {
 			libxl_device_disk_init(&d->disks[i]);
 			d->num_disks++;
-			rc = disk(&d->disks[i], &m->disks[i]);
+			rc = xctl_xen_disk(&d->disks[i], &m->disks[i]);
 		}
 	}
 	if (!rc && m->nvifs) {
@@ -561,7 +561,7 @@ int xctl_xen_domain_config(libxl_ctx *ctx, const struct xctl_domain_config *m, c
 		for (size_t i = 0; i < m->nvifs && !rc; i++) {
 			libxl_device_nic_init(&d->nics[i]);
 			d->num_nics++;
-			rc = nic(&d->nics[i], &m->vifs[i], g, &builtin, log);
+			rc = xctl_xen_nic(&d->nics[i], &m->vifs[i], g, &builtin, log);
 		}
 	}
 	if (rc)

@@ -11,6 +11,7 @@
 #include "toolstack/config/global.h"
 #include "toolstack/config/model.h"
 #include "toolstack/config/vifspec.h"
+#include "toolstack/hv/hv.h"
 #include "toolstack/hv/xen/xen.h"
 #include "common/diag.h"
 
@@ -22,6 +23,46 @@ struct xctl_log;
  * maps then have XEN_DRYRUN_CPUS bits and node: ranges are refused. */
 int xctl_xen_domain_config(libxl_ctx *ctx, const struct xctl_domain_config *m, const struct xctl_global_config *g,
 			   const struct xctl_log *log, libxl_domain_config *d);
+
+/* One device of the model as libxl's, for creation and hot-plug
+ * (xen_config.c). g and builtin: the global configuration and xctl's
+ * built-in values of it. */
+int xctl_xen_disk(libxl_device_disk *d, const struct xctl_disk *x);
+int xctl_xen_nic(libxl_device_nic *n, const struct xctl_vif *v, const struct xctl_global_config *g,
+		 const struct xctl_global_config *builtin, const struct xctl_log *log);
+
+/* The context of the libxl implementation (hv->priv). */
+struct xctl_xen {
+	libxl_ctx *ctx;
+	xentoollog_logger_stdiostream *logger;
+};
+
+static inline libxl_ctx *xctl_xen_ctx(struct xctl_hv *hv)
+{
+	return ((struct xctl_xen *)hv->priv)->ctx;
+}
+
+/* libxl's error code as xctl's: no such domain, or the hypervisor refused. */
+int xctl_xen_err(int libxl_rc);
+
+/* xen_info.c: the information and change ops, filled into the ops table by
+ * xen_ops.c. */
+struct xctl_hv_dominfo;
+struct xctl_hv_hostinfo;
+struct xctl_hv_vcpuinfo;
+struct xctl_hv_cpumap;
+int xctl_xen_list(struct xctl_hv *hv, struct xctl_hv_dominfo **out, size_t *n);
+int xctl_xen_info(struct xctl_hv *hv, uint32_t domid, struct xctl_hv_dominfo *out);
+int xctl_xen_host(struct xctl_hv *hv, struct xctl_hv_hostinfo *out);
+int xctl_xen_dmesg(struct xctl_hv *hv, bool clear, char **text);
+int xctl_xen_vcpu_list(struct xctl_hv *hv, uint32_t domid, struct xctl_hv_vcpuinfo **out, size_t *n);
+int xctl_xen_rename(struct xctl_hv *hv, uint32_t domid, const char *name);
+int xctl_xen_mem_target(struct xctl_hv *hv, uint32_t domid, uint64_t target_kib);
+int xctl_xen_mem_max(struct xctl_hv *hv, uint32_t domid, uint64_t max_kib);
+int xctl_xen_vcpu_set(struct xctl_hv *hv, uint32_t domid, uint32_t count);
+int xctl_xen_vcpu_pin(struct xctl_hv *hv, uint32_t domid, uint32_t vcpu, const struct xctl_hv_cpumap *hard,
+		      const struct xctl_hv_cpumap *soft);
+int xctl_xen_wait(struct xctl_hv *hv, uint32_t domid, int timeout_ms, struct xctl_hv_dominfo *out, bool *gone);
 
 /* libxl's JSON of a domain configuration, as xl -N prints it (xen_json.c);
  * free() it. NULL when out of memory or yajl fails. */

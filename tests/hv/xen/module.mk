@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: LGPL-2.1-only
+# tests/hv/xen: hv/xen's translation of the model into libxl_domain_config,
+# field by field and against real xl's JSON from the lab (expected/).
+$(BUILD)/tests/test_xen_config: $(call objs,tests/hv/xen/test_xen_config.c) $(TEST_RUNCMD_OBJS) $(LIBXCTL) $(LIBCOMMON) | $(BUILD)/bin/xctl
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBXCTL) $(LIBCOMMON) $(LIBS_XENLIGHT) $(LIBS_XENSTORE) $(LIBS_YAJL) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_xen_config
