@@ -6,6 +6,7 @@
 #                     runs it against an already running xenstored
 #   test_xs_domain    guest connections, permissions, quotas, state, trace
 #   test_xs_hostile   hostile clients, with the daemon's memory measured
+#   test_xs_rules     the rules Xen 4.17.7's xenstored decides, each citing it
 XSD_TEST_HARNESS := $(call objs,tests/xenstored/harness.c)
 
 $(BUILD)/tests/test_xs_%: $(call objs,tests/xenstored/test_xs_%.c) $(XSD_TEST_HARNESS) $(LIBCOMMON)
