@@ -4,8 +4,12 @@
  * xctl-xenstored, with 1 and 64 concurrent clients (processes), and a tree
  * of 10 and of 10,000 domains of about 100 nodes each (loaded with
  * --state). Prints a table. Options: -t SECONDS per cell (default 1),
- * -d DOMAINS (adds a tree size), -c CLIENTS (adds a client count). */
+ * -d DOMAINS (adds a tree size), -c CLIENTS (adds a client count).
+ * Before the table: memory per node of a 200,000-node tree, and 10,000
+ * requests pipelined on one connection against a time budget (the exit
+ * status is 1 if it is missed). */
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdint.h>
@@ -180,6 +184,128 @@ static double measure(enum op op, unsigned clients, const struct cfg *cfg)
 	return failed ? -1 : (double)total / cfg->secs;
 }
 
+#define MEM_DOMAINS 2000 /* 200,000 nodes */
+#define XEN_BYTES_PER_NODE 117 /* Xen 4.17.7's xenstored on the same tree */
+#define PIPELINED 10000
+#define PIPELINE_BUDGET_MS 1000.0
+
+/* Resident memory of a daemon started with the tree of domains domains
+ * (0: an empty one), in KiB, or -1. */
+static long tree_rss(unsigned domains, size_t *nodes)
+{
+	char state[64];
+	snprintf(state, sizeof(state), "/tmp/xsd-bench-mem-%ld.state", (long)getpid());
+	if (write_state(state, domains))
+		return -1;
+	struct xsd_daemon dm;
+	const char *extra[] = { "--state", state, NULL };
+	long r = -1;
+	if (xsd_start(&dm, extra) == 0) {
+		struct xs_handle *h = xs_open(0);
+		char *st = h ? xs_control_command(h, "stats", NULL, 0) : NULL;
+		if (st && sscanf(st, "nodes %zu", nodes) == 1)
+			r = xsd_rss_kib(dm.pid);
+		free(st);
+		if (h)
+			xs_close(h);
+	}
+	xsd_cleanup(&dm);
+	unlink(state);
+	return r;
+}
+
+/* Bytes per node: the daemon with the tree minus the daemon without it. */
+static int bench_memory(void)
+{
+	size_t n0 = 0, n = 0;
+	long empty = tree_rss(0, &n0), full = tree_rss(MEM_DOMAINS, &n);
+	if (empty < 0 || full < 0 || n <= n0) {
+		printf("memory: FAILED (cannot start the daemon with the tree)\n");
+		return 1;
+	}
+	double per = (double)(full - empty) * 1024.0 / (double)(n - n0);
+	printf("memory: %zu nodes, rss %ld KiB (empty daemon %ld KiB): %.1f bytes per node "
+	       "(Xen 4.17.7: %d on the same tree, ratio %.2f)\n",
+	       n, full, empty, per, XEN_BYTES_PER_NODE, per / XEN_BYTES_PER_NODE);
+	return 0;
+}
+
+static double ms_since(double t0)
+{
+	return (now_s() - t0) * 1000.0;
+}
+
+/* PIPELINED READs written at once on one connection, then every reply. */
+static int bench_pipeline(void)
+{
+	struct xsd_daemon dm;
+	if (xsd_start(&dm, NULL)) {
+		printf("pipelined: FAILED (cannot start %s)\n", xsd_binary());
+		return 1;
+	}
+	int rc = 1;
+	int fd = xsd_raw_connect(dm.sock);
+	size_t one = sizeof(struct xsd_sockmsg) + 6;
+	char *buf = malloc(one * PIPELINED);
+	if (fd >= 0 && buf) {
+		for (uint32_t i = 0; i < PIPELINED; i++) {
+			struct xsd_sockmsg h = { XS_READ, i, 0, 6 };
+			memcpy(buf + i * one, &h, sizeof(h));
+			memcpy(buf + i * one + sizeof(h), "/tool", 6);
+		}
+		double t0 = now_s();
+		/* Write and read at the same time: the kernel's buffers are
+		 * smaller than the whole batch. */
+		size_t off = 0, total = one * PIPELINED;
+		uint32_t got = 0;
+		char in[65536];
+		size_t have = 0;
+		bool bad = false;
+		while (got < PIPELINED && !bad && ms_since(t0) < 30000) {
+			struct pollfd p = { fd, (short)(POLLIN | (off < total ? POLLOUT : 0)), 0 };
+			if (poll(&p, 1, 1000) <= 0)
+				continue;
+			if ((p.revents & POLLOUT) && off < total) {
+				ssize_t w = write(fd, buf + off, total - off > 65536 ? 65536 : total - off);
+				if (w > 0)
+					off += (size_t)w;
+			}
+			if (p.revents & POLLIN) {
+				ssize_t r = read(fd, in + have, sizeof(in) - have);
+				if (r <= 0) {
+					bad = true;
+					break;
+				}
+				have += (size_t)r;
+				size_t used = 0;
+				while (have - used >= sizeof(struct xsd_sockmsg)) {
+					struct xsd_sockmsg h;
+					memcpy(&h, in + used, sizeof(h));
+					if (have - used < sizeof(h) + h.len)
+						break;
+					if (h.type != XS_READ || h.req_id != got)
+						bad = true;
+					used += sizeof(h) + h.len;
+					got++;
+				}
+				memmove(in, in + used, have - used);
+				have -= used;
+			}
+		}
+		double ms = ms_since(t0);
+		bool ok = !bad && got == PIPELINED && ms <= PIPELINE_BUDGET_MS;
+		printf("pipelined: %u of %d READs answered in order in %.1f ms on one connection "
+		       "(budget %.0f ms): %s\n", got, PIPELINED, ms, PIPELINE_BUDGET_MS,
+		       ok ? "ok" : "OVER BUDGET OR FAILED");
+		rc = ok ? 0 : 1;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	xsd_cleanup(&dm);
+	return rc;
+}
+
 /* Each tree against the first and each client count against the first,
  * from the cells of this one run. */
 static void print_ratios(double res[4][4][OP_COUNT], const unsigned *trees, unsigned ntrees,
@@ -256,13 +382,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	int rc = 0;
+	fprintf(stderr, "bench: memory per node (%d domains)...\n", MEM_DOMAINS);
+	rc |= bench_memory();
+	fprintf(stderr, "bench: %d pipelined requests...\n", PIPELINED);
+	rc |= bench_pipeline();
 	printf("xenstore benchmark: xctl-xenstored through libxenstore, %.1f s per cell, "
 	       "%d nodes per domain\n", cfg.secs, NODES_PER_DOMAIN + 2);
 	printf("%-14s %7s %10s", "tree", "clients", "load");
 	for (int o = 0; o < OP_COUNT; o++)
 		printf(" %10s", op_names[o]);
 	printf(" %10s\n", "rss");
-	int rc = 0;
 	double res[4][4][OP_COUNT] = { { { 0 } } };
 	for (unsigned t = 0; t < ntrees; t++) {
 		cfg.domains = trees[t];

@@ -7,6 +7,8 @@
  *   special INDEX PERMS
  *   node PATH PERMS VALUE                 (PERMS: n0,r1 ; VALUE escaped)
  *
+ * An entry that grants nothing (its domain did not exist) ends with '!'.
+ *
  * VALUE has every byte outside 0x21..0x7e, and the backslash, written as
  * \xHH. The empty value is written as '='; a value that starts with '='
  * has that byte escaped. */
@@ -25,7 +27,8 @@
 static void put_perms(FILE *f, const struct xsd_perm *p, uint32_t np)
 {
 	for (uint32_t i = 0; i < np; i++)
-		fprintf(f, "%s%c%u", i ? "," : "", xsd_perm_char(p[i].perm), p[i].id);
+		fprintf(f, "%s%c%u%s", i ? "," : "", xsd_perm_char(p[i].perm), p[i].id,
+			(p[i].perm & XSD_PERM_IGNORE) ? "!" : "");
 }
 
 static void put_value(FILE *f, const char *v, uint32_t len)
@@ -127,16 +130,37 @@ out:
 	return 0;
 }
 
-static int parse_perms(char *s, struct xsd_perm *p, uint32_t *np, uint32_t max)
+/* A list of entries into a new array *out (freed by the caller). */
+static int parse_perms(char *s, struct xsd_perm **out, uint32_t *np)
 {
-	uint32_t n = 0;
-	for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
-		if (n == max || xsd_perm_parse(tok, &p[n]))
+	uint32_t n = 1;
+	for (const char *q = s; *q; q++)
+		n += *q == ',';
+	struct xsd_perm *p = malloc(n * sizeof(*p));
+	if (!p)
+		return XCTL_ERR_NOMEM;
+	n = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t l = strlen(tok);
+		bool ignore = l && tok[l - 1] == '!';
+		if (ignore)
+			tok[l - 1] = '\0';
+		if (xsd_perm_parse(tok, &p[n])) {
+			free(p);
 			return XCTL_ERR_PARSE;
+		}
+		if (ignore)
+			p[n].perm |= XSD_PERM_IGNORE;
 		n++;
 	}
+	if (!n) {
+		free(p);
+		return XCTL_ERR_PARSE;
+	}
+	*out = p;
 	*np = n;
-	return n ? 0 : XCTL_ERR_PARSE;
+	return 0;
 }
 
 static int unescape(char *s, uint32_t *len)
@@ -161,16 +185,32 @@ static int unescape(char *s, uint32_t *len)
 	return 0;
 }
 
+static int load_parsed(struct xsd *d, const char *abs, const struct xsd_perm *p, uint32_t np,
+		       const char *value, uint32_t vlen);
+
 static int load_node(struct xsd *d, char *path, char *perms, char *value)
 {
-	struct xsd_perm p[64];
+	struct xsd_perm *p = NULL;
 	uint32_t np, vlen;
-	if (parse_perms(perms, p, &np, 64) || unescape(value, &vlen))
-		return XCTL_ERR_PARSE;
 	char abs[XENSTORE_ABS_PATH_MAX + 1];
-	if (path[0] != '/' || xsd_canon(d, 0, path, abs, sizeof(abs)))
+	if (unescape(value, &vlen) || path[0] != '/' || xsd_canon(d, 0, path, abs, sizeof(abs)))
 		return XCTL_ERR_PARSE;
-	struct xsd_node *n = xsd_store_get(&d->store, abs);
+	int rc = parse_perms(perms, &p, &np);
+	if (rc)
+		return rc;
+	rc = load_parsed(d, abs, p, np, value, vlen);
+	free(p);
+	return rc;
+}
+
+static int load_parsed(struct xsd *d, const char *abs, const struct xsd_perm *p, uint32_t np,
+		       const char *value, uint32_t vlen)
+{
+	char up[XENSTORE_ABS_PATH_MAX + 1];
+	xsd_parent(abs, up, sizeof(up));
+	struct xsd_node *parent = strcmp(abs, "/") ? xsd_store_get(&d->store, up) : NULL;
+	struct xsd_node *n = parent ? xsd_store_child(&d->store, parent, xsd_basename(abs))
+				    : xsd_store_get(&d->store, abs);
 	if (n) {
 		/* Nodes the daemon creates itself (root, its own node). */
 		if (!xsd_store_set_perms(&d->store, n, p, np) ||
@@ -178,9 +218,6 @@ static int load_node(struct xsd *d, char *path, char *perms, char *value)
 			return XCTL_ERR_NOMEM;
 		return 0;
 	}
-	char up[XENSTORE_ABS_PATH_MAX + 1];
-	xsd_parent(abs, up, sizeof(up));
-	struct xsd_node *parent = xsd_store_get(&d->store, up);
 	if (!parent)
 		return XCTL_ERR_PARSE; /* parents come first */
 	n = xsd_node_new(xsd_basename(abs), p, np, value, vlen);
@@ -188,7 +225,7 @@ static int load_node(struct xsd *d, char *path, char *perms, char *value)
 		xsd_node_free(n);
 		return XCTL_ERR_NOMEM;
 	}
-	if (xsd_store_insert(&d->store, abs, n)) {
+	if (xsd_store_insert_at(&d->store, parent, n)) {
 		xsd_node_del_child(parent, xsd_basename(abs));
 		xsd_node_free(n);
 		return XCTL_ERR_NOMEM;
@@ -208,14 +245,12 @@ static int load_line(struct xsd *d, char *line)
 	if (!strcmp(kw, "node") && a && b && c)
 		return load_node(d, a, b, c);
 	if (!strcmp(kw, "special") && a && b && (!strcmp(a, "0") || !strcmp(a, "1"))) {
-		struct xsd_perm p[64];
+		struct xsd_perm *q;
 		uint32_t np;
-		if (parse_perms(b, p, &np, 64))
-			return XCTL_ERR_PARSE;
+		int rc = parse_perms(b, &q, &np);
+		if (rc)
+			return rc;
 		int s = a[0] - '0';
-		struct xsd_perm *q = xsd_perms_dup(p, np);
-		if (!q)
-			return XCTL_ERR_NOMEM;
 		free(d->special_perms[s]);
 		d->special_perms[s] = q;
 		d->special_nperms[s] = np;

@@ -288,6 +288,7 @@ void xsd_node_path(const struct xsd_node *n, char *out, size_t outsz);
  * caller lists it in the parent. remove: the node must have no children in
  * the store. */
 int xsd_store_insert(struct xsd_store *st, const char *path, struct xsd_node *n);
+int xsd_store_insert_at(struct xsd_store *st, struct xsd_node *parent, struct xsd_node *n);
 void xsd_store_remove(struct xsd_store *st, const char *path);
 /* Edits of a node in the store; each returns the node (maybe moved), or
  * NULL if out of memory (nothing changed). */
