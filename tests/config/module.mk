@@ -8,7 +8,7 @@
 # pipeline.
 CONFIG_OBJS := $(call objs,$(wildcard toolstack/config/*.c))
 
-$(BUILD)/tests/test_config: $(call objs,tests/config/test_config.c tests/config/test_cfg_parse.c tests/config/test_keys.c) $(CONFIG_OBJS) $(LIBCOMMON)
+$(BUILD)/tests/test_config: $(call objs,tests/config/test_config.c tests/config/test_cfg_parse.c tests/config/test_keys.c tests/config/test_rules.c) $(CONFIG_OBJS) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)

@@ -35,6 +35,7 @@
 
 void cfg_parse_tests(const struct CMUnitTest **tests, size_t *n);
 void keys_tests(const struct CMUnitTest **tests, size_t *n);
+void rules_tests(const struct CMUnitTest **tests, size_t *n);
 
 #define SEED 1
 #define MIN_CASES 40
@@ -278,8 +279,10 @@ int main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_invalid);
 	for (size_t i = 0; i < nparse && n < 64; i++)
 		tests[n++] = parse_tests[i];
-	cfg_parse_tests(&parse_tests, &nparse);
 	keys_tests(&parse_tests, &nparse);
+	for (size_t i = 0; i < nparse && n < 64; i++)
+		tests[n++] = parse_tests[i];
+	rules_tests(&parse_tests, &nparse);
 	for (size_t i = 0; i < nparse && n < 64; i++)
 		tests[n++] = parse_tests[i];
 	return _cmocka_run_group_tests("config", tests, n, NULL, NULL);

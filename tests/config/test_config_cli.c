@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/util.h"
 #include "tests/cli/runcmd.h"
 
 /* The shell sees the paths through the environment: $XCTL_SRC (the source
@@ -414,6 +415,84 @@ static void test_config_check_cmdline(void **state)
 	runcmd_free(&r);
 }
 
+/* The dry run is reproducible: configs/pv.cfg twice gives the same bytes,
+ * with the format field and no uuid or MAC that was not given; --seed N
+ * draws them, the same N the same ones, another N others. */
+static void test_dry_run_reproducible(void **state)
+{
+	struct ctx *c = *state;
+	struct runcmd_result r1, r2;
+	runcmd(&r1, XCTL " --config /dev/null -N create \"$XCTL_SRC/configs/pv.cfg\"");
+	runcmd(&r2, XCTL " --config /dev/null -N create \"$XCTL_SRC/configs/pv.cfg\"");
+	CHECK_STATUS(c, r1, 0);
+	CHECK(c, r1, !strcmp(r1.out, r2.out) && !strcmp(r1.err, r2.err), "two dry runs print the same");
+	CHECK(c, r1, has_line(r1.out, "  \"format\": \"xctl-domain/1\","), "the format field with its version");
+	CHECK(c, r1, has_line(r1.out, "  \"uuid\": null,"), "no uuid drawn");
+	CHECK(c, r1, has_line(r1.out, "      \"mac\": null,"), "no MAC drawn");
+	runcmd_free(&r1);
+	runcmd_free(&r2);
+
+	runcmd(&r1, XCTL " --config /dev/null -N create --seed 7 \"$XCTL_SRC/configs/pv.cfg\"");
+	runcmd(&r2, XCTL " --config /dev/null -N create \"$XCTL_SRC/configs/pv.cfg\" --seed 7");
+	CHECK_STATUS(c, r1, 0);
+	CHECK(c, r1, !strcmp(r1.out, r2.out), "the same seed draws the same uuid and MACs");
+	CHECK(c, r1, !has_line(r1.out, "  \"uuid\": null,") && strstr(r1.out, "\"mac\": \"00:16:3e:"),
+	      "a seed draws a uuid and a MAC in Xen's OUI");
+	runcmd_free(&r2);
+	runcmd(&r2, XCTL " --config /dev/null -N create --seed 8 \"$XCTL_SRC/configs/pv.cfg\"");
+	CHECK(c, r2, strcmp(r1.out, r2.out) != 0, "another seed draws others");
+	runcmd_free(&r1);
+	runcmd_free(&r2);
+
+	runcmd(&r1, XCTL " --config /dev/null -N create --seed x \"$XCTL_SRC/configs/pv.cfg\"");
+	CHECK_STATUS(c, r1, 2);
+	CHECK(c, r1, strstr(r1.err, "--seed x: not a number") != NULL, "a bad seed is a usage error");
+	runcmd_free(&r1);
+	runcmd(&r1, XCTL " --config /dev/null config check --json --seed 7 \"$XCTL_SRC/configs/pv.cfg\"");
+	runcmd(&r2, XCTL " --config /dev/null -N create --seed 7 \"$XCTL_SRC/configs/pv.cfg\"");
+	CHECK_STATUS(c, r1, 0);
+	CHECK(c, r1, !strcmp(r1.out, r2.out), "config check --json --seed prints what create -N --seed prints");
+	runcmd_free(&r1);
+	runcmd_free(&r2);
+}
+
+/* A configuration that hits a bound of the reader is a configuration
+ * error: exit status 2, the message names the bound. */
+static void test_limit_exit_status(void **state)
+{
+	struct ctx *c = *state;
+	struct runcmd_result r;
+	size_t n = 70000;
+	char *text = malloc(n + 64);
+	assert_non_null(text);
+	int k = snprintf(text, 64, "name = \"l\"\nkernel = \"/k\"\nextra = \"");
+	memset(text + k, 'x', n);
+	strcpy(text + k + n, "\"\n");
+	write_tmp(c, "limit.cfg", text);
+	free(text);
+	runcmd(&r, XCTL " --config /dev/null -N create \"$TESTDIR/limit.cfg\"");
+	CHECK_STATUS(c, r, 2);
+	CHECK(c, r, strstr(r.err, "limit.cfg:3: too many bytes in a string (at most 65536)") != NULL,
+	      "the bound hit is named with its place");
+	CHECK(c, r, !*r.out, "nothing printed on stdout");
+	runcmd_free(&r);
+	runcmd(&r, XCTL " --config /dev/null config check \"$TESTDIR/limit.cfg\"");
+	CHECK_STATUS(c, r, 2);
+	runcmd_free(&r);
+	/* a list of 4097 items */
+	struct xctl_buf b = { 0 };
+	xctl_buf_printf(&b, "name = \"l\"\nkernel = \"/k\"\nserial = [");
+	for (int i = 0; i < 4097; i++)
+		xctl_buf_printf(&b, "%s\"pty\"", i ? "," : "");
+	xctl_buf_printf(&b, "]\n");
+	write_tmp(c, "list.cfg", b.p);
+	xctl_buf_free(&b);
+	runcmd(&r, XCTL " --config /dev/null -N create \"$TESTDIR/list.cfg\"");
+	CHECK_STATUS(c, r, 2);
+	CHECK(c, r, strstr(r.err, "list.cfg:3: too many items in a list (at most 4096)") != NULL, "the list bound");
+	runcmd_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +504,8 @@ int main(void)
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_config_check_json),
 		cmocka_unit_test(test_config_check_cmdline),
+		cmocka_unit_test(test_dry_run_reproducible),
+		cmocka_unit_test(test_limit_exit_status),
 	};
 	return cmocka_run_group_tests_name("config cli", tests, setup, teardown);
 }
