@@ -27,6 +27,7 @@
 #define XCTL_XSDUMP_MAX_NODES 2000000u
 #define XCTL_XSDUMP_MAX_LINE 65536u   /* a path of 3072 bytes and a 4096-byte value escaped */
 #define XCTL_XSDUMP_MAX_PATH 3072u    /* XENSTORE_ABS_PATH_MAX */
+#define XCTL_XSDUMP_MAX_REL_PATH 2048u /* XENSTORE_REL_PATH_MAX: 4.17's limit, after /local/domain/N/ */
 #define XCTL_XSDUMP_MAX_PERMS 256u
 #define XCTL_SCHEMA_MAX_VIOLATIONS 100000u
 

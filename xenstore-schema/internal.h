@@ -14,8 +14,10 @@ struct xctl_jw;
  * [min, max]; its value goes to *out unless out is NULL. */
 bool xctl_schema_canon_dec(const char *s, size_t len, unsigned long long min,
 			   unsigned long long max, unsigned long long *out);
-/* [s, s + len) is a path by xenstored's rule: absolute, at most
- * XCTL_XSDUMP_MAX_PATH bytes, alphanumerics and -/_@, no empty component. */
+/* [s, s + len) is a path by xenstored's rule (4.17's is_valid_nodename):
+ * absolute, alphanumerics and -/_@, no empty component, no trailing '/', at
+ * most XCTL_XSDUMP_MAX_REL_PATH bytes after a "/local/domain/N/" prefix (or
+ * from the start of any other path). */
 bool xctl_schema_path_ok(const char *s, size_t len);
 /* [s, s + len) is a UUID, xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx in hex digits. */
 bool xctl_schema_is_uuid(const char *s, size_t len);

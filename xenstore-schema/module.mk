@@ -73,3 +73,9 @@ $(BUILD)/tests/test_schema_cli: $(call objs,tests/schema/test_schema_cli.c) $(TE
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_YAJL) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_schema_cli
+
+$(BUILD)/tests/test_schema_values: $(call objs,tests/schema/test_schema_values.c) $(LIBXCTLSCHEMA) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_schema_values

@@ -107,9 +107,29 @@ bool xctl_schema_is_uuid(const char *s, size_t len)
 	return true;
 }
 
+/* Xen 4.17's is_valid_nodename: the length limit counts from after
+ * "/local/domain/N/" (sscanf "%5u/": at most five characters, a sign
+ * included), from the start of any other path. */
+static size_t local_prefix(const char *s, size_t len)
+{
+	static const char pre[] = "/local/domain/";
+	size_t i = sizeof(pre) - 1, j = i, digits = 0;
+	if (len < i || memcmp(s, pre, i))
+		return 0;
+	if (j < len && (s[j] == '-' || s[j] == '+'))
+		j++;
+	while (j < len && j - i < 5 && isdigit((unsigned char)s[j])) {
+		j++;
+		digits++;
+	}
+	return digits && j < len && s[j] == '/' ? j + 1 : 0;
+}
+
 bool xctl_schema_path_ok(const char *s, size_t len)
 {
 	if (len == 0 || len > XCTL_XSDUMP_MAX_PATH || s[0] != '/' || (len > 1 && s[len - 1] == '/'))
+		return false;
+	if (len > local_prefix(s, len) + XCTL_XSDUMP_MAX_REL_PATH)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '/' && i + 1 < len && s[i + 1] == '/')
