@@ -3,6 +3,7 @@
 #include "xenstore-schema/check.h"
 #include "xenstore-schema/internal.h"
 #include "common/util.h"
+#include "xenstore-schema/xs_paths.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -112,9 +113,8 @@ bool xctl_schema_is_uuid(const char *s, size_t len)
  * included), from the start of any other path. */
 static size_t local_prefix(const char *s, size_t len)
 {
-	static const char pre[] = "/local/domain/";
-	size_t i = sizeof(pre) - 1, j = i, digits = 0;
-	if (len < i || memcmp(s, pre, i))
+	size_t i = strlen(XS_PATH_LOCAL_DOMAIN) + 1, j = i, digits = 0;
+	if (len < i || memcmp(s, XS_PATH_LOCAL_DOMAIN, i - 1) || s[i - 1] != '/')
 		return 0;
 	if (j < len && (s[j] == '-' || s[j] == '+'))
 		j++;
