@@ -19,6 +19,7 @@
 
 #include "xenstore-schema/check.h"
 #include "xenstore-schema/internal.h"
+#include "common/err.h"
 
 static struct xctl_schema_node node(enum xctl_schema_type t)
 {
@@ -388,6 +389,165 @@ static void test_placeholders(void **state)
 	assert_true(xctl_schema_tpl_match("/d/queue-$QUEUE", "/d/queux-1", &b) < 0);
 }
 
+/* Templates against paths: whole components, absolute paths only, the same
+ * depth, an unknown placeholder never matches, and the most literal
+ * template scores highest (literal components first, then characters). */
+static long score(const char *tpl, const char *path)
+{
+	struct xctl_schema_binding b;
+	memset(&b, 0, sizeof(b));
+	return xctl_schema_tpl_match(tpl, path, &b);
+}
+
+static void test_template_match(void **state)
+{
+	(void)state;
+	assert_true(score("/", "/") >= 0);
+	assert_true(score("/", "/a") < 0);
+	assert_true(score("/a", "/") < 0);
+	assert_true(score("/a/b", "/a") < 0);
+	assert_true(score("/a", "/a/b") < 0);
+	assert_true(score("/a/b", "/a/b") >= 0);
+	assert_true(score("/a/b", "/a/bc") < 0);
+	assert_true(score("/a/bc", "/a/b") < 0);
+	assert_true(score("/local", "xlocal") < 0);
+	assert_true(score("/local", "local") < 0);
+	assert_true(score("/x/$NOPE", "/x/1") < 0);
+	assert_true(score("/x/$NOPE", "/x/$NOPE") < 0);
+	assert_true(score("/x/a$INDEX", "/x/a") < 0); /* an empty value */
+	/* a literal component beats a placeholder */
+	assert_true(score("/d/1", "/d/1") > score("/d/$INDEX", "/d/1"));
+	/* literal components count before literal characters */
+	assert_true(score("/d/$INDEX", "/d/22222") >= 0);
+	assert_true(score("/1/$INDEX", "/1/22222") > score("/$INDEX/2222$QUEUE", "/1/22222"));
+	assert_true(score("/$INDEX/2222$QUEUE", "/1/22222") > score("/$INDEX/$QUEUE", "/1/22222"));
+	/* the schema: the most specific node wins, and a path matches at its depth only */
+	struct xctl_schema_binding b;
+	int i = xctl_schema_match("/local/domain/3/name", &b);
+	assert_true(i >= 0);
+	assert_string_equal(xctl_schema_nodes[i].tpl, "/local/domain/$DOMID/name");
+	assert_true(b.set[XCTL_SCHEMA_V_DOMID] && b.num[XCTL_SCHEMA_V_DOMID] == 3);
+	assert_int_equal(xctl_schema_match("/local/domain/3/name/x/y/z", &b), -1);
+	assert_int_equal(xctl_schema_find_tpl("/local/domain/$DOMID/name"), i);
+	assert_int_equal(xctl_schema_find_tpl("/local/domain/$DOMID/nam"), -1);
+	assert_int_equal(xctl_schema_find_id(xctl_schema_nodes[i].id), i);
+	assert_int_equal(xctl_schema_find_id("NO_SUCH_NODE"), -1);
+	/* the last node of the table is found too */
+	size_t last = xctl_schema_nnodes - 1;
+	assert_int_equal(xctl_schema_find_tpl(xctl_schema_nodes[last].tpl), (int)last);
+}
+
+/* Expanding a template with its bindings, within the buffer given. */
+static void test_expand(void **state)
+{
+	(void)state;
+	struct xctl_schema_binding b;
+	char buf[64];
+	memset(&b, 0, sizeof(b));
+	b.set[XCTL_SCHEMA_V_DOMID] = true;
+	b.num[XCTL_SCHEMA_V_DOMID] = 12;
+	assert_int_equal(xctl_schema_expand("/local/domain/$DOMID/name", &b, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/local/domain/12/name");
+	/* exactly the length needed, with its NUL; one byte less fails */
+	size_t need = strlen("/local/domain/12/name") + 1;
+	assert_int_equal(xctl_schema_expand("/local/domain/$DOMID/name", &b, buf, need), 0);
+	assert_string_equal(buf, "/local/domain/12/name");
+	assert_int_equal(xctl_schema_expand("/local/domain/$DOMID/name", &b, buf, need - 1), XCTL_ERR_LIMIT);
+	/* the placeholder as the last thing, exactly fitting or not */
+	need = strlen("/d/12") + 1;
+	assert_int_equal(xctl_schema_expand("/d/$DOMID", &b, buf, need), 0);
+	assert_string_equal(buf, "/d/12");
+	assert_int_equal(xctl_schema_expand("/d/$DOMID", &b, buf, need - 1), XCTL_ERR_LIMIT);
+	assert_int_equal(xctl_schema_expand("/d", &b, buf, 3), 0);
+	assert_int_equal(xctl_schema_expand("/d", &b, buf, 2), XCTL_ERR_LIMIT);
+	/* nothing fits in no room, not even the NUL */
+	buf[0] = 'x';
+	assert_int_equal(xctl_schema_expand("", &b, buf, 0), XCTL_ERR_LIMIT);
+	assert_int_equal(buf[0], 'x');
+	assert_int_equal(xctl_schema_expand("", &b, buf, 1), 0);
+	assert_string_equal(buf, "");
+	/* unbound, unknown, no bindings */
+	assert_int_equal(xctl_schema_expand("/d/$BACKEND", &b, buf, sizeof(buf)), XCTL_ERR_INVAL);
+	assert_int_equal(xctl_schema_expand("/d/$NOPE", &b, buf, sizeof(buf)), XCTL_ERR_INVAL);
+	assert_int_equal(xctl_schema_expand("/d/$DOMID", NULL, buf, sizeof(buf)), XCTL_ERR_INVAL);
+	memcpy(b.uuid, "0f3a5e5b-8c2d-4b8e-9f10-5d2c6e7a8b9c", 37);
+	b.set[XCTL_SCHEMA_V_UUID] = true;
+	assert_int_equal(xctl_schema_expand("/vm/$UUID/name", &b, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/vm/0f3a5e5b-8c2d-4b8e-9f10-5d2c6e7a8b9c/name");
+	/* match binds what expand uses: the first node of the table round-trips */
+	memset(&b, 0, sizeof(b));
+	int i = xctl_schema_match("/local/domain/7/name", &b);
+	assert_true(i >= 0);
+	assert_int_equal(xctl_schema_expand(xctl_schema_nodes[i].tpl, &b, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/local/domain/7/name");
+	/* the first node of the table binds too; no match leaves b alone */
+	memset(&b, 0xff, sizeof(b));
+	i = xctl_schema_match(xctl_schema_nodes[0].tpl, &b);
+	assert_int_equal(i, 0);
+	assert_int_equal(xctl_schema_nodes[0].nvars, 0);
+	for (int v = 0; v < XCTL_SCHEMA_V_COUNT; v++)
+		assert_false(b.set[v]);
+	memset(&b, 0x5a, sizeof(b));
+	struct xctl_schema_binding before = b;
+	assert_int_equal(xctl_schema_match("/no/such/node/here", &b), -1);
+	assert_memory_equal(&b, &before, sizeof(b));
+	assert_int_equal(xctl_schema_match("/local/domain/7/name", NULL), xctl_schema_find_tpl("/local/domain/$DOMID/name"));
+}
+
+/* "Did you mean": literal children of a node only. */
+static void test_suggest(void **state)
+{
+	(void)state;
+	int dom = xctl_schema_find_tpl("/local/domain/$DOMID");
+	assert_true(dom >= 0);
+	const char *s = xctl_schema_suggest_child(dom, "nmae");
+	assert_non_null(s);
+	assert_string_equal(s, "name");
+	s = xctl_schema_suggest_child(dom, "memroy");
+	assert_non_null(s);
+	assert_string_equal(s, "memory");
+	/* a grandchild's name is not a child */
+	assert_null(xctl_schema_suggest_child(xctl_schema_find_tpl("/local"), "nmae"));
+}
+
+/* The names of the vocabulary, for messages and JSON. */
+static void test_names(void **state)
+{
+	(void)state;
+	char buf[128];
+	assert_string_equal(xctl_schema_type_name(XCTL_SCHEMA_T_DOMID), "domid");
+	assert_string_equal(xctl_schema_type_name(XCTL_SCHEMA_T_MAJMIN), "majmin");
+	assert_string_equal(xctl_schema_type_name(XCTL_SCHEMA_T_COUNT), "?");
+	assert_string_equal(xctl_schema_phase_name(XCTL_SCHEMA_P_CONNECTED), "connected");
+	assert_string_equal(xctl_schema_phase_name(XCTL_SCHEMA_P_COUNT), "?");
+	assert_int_equal(xctl_schema_phase_parse("created"), XCTL_SCHEMA_P_CREATED);
+	assert_int_equal(xctl_schema_phase_parse("connect"), -1);
+	xctl_schema_writers_text((1u << XCTL_SCHEMA_W_TOOLSTACK_BIT) | (1u << XCTL_SCHEMA_W_HOTPLUG_BIT), buf,
+				 sizeof(buf));
+	assert_string_equal(buf, "toolstack, hotplug");
+	xctl_schema_writers_text(1u << (XCTL_SCHEMA_W_COUNT - 1), buf, sizeof(buf));
+	assert_string_equal(buf, xctl_schema_writer_names[XCTL_SCHEMA_W_COUNT - 1]);
+	xctl_schema_guests_text(XCTL_SCHEMA_G_ALL, buf, sizeof(buf));
+	assert_string_equal(buf, "pv, pvh, hvm");
+	xctl_schema_guests_text(1u << XCTL_SCHEMA_G_HVM_BIT, buf, sizeof(buf));
+	assert_string_equal(buf, "hvm");
+	xctl_schema_guests_text(0, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	/* bits beyond the list are not names */
+	xctl_schema_guests_text(1u << XCTL_SCHEMA_G_COUNT, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	/* a short buffer holds what fits, NUL-terminated */
+	memset(buf, 'x', sizeof(buf));
+	xctl_schema_guests_text(XCTL_SCHEMA_G_ALL, buf, 6);
+	assert_string_equal(buf, "pv, p");
+	memset(buf, 'x', sizeof(buf));
+	xctl_schema_guests_text(XCTL_SCHEMA_G_ALL, buf, 2);
+	assert_string_equal(buf, "p");
+	buf[0] = 'x';
+	xctl_schema_guests_text(XCTL_SCHEMA_G_ALL, buf, 0);
+	assert_int_equal(buf[0], 'x');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +561,10 @@ int main(void)
 		cmocka_unit_test(test_strings_enums_dirs),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_placeholders),
+		cmocka_unit_test(test_template_match),
+		cmocka_unit_test(test_expand),
+		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests_name("schema values", tests, NULL, NULL);
 }
