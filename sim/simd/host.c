@@ -157,23 +157,30 @@ static pid_t read_pid(const struct host *h, const char *name)
 	return rc ? 0 : (pid_t)v;
 }
 
-/* Is pid alive and running the program name (its comm, 15 characters)? */
+/* Is pid alive (not a zombie) and running the program name (its comm, 15
+ * characters)? The daemons are not our children: a dead one may stay a
+ * zombie of whoever reaps orphans here. */
 static bool alive(pid_t pid, const char *name)
 {
-	if (pid <= 0 || kill(pid, 0))
+	if (pid <= 0)
 		return false;
-	char p[64], comm[32] = "";
-	snprintf(p, sizeof(p), "/proc/%d/comm", (int)pid);
-	FILE *f = fopen(p, "re");
-	if (!f)
+	char p[64], buf[512];
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
-	comm[strcspn(comm, "\n")] = '\0';
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	char *open_p = strchr(buf, '('), *close_p = strrchr(buf, ')');
+	if (!open_p || !close_p || close_p[1] != ' ' || close_p[2] == 'Z' || close_p[2] == 'X')
+		return false;
+	*close_p = '\0';
 	char want[16];
 	snprintf(want, sizeof(want), "%s", name);
-	return !strcmp(comm, want);
+	return !strcmp(open_p + 1, want);
 }
 
 static bool answers(const struct host *h, const char *sock)
@@ -373,7 +380,7 @@ static void watchdog(struct host *h, pid_t life)
 	_exit(0);
 }
 
-static void start_watchdog(struct host *h)
+static void start_watchdog(struct host *h, int lock_fd)
 {
 	const char *v = getenv(LIFELINE_ENV);
 	uint64_t life;
@@ -392,6 +399,7 @@ static void start_watchdog(struct host *h)
 		pid_t g = fork();
 		if (g == 0) {
 			close(pp[1]);
+			close(lock_fd); /* the lock is the starter's, not the watchdog's */
 			int nul = open("/dev/null", O_RDWR);
 			if (nul >= 0) {
 				dup2(nul, 0);
@@ -429,7 +437,7 @@ int simd_host_start(const struct simd_host_opts *o, bool *started, char *msg, si
 	for (size_t i = 0; i < NPROGS && !rc; i++)
 		rc = start_one(&h, &host_table[i], &any);
 	if (!rc && any)
-		start_watchdog(&h);
+		start_watchdog(&h, lk);
 	close(lk);
 	if (started)
 		*started = any;
@@ -439,9 +447,15 @@ int simd_host_start(const struct simd_host_opts *o, bool *started, char *msg, si
 int simd_host_ensure(const char *dir)
 {
 	struct simd_host_opts o = { .dir = dir };
+	return simd_host_ensure_opts(&o);
+}
+
+int simd_host_ensure_opts(const struct simd_host_opts *o)
+{
+	const char *dir = o->dir;
 	char msg[512];
 	bool started = false;
-	int rc = simd_host_start(&o, &started, msg, sizeof(msg));
+	int rc = simd_host_start(o, &started, msg, sizeof(msg));
 	if (rc) {
 		fprintf(stderr, "xctl: %s\n", msg);
 		return rc;

@@ -498,6 +498,8 @@ int simd_host_start(const struct simd_host_opts *o, bool *started, char *msg, si
  * host in DIR (no Xen here: /dev/xen/privcmd is missing)". On failure it
  * prints the reason and returns the error. */
 int simd_host_ensure(const char *dir);
+/* The same with every option of simd_host_start. */
+int simd_host_ensure_opts(const struct simd_host_opts *o);
 /* Destroy every domain cleanly (as simd_domain_destroy), then stop every
  * daemon of the host (reverse order), waiting for each to exit. */
 int simd_host_stop(const struct simd_host_opts *o, char *msg, size_t msgsz);

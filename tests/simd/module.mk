@@ -19,3 +19,5 @@ TESTS += $(SIMD_TESTS)
 all: $(BUILD)/tests/simd-testguest
 
 .SECONDARY: $(call objs,$(wildcard tests/simd/*.c))
+$(BUILD)/tests/test_simd_host: $(call objs,tests/cli/runcmd.c)
+$(BUILD)/tests/test_simd_host: | $(BUILD)/bin/xctl

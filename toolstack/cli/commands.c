@@ -51,6 +51,24 @@ static const struct xctl_opt schema_show_opts[] = {
 	{ 0, NULL, NULL, NULL },
 };
 
+static const struct xctl_opt sim_start_opts[] = {
+	{ OPT_SIM_DIR, "dir", "DIR", "the host's state directory (default $XCTL_SIM_DIR or /run/xctl/sim)" },
+	{ OPT_SIM_MEMORY, "memory", "KIB", "host memory in KiB (default 16777216)" },
+	{ OPT_SIM_CPUS, "cpus", "N", "host cpus (default 4)" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct xctl_opt sim_stop_opts[] = {
+	{ OPT_SIM_DIR, "dir", "DIR", "the host's state directory (default $XCTL_SIM_DIR or /run/xctl/sim)" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct xctl_opt sim_status_opts[] = {
+	{ OPT_SIM_DIR, "dir", "DIR", "the host's state directory (default $XCTL_SIM_DIR or /run/xctl/sim)" },
+	{ OPT_JSON, "json", NULL, "print as JSON" },
+	{ 0, NULL, NULL, NULL },
+};
+
 const struct xctl_cmd xctl_commands[] = {
 	{ "create", cmd_create, "[OPTIONS] CONFIG [KEY=VALUE...]", "Create a domain from an xl.cfg file",
 	  "KEY=VALUE arguments after the file override its settings, as with xl.\n"
@@ -67,6 +85,16 @@ const struct xctl_cmd xctl_commands[] = {
 	  XCTL_CMD_DRYRUN },
 	{ "schema show", cmd_schema_show, "[OPTIONS] [PATH]", "Show what the xenstore schema says about a path",
 	  NULL, schema_show_opts, XCTL_CMD_DRYRUN },
+	{ "sim start", cmd_sim_start, "[OPTIONS]", "Start the simulated Xen host (nothing if it is running)",
+	  "Starts what is not running of xctl-xenstored, xctl-simd, xctl-consoled and\n"
+	  "the backends, from the directory of xctl, in DIR (logs in DIR/log). Every\n"
+	  "command that needs a host does this by itself when no Xen is present. No\n"
+	  "root is needed for a directory of one's own.",
+	  sim_start_opts, XCTL_CMD_MODIFIES },
+	{ "sim stop", cmd_sim_stop, "[OPTIONS]", "Destroy every simulated domain and stop the simulated host", NULL,
+	  sim_stop_opts, XCTL_CMD_MODIFIES },
+	{ "sim status", cmd_sim_status, "[OPTIONS]", "Show the simulated host's daemons, memory and domains",
+	  "Exit status: 0 when xctl-simd is running, 1 when it is not.", sim_status_opts },
 	{ "completion", cmd_completion, "", "Print a bash completion script for xctl", NULL, NULL, XCTL_CMD_DRYRUN },
 	{ "help", cmd_help, "[COMMAND | --json | --markdown | --man]", "Show help for xctl or one command",
 	  "--json prints every command with its options as JSON; --markdown prints the\n"

@@ -14,6 +14,9 @@ enum {
 	OPT_JSON,
 	OPT_SEED,
 	OPT_LIBXL,
+	OPT_SIM_DIR,
+	OPT_SIM_MEMORY,
+	OPT_SIM_CPUS,
 };
 
 int cmd_help(struct xctl_cli *cli, int argc, char **argv);
@@ -22,5 +25,8 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv);
 int cmd_config_check(struct xctl_cli *cli, int argc, char **argv);
 int cmd_schema_check(struct xctl_cli *cli, int argc, char **argv);
 int cmd_schema_show(struct xctl_cli *cli, int argc, char **argv);
+int cmd_sim_start(struct xctl_cli *cli, int argc, char **argv);
+int cmd_sim_stop(struct xctl_cli *cli, int argc, char **argv);
+int cmd_sim_status(struct xctl_cli *cli, int argc, char **argv);
 
 #endif
