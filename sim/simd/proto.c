@@ -7,8 +7,8 @@
 #include "common/err.h"
 #include "sim/simd/proto.h"
 
-#define FIXED(t, s, w) [t] = { #t + 9, sizeof(s), sizeof(s), w }
-#define EMPTY(t, w) [t] = { #t + 9, 0, 0, w }
+#define FIXED(t, s, w) [t] = { &(#t)[9], sizeof(s), sizeof(s), w } /* the name without SIMD_REQ_ */
+#define EMPTY(t, w) [t] = { &(#t)[9], 0, 0, w }
 
 const struct simd_req_desc simd_req_table[SIMD_REQ_NR] = {
 	FIXED(SIMD_REQ_HELLO, struct wire_hello, SIMD_WHO_ANY),

@@ -183,6 +183,16 @@ int th_nfds(pid_t pid)
 	return n;
 }
 
+int th_wait_nfds(pid_t pid, int n, int ms)
+{
+	int k = th_nfds(pid);
+	for (int i = 0; i < ms && k != n; i += 5) {
+		usleep(5000);
+		k = th_nfds(pid);
+	}
+	return k;
+}
+
 long th_rss_kib(pid_t pid)
 {
 	char p[64], line[256];

@@ -29,6 +29,9 @@ struct simd_domain_config th_config(void);
 uint32_t th_create(struct simd_host *h);
 /* Count the open fds of a process. */
 int th_nfds(pid_t pid);
+/* Wait up to ms for the process to have n fds (xctl-simd closes a
+ * connection's fds once it has seen it close); its count then. */
+int th_wait_nfds(pid_t pid, int n, int ms);
 /* Resident memory of a process in KiB. */
 long th_rss_kib(pid_t pid);
 /* Is pid alive (and not a zombie)? */

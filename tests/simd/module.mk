@@ -21,3 +21,7 @@ all: $(BUILD)/tests/simd-testguest
 .SECONDARY: $(call objs,$(wildcard tests/simd/*.c))
 $(BUILD)/tests/test_simd_host: $(call objs,tests/cli/runcmd.c)
 $(BUILD)/tests/test_simd_host: | $(BUILD)/bin/xctl
+
+# The protocol parser's fuzz target (make fuzz) and its seed replay (make test).
+fuzz_simd_proto_FUZZ_DEPS := $(call objs,tests/simd/fuzz_simd_proto.c) $(LIBSIMD) $(LIBCOMMON)
+FUZZ_TARGETS += fuzz_simd_proto

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -234,6 +235,12 @@ static void test_dom0_conn_close_closes_ports(void **state)
 	assert_int_equal(simd_evtchn_bind_interdomain(s2, d, gp, &dp), 0);
 	simd_close(s2); /* like a backend process exiting */
 	struct simd_evtchn_status st;
+	for (int i = 0; i < 400; i++) {
+		assert_int_equal(simd_evtchn_status(h->s, 0, dp, &st), 0);
+		if (st.state == SIMD_EVTCHN_CLOSED)
+			break;
+		usleep(5000);
+	}
 	assert_int_equal(simd_evtchn_status(h->s, 0, dp, &st), 0);
 	assert_int_equal(st.state, SIMD_EVTCHN_CLOSED);
 	assert_int_equal(simd_evtchn_status(h->s, d, gp, &st), 0);

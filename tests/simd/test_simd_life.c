@@ -252,7 +252,7 @@ static void test_kill9_guest(void **state)
 	assert_int_equal(simd_host_info(f->h.s, &h1), 0);
 	assert_int_equal(h1.free_kib, h0.free_kib);
 	assert_int_equal(h1.nr_domains, h0.nr_domains);
-	assert_int_equal(th_nfds(f->h.simd), fds0);
+	assert_int_equal(th_wait_nfds(f->h.simd, fds0, 2000), fds0);
 }
 
 static void test_guest_shutdown_and_exit(void **state)
@@ -316,7 +316,7 @@ static void test_destroy_releases_everything(void **state)
 	assert_int_equal(simd_host_info(f->h.s, &h1), 0);
 	assert_int_equal(h1.free_kib, h0.free_kib);
 	assert_int_equal(h1.nr_domains, h0.nr_domains);
-	assert_int_equal(th_nfds(f->h.simd), fds0);
+	assert_int_equal(th_wait_nfds(f->h.simd, fds0, 2000), fds0);
 	long rss1 = th_rss_kib(f->h.simd);
 	assert_true(rss1 - rss0 < 4096);
 	struct simd_domain_info d0 = info(f, 0);
