@@ -31,3 +31,13 @@ $(BUILD)/tests/test_blk_xenbus: $(call objs,tests/backend/test_blk_xenbus.c test
 $(BUILD)/tests/test_blk_xenbus: | $(BUILD)/bin/xctl-xenstored
 
 TESTS += $(BUILD)/tests/test_blk_xenbus
+
+NET_TEST_HELPERS := $(call objs,tests/backend/netfe.c tests/backend/netfix.c)
+$(BUILD)/tests/test_netif $(BUILD)/tests/test_net_hostile: $(BUILD)/tests/test_%: \
+		$(BUILD)/obj/tests/backend/test_%.o $(NET_TEST_HELPERS) $(BE_TEST_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BE_TEST_LIBS) $(LIBS_XENSTORE) $(LIBS_CMOCKA) -lpthread
+
+TESTS += $(BUILD)/tests/test_netif
+TESTS += $(BUILD)/tests/test_net_hostile
