@@ -41,3 +41,7 @@ $(BUILD)/tests/test_netif $(BUILD)/tests/test_net_hostile: $(BUILD)/tests/test_%
 
 TESTS += $(BUILD)/tests/test_netif
 TESTS += $(BUILD)/tests/test_net_hostile
+
+fuzz_netif_FUZZ_DEPS := $(call objs,tests/backend/fuzz_netif.c tests/backend/netfe.c) $(BE_TEST_LIBS)
+fuzz_netif_FUZZ_LIBS := $(LIBS_XENSTORE) -lpthread
+FUZZ_TARGETS += fuzz_netif
