@@ -38,8 +38,12 @@ static int blk_probe(struct xb_dev *d)
 	char *params = NULL, *mode = NULL;
 	uint64_t discard_enable = 1;
 	int rc = xb_be_str(d, XS_KEY_PARAMS, PARAMS_MAX, &params);
+	if (rc == XCTL_ERR_NOTFOUND) {
+		rc = XCTL_ERR_AGAIN; /* not written yet */
+		goto out;
+	}
 	if (rc) {
-		xctl_err_log(d->log, "%s: no params node: nothing to serve", d->who);
+		xctl_err_log(d->log, "%s: the params node is unreadable or too long", d->who);
 		goto out;
 	}
 	if (!xb_be_str(d, XS_KEY_MODE, 8, &mode) && strcmp(mode, "r") && strcmp(mode, "w") &&
@@ -100,20 +104,16 @@ static int blk_publish(struct xb_dev *d, xenio_txn t)
 	return rc;
 }
 
-/* The ring pages and port of queue q from the frontend's nodes (under its
- * directory, or queue-N/ for multi-queue). Every value is bounded. */
-static int read_queue(struct xb_dev *d, int q, uint32_t *refs, uint32_t *npages, uint32_t *port)
+/* The ring's page order from the frontend's top-level nodes
+ * (ring-page-order, or the legacy num-ring-pages); have says whether one
+ * was given (then only ring-refN count). */
+static int read_order(struct xb_dev *d, uint32_t *order_out, bool *have)
 {
-	char pre[32] = "";
-	if (q >= 0)
-		snprintf(pre, sizeof(pre), XS_KEYFMT_QUEUE "/", (unsigned)q);
-	char k[64];
 	uint64_t order = 0, v;
-	bool have_order = false;
-	snprintf(k, sizeof(k), "%s%s", pre, XS_KEY_RING_PAGE_ORDER);
-	int rc = xb_fe_uint(d, k, UINT32_MAX, &order);
+	*have = false;
+	int rc = xb_fe_uint(d, XS_KEY_RING_PAGE_ORDER, UINT32_MAX, &order);
 	if (rc == 0) {
-		have_order = true;
+		*have = true;
 		if (order > BLK_MAX_RING_ORDER) {
 			xctl_err_log(d->log, "%s: ring-page-order %llu is above the advertised "
 				     "max-ring-page-order %u", d->who, (unsigned long long)order,
@@ -124,24 +124,36 @@ static int read_queue(struct xb_dev *d, int q, uint32_t *refs, uint32_t *npages,
 		xctl_err_log(d->log, "%s: ring-page-order is not a number", d->who);
 		return XCTL_ERR_PROTO;
 	}
-	snprintf(k, sizeof(k), "%s%s", pre, XS_KEY_NUM_RING_PAGES);
-	rc = xb_fe_uint(d, k, UINT32_MAX, &v);
-	if (rc == 0 && !have_order) {
+	rc = xb_fe_uint(d, XS_KEY_NUM_RING_PAGES, UINT32_MAX, &v);
+	if (rc == 0 && !*have) {
 		if (v == 0 || v > BLK_MAX_RING_PAGES || (v & (v - 1))) {
 			xctl_err_log(d->log, "%s: num-ring-pages %llu is not a power of two up to %u",
 				     d->who, (unsigned long long)v, BLK_MAX_RING_PAGES);
 			return XCTL_ERR_PROTO;
 		}
-		have_order = v > 1;
+		*have = v > 1;
 		for (order = 0; (1ull << order) < v; order++)
 			;
 	} else if (rc != 0 && rc != XCTL_ERR_NOTFOUND) {
 		xctl_err_log(d->log, "%s: num-ring-pages is not a number", d->who);
 		return XCTL_ERR_PROTO;
 	}
-	*npages = 1u << order;
-	for (uint32_t i = 0; i < *npages; i++) {
-		/* with an order, only ring-refN counts: a stale ring-ref of a
+	*order_out = (uint32_t)order;
+	return 0;
+}
+
+/* The ring refs and port of queue q (under the frontend's directory, or
+ * queue-N/ for multi-queue). Every value is bounded. */
+static int read_queue(struct xb_dev *d, int q, uint32_t order, bool have_order, uint32_t *refs,
+		      uint32_t *port)
+{
+	char pre[32] = "";
+	if (q >= 0)
+		snprintf(pre, sizeof(pre), XS_KEYFMT_QUEUE "/", (unsigned)q);
+	char k[64];
+	uint64_t v;
+	for (uint32_t i = 0; i < (1u << order); i++) {
+		/* with an order, only ring-refN count: a stale ring-ref of a
 		 * previous frontend is ignored, and the other way round */
 		if (have_order)
 			snprintf(k, sizeof(k), "%s" XS_KEYFMT_RING_REF, pre, i);
@@ -209,9 +221,14 @@ static int blk_connect(struct xb_dev *d)
 	}
 	bd->fe_persistent = !xb_fe_uint(d, XS_KEY_FEATURE_PERSISTENT, 1, &v) && v == 1;
 	bd->p.persistent = bd->fe_persistent;
+	uint32_t order;
+	bool have_order;
+	rc = read_order(d, &order, &have_order);
+	if (rc)
+		return rc;
 	for (unsigned q = 0; q < nq; q++) {
-		uint32_t refs[BLK_MAX_RING_PAGES], npages, port;
-		rc = read_queue(d, nq > 1 ? (int)q : -1, refs, &npages, &port);
+		uint32_t refs[BLK_MAX_RING_PAGES], npages = 1u << order, port;
+		rc = read_queue(d, nq > 1 ? (int)q : -1, order, have_order, refs, &port);
 		if (rc)
 			goto fail;
 		void *ring = NULL;
@@ -240,8 +257,11 @@ static int blk_connect(struct xb_dev *d)
 		bd->q[q].bound = true;
 	}
 	const struct blk_io_info *in = blk_io_info(bd->io);
+	/* sectors in units of sector-size, as blkif.h says (Linux's blkback
+	 * writes 512-byte units; the two agree for 512-byte disks). Request
+	 * sector numbers stay in 512-byte units. */
 	rc = xb_be_write(d, XENIO_TXN_NONE, XS_KEY_SECTORS, "%llu",
-			 (unsigned long long)bd->p.sectors);
+			 (unsigned long long)(bd->p.sectors * 512u / in->sector_size));
 	rc = rc ? rc : xb_be_write(d, XENIO_TXN_NONE, XS_KEY_INFO, "%u",
 				   bd->p.readonly ? VDISK_READONLY : 0);
 	rc = rc ? rc : xb_be_write(d, XENIO_TXN_NONE, XS_KEY_SECTOR_SIZE, "%u", in->sector_size);

@@ -328,7 +328,14 @@ static void create(struct xb_backend *b, uint32_t domid, uint32_t devid)
 		d->ignored = true;
 		return;
 	}
-	if (b->h->probe(d)) {
+	int prc = b->h->probe(d);
+	if (prc == XCTL_ERR_AGAIN) {
+		/* the toolstack has not written everything yet: a later event retries */
+		b->devs[--b->ndevs] = NULL;
+		free(d);
+		return;
+	}
+	if (prc) {
 		d->ignored = true;
 		d->failed = true;
 		write_state(d, XB_CLOSED);

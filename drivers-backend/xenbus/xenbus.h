@@ -58,7 +58,8 @@ struct xb_hooks {
 	const char *type; /* XS_KEY_VBD or XS_KEY_VIF */
 	/* Whether this backend serves the device (e.g. backendtype). NULL: all. */
 	bool (*wanted)(struct xb_dev *d);
-	/* A new device: read the backend nodes, open resources (d->priv). */
+	/* A new device: read the backend nodes, open resources (d->priv).
+	 * XCTL_ERR_AGAIN: nodes missing yet, try again at the next event. */
 	int (*probe)(struct xb_dev *d);
 	/* Publish the features in transaction t (before InitWait). */
 	int (*publish)(struct xb_dev *d, xenio_txn t);

@@ -45,3 +45,12 @@ TESTS += $(BUILD)/tests/test_net_hostile
 fuzz_netif_FUZZ_DEPS := $(call objs,tests/backend/fuzz_netif.c tests/backend/netfe.c) $(BE_TEST_LIBS)
 fuzz_netif_FUZZ_LIBS := $(LIBS_XENSTORE) -lpthread
 FUZZ_TARGETS += fuzz_netif
+
+# End to end on the simulated host (needs xctl-simd and the guest).
+ifneq ($(wildcard sim/simd/lib.c),)
+$(BUILD)/tests/test_blk_sim: $(call objs,tests/backend/test_blk_sim.c tests/guest/host.c) $(BUILD)/lib/libsimd.a $(LIBCOMMON) | $(BUILD)/bin/xctl-xenstored $(BUILD)/bin/xctl-simd $(BUILD)/bin/xctl-guest $(BUILD)/bin/xctl-blkback
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_XENSTORE) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_blk_sim
+endif
