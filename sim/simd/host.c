@@ -367,11 +367,8 @@ static void stop_pid(pid_t pid, const char *name, int sig)
 
 static void stop_all(struct host *h);
 
-static void watchdog(struct host *h, pid_t life)
+static void watchdog(struct host *h, int pfd)
 {
-	int pfd = (int)syscall(SYS_pidfd_open, life, 0);
-	if (pfd < 0)
-		_exit(0);
 	struct pollfd p = { pfd, POLLIN, 0 };
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
@@ -389,9 +386,15 @@ static void start_watchdog(struct host *h, int lock_fd)
 	pid_t wd = read_pid(h, WATCHDOG);
 	if (wd > 0 && kill(wd, 0) == 0)
 		return;
-	int pp[2];
-	if (pipe2(pp, O_CLOEXEC))
+	/* opened here, while the lifeline is known to be this id's process */
+	int pfd = (int)syscall(SYS_pidfd_open, (pid_t)life, 0);
+	if (pfd < 0)
 		return;
+	int pp[2];
+	if (pipe2(pp, O_CLOEXEC)) {
+		close(pfd);
+		return;
+	}
 	pid_t c = fork();
 	if (c == 0) {
 		close(pp[0]);
@@ -406,13 +409,14 @@ static void start_watchdog(struct host *h, int lock_fd)
 				dup2(nul, 1);
 				dup2(nul, 2);
 			}
-			watchdog(h, (pid_t)life);
+			watchdog(h, pfd);
 		}
 		if (write(pp[1], &g, sizeof(g)) != (ssize_t)sizeof(g))
 			_exit(1);
 		_exit(0);
 	}
 	close(pp[1]);
+	close(pfd);
 	pid_t g = -1;
 	if (c > 0 && read(pp[0], &g, sizeof(g)) == (ssize_t)sizeof(g))
 		write_pid(h, WATCHDOG, g);

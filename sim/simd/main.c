@@ -181,6 +181,8 @@ static void loop(struct srv *sv)
 				accept_one(sv);
 			} else if (p == &sv->sigfd) {
 				on_signal(sv);
+			} else if (p == &sv->spawn_fd) {
+				srv_spawner_input(sv);
 			} else {
 				struct srv_conn *c = p;
 				if (!c->dead && (evs[i].events & EPOLLOUT))
@@ -272,10 +274,18 @@ static int setup(struct srv *sv, const struct opts *o)
 	int rc = listen_socket(sv);
 	if (rc)
 		return rc;
+	if ((rc = srv_spawner_start(sv))) {
+		xctl_err_log(sv->log, "cannot start the guest spawner: %s", strerror(errno));
+		return rc;
+	}
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &sv->lfd };
 	epoll_ctl(sv->epfd, EPOLL_CTL_ADD, sv->lfd, &ev);
 	ev.data.ptr = &sv->sigfd;
 	epoll_ctl(sv->epfd, EPOLL_CTL_ADD, sv->sigfd, &ev);
+	if (sv->spawn_fd >= 0) {
+		ev.data.ptr = &sv->spawn_fd;
+		epoll_ctl(sv->epfd, EPOLL_CTL_ADD, sv->spawn_fd, &ev);
+	}
 	return 0;
 }
 
@@ -315,7 +325,7 @@ int main(int argc, char **argv)
 	sv->total_kib = o.memory_kib;
 	sv->nr_cpus = o.cpus;
 	sv->started_ns = srv_now_ns();
-	sv->lfd = sv->epfd = sv->sigfd = sv->xs_fd = -1;
+	sv->lfd = sv->epfd = sv->sigfd = sv->xs_fd = sv->spawn_fd = -1;
 	int ready[2] = { -1, -1 };
 	if (!o.foreground) {
 		pid_t pid = -1;
@@ -360,6 +370,7 @@ int main(int argc, char **argv)
 	srv_conn_free_all(sv);
 	if (sv->doms)
 		srv_dom_free_all(sv);
+	srv_spawner_stop(sv);
 	srv_xs_close(sv);
 	if (sv->lfd >= 0) {
 		close(sv->lfd);

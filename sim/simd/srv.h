@@ -7,6 +7,7 @@
  *   srv_gnt.c   guest pages, grant tables, grant map/unmap/copy
  *   srv_evt.c   event channels
  *   srv_xs.c    the xenstored client (INTRODUCE, RELEASE, CONTROL)
+ *   srv_spawn.c the spawner: starts and reaps the guest processes
  *   proto.c     the request table and parser (shared with libsimd) */
 #ifndef XCTL_SIMD_SRV_H
 #define XCTL_SIMD_SRV_H
@@ -147,6 +148,8 @@ struct srv {
 	uint32_t next_handle;
 	struct srv_conn *conns;
 	uint32_t nconns;
+	int spawn_fd;             /* the spawner's socket, -1 if none */
+	pid_t spawn_pid;
 	int xs_fd;                /* connection to xenstored, -1 if none */
 	uint32_t xs_req_id;
 	bool xs_warned;
@@ -173,7 +176,8 @@ struct srv_dom *srv_dom_get(struct srv *sv, uint32_t domid); /* NULL for missing
 uint64_t srv_free_kib(const struct srv *sv);
 int srv_dom_handle(struct srv *sv, struct srv_conn *c, const struct simd_req_msg *m, struct srv_reply *r);
 void srv_dom_fill_info(struct srv *sv, uint32_t domid, struct wire_dominfo *wi);
-void srv_dom_child_exited(struct srv *sv);
+void srv_dom_child_exited(struct srv *sv); /* SIGCHLD: the spawner died? */
+void srv_dom_guest_exited(struct srv *sv, pid_t pid, int status, uint64_t cpu_ns);
 void srv_dom_guest_gone(struct srv *sv, struct srv_dom *d); /* its connection closed */
 void srv_dom_maybe_finish(struct srv *sv, struct srv_dom *d); /* dying and unmapped: remove */
 void srv_dom_destroy_all(struct srv *sv);
@@ -197,6 +201,15 @@ void srv_evt_conn_gone(struct srv *sv, struct srv_conn *c);
 void srv_evt_dom_release(struct srv *sv, struct srv_dom *d);
 /* The port table of a domain id (dom0 included). */
 struct srv_port *srv_evt_port(struct srv *sv, uint32_t domid, uint32_t port);
+
+/* srv_spawn.c */
+int srv_spawner_start(struct srv *sv);
+void srv_spawner_stop(struct srv *sv);
+void srv_spawner_input(struct srv *sv);
+/* Start the guest of domid with its connection and log; its pid or -1. */
+pid_t srv_spawn(struct srv *sv, uint32_t domid, int sock, int logfd);
+/* Wait until the spawner reports pid's exit (it was sent SIGKILL); its cpu ns. */
+uint64_t srv_spawn_wait(struct srv *sv, pid_t pid);
 
 /* srv_xs.c */
 void srv_xs_introduce(struct srv *sv, struct srv_dom *d);

@@ -95,44 +95,12 @@ static void spawn_guest(struct srv *sv, struct srv_dom *d)
 			     strerror(errno));
 		return;
 	}
-	char logp[512], envfd[32], envdom[32], xsp[512], envdir[600], domarg[16];
+	char logp[512];
 	snprintf(logp, sizeof(logp), "%s/%s/guest-%u.log", sv->dir, SIMD_LOG_SUBDIR, d->domid);
-	snprintf(envfd, sizeof(envfd), "%s=3", SIMD_ENV_FD);
-	snprintf(envdom, sizeof(envdom), "%s=%u", SIMD_ENV_DOMID, d->domid);
-	snprintf(xsp, sizeof(xsp), "XENSTORED_PATH=%s/%s/%u", sv->dir, SIMD_DOMAIN_SOCKETS, d->domid);
-	snprintf(envdir, sizeof(envdir), "%s=%s", SIMD_ENV_DIR, sv->dir);
-	snprintf(domarg, sizeof(domarg), "%u", d->domid);
-	char *argv[] = { sv->guest_prog, "--domid", domarg, NULL };
-	char *envp[] = { envfd, envdom, xsp, envdir, "PATH=/usr/bin:/bin", NULL };
 	int logfd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	int nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	pid_t self = getpid();
-	pid_t pid = vfork();
-	if (pid == 0) {
-		/* only system calls here: the memory is the parent's */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != self)
-			_exit(127);
-		if (nullfd >= 0)
-			dup2(nullfd, 0);
-		if (logfd >= 0) {
-			dup2(logfd, 1);
-			dup2(logfd, 2);
-		}
-		if (sp[1] == 3)
-			fcntl(3, F_SETFD, 0);
-		else
-			dup2(sp[1], 3);
-		execve(argv[0], argv, envp);
-		_exit(127);
-	}
+	pid_t pid = srv_spawn(sv, d->domid, sp[1], logfd);
 	if (logfd >= 0)
 		close(logfd);
-	if (nullfd >= 0)
-		close(nullfd);
 	close(sp[1]);
 	if (pid < 0) {
 		xctl_err_log(sv->log, "domain %u: cannot start its guest %s: %s", d->domid, sv->guest_prog,
@@ -149,7 +117,7 @@ static void spawn_guest(struct srv *sv, struct srv_dom *d)
 		c->is_spawned_guest = true;
 	}
 	d->guest_pid = pid;
-	xctl_info(sv->log, "domain %u: guest process %d started (%s)", d->domid, (int)pid, sv->guest_prog);
+	xctl_debug(sv->log, "domain %u: guest process %d started (%s)", d->domid, (int)pid, sv->guest_prog);
 }
 
 /* utime+stime and the state letter of a live process, from /proc. */
@@ -182,35 +150,36 @@ static void proc_stat(pid_t pid, uint64_t *cpu_ns, char *state)
 
 void srv_dom_child_exited(struct srv *sv)
 {
-	for (;;) {
-		int status;
-		struct rusage ru;
-		pid_t pid = wait4(-1, &status, WNOHANG, &ru);
-		if (pid <= 0)
-			return;
-		for (uint32_t i = 1; i <= SIMD_DOMID_MAX; i++) {
-			struct srv_dom *d = sv->doms[i];
-			if (!d || d->guest_pid != pid)
-				continue;
-			d->guest_pid = 0;
-			d->cpu_ns_dead += (uint64_t)ru.ru_utime.tv_sec * 1000000000u +
-					  (uint64_t)ru.ru_utime.tv_usec * 1000u +
-					  (uint64_t)ru.ru_stime.tv_sec * 1000000000u +
-					  (uint64_t)ru.ru_stime.tv_usec * 1000u;
-			if (d->dying || d->shutdown) {
-				changed(sv, d);
-				break;
-			}
-			/* It died without SCHEDOP_shutdown: the domain crashed. */
-			xctl_warn(sv->log, "domain %u: guest process %d %s %d without shutting down: domain crashed",
-				  i, (int)pid, WIFSIGNALED(status) ? "killed by signal" : "exited with status",
-				  WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-			d->shutdown = true;
-			d->reason = SIMD_SHUTDOWN_CRASH;
+	/* xctl-simd's only child is the spawner */
+	int status;
+	if (sv->spawn_pid > 0 && waitpid(sv->spawn_pid, &status, WNOHANG) == sv->spawn_pid) {
+		xctl_err_log(sv->log, "the guest spawner (pid %d) died: no more guest processes can start",
+			     (int)sv->spawn_pid);
+		sv->spawn_pid = 0;
+	}
+}
+
+void srv_dom_guest_exited(struct srv *sv, pid_t pid, int status, uint64_t cpu_ns)
+{
+	for (uint32_t i = 1; i <= SIMD_DOMID_MAX; i++) {
+		struct srv_dom *d = sv->doms[i];
+		if (!d || d->guest_pid != pid)
+			continue;
+		d->guest_pid = 0;
+		d->cpu_ns_dead += cpu_ns;
+		if (d->dying || d->shutdown) {
 			changed(sv, d);
-			srv_xs_state(sv, d, "shutdown");
-			break;
+			return;
 		}
+		/* It died without SCHEDOP_shutdown: the domain crashed. */
+		xctl_warn(sv->log, "domain %u: guest process %d %s %d without shutting down: domain crashed", i,
+			  (int)pid, WIFSIGNALED(status) ? "killed by signal" : "exited with status",
+			  WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		d->shutdown = true;
+		d->reason = SIMD_SHUTDOWN_CRASH;
+		changed(sv, d);
+		srv_xs_state(sv, d, "shutdown");
+		return;
 	}
 }
 
@@ -412,23 +381,19 @@ void srv_dom_maybe_finish(struct srv *sv, struct srv_dom *d)
 }
 
 /* End the guest process now, so that it is gone when destroy returns. */
-static void reap_guest(struct srv_dom *d)
+static void reap_guest(struct srv *sv, struct srv_dom *d)
 {
 	if (d->guest_pid <= 0)
 		return;
-	kill(d->guest_pid, SIGKILL);
-	int status;
-	struct rusage ru;
-	while (wait4(d->guest_pid, &status, 0, &ru) < 0 && errno == EINTR)
-		;
-	d->cpu_ns_dead += (uint64_t)ru.ru_utime.tv_sec * 1000000000u + (uint64_t)ru.ru_utime.tv_usec * 1000u +
-			  (uint64_t)ru.ru_stime.tv_sec * 1000000000u + (uint64_t)ru.ru_stime.tv_usec * 1000u;
+	pid_t pid = d->guest_pid;
 	d->guest_pid = 0;
+	kill(pid, SIGKILL);
+	d->cpu_ns_dead += srv_spawn_wait(sv, pid);
 }
 
 static void dom_destroy(struct srv *sv, struct srv_dom *d)
 {
-	reap_guest(d);
+	reap_guest(sv, d);
 	for (struct srv_conn *c = sv->conns; c; c = c->next)
 		if (c->guest && c->domid == d->domid)
 			srv_conn_kill(sv, c);
@@ -455,7 +420,7 @@ void srv_dom_free_all(struct srv *sv)
 	for (uint32_t i = 0; i <= SIMD_DOMID_MAX; i++) {
 		if (!sv->doms[i])
 			continue;
-		reap_guest(sv->doms[i]);
+		reap_guest(sv, sv->doms[i]);
 		dom_free(sv, sv->doms[i]);
 		sv->doms[i] = NULL;
 	}

@@ -194,7 +194,8 @@ static void test_concurrent_start(void **state)
 	}
 	assert_int_equal(starters, 1);
 	struct runcmd_result r;
-	runcmd(&r, "pgrep -c -f '^[^ ]*/xctl-simd --dir %s '", f->dir);
+	runcmd(&r, "for p in $(pgrep -x xctl-simd); do grep -q -- '%s' /proc/$p/cmdline && echo $p; done | wc -l",
+	       f->dir);
 	assert_int_equal(atoi(r.out), 1);
 	runcmd_free(&r);
 	runcmd(&r, "pgrep -c -f '^[^ ]*/xctl-xenstored --socket %s/'", f->dir);
