@@ -2,7 +2,7 @@
 /* hv/xen's translation of the domain model into libxl_domain_config, as xl
  * 4.17's parse_config_data() fills it: field by field for the rules (what
  * xl sets only when the key is written, what it always sets, the derived
- * values). */
+ * values), then byte for byte against the JSON real xl printed in the lab. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +16,7 @@
 #include "common/util.h"
 #include "tests/cli/runcmd.h"
 
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +258,29 @@ static void test_vifs(void **state)
 	assert_string_equal(t.d.b_info.blkdev_start, "xvdb");
 	assert_int_equal(t.d.b_info.max_grant_frames, 40);
 	done(&t);
+
+	/* a global file that writes libxl's own default: written, as xl */
+	translate(&t, "name = \"v\"\nkernel = \"/k\"\nvif = [ \"\" ]\n",
+		  "vif.default.bridge = \"xenbr0\"\nvifscript = \"vif-bridge\"\nblkdev_start = \"xvda\"\n");
+	assert_string_equal(t.d.nics[0].bridge, "xenbr0");
+	assert_string_equal(t.d.nics[0].script, "vif-bridge");
+	assert_string_equal(t.d.b_info.blkdev_start, "xvda");
+	assert_null(t.d.nics[0].gatewaydev);
+	assert_null(t.d.nics[0].backend_domname);
+	done(&t);
+	/* a global file without them: none */
+	translate(&t, "name = \"v\"\nkernel = \"/k\"\nvif = [ \"\" ]\n", "defaultbridge = \"br5\"\n");
+	assert_string_equal(t.d.nics[0].bridge, "br5");
+	assert_null(t.d.nics[0].script);
+	assert_null(t.d.b_info.blkdev_start);
+	done(&t);
+
+	/* devid: the index, unless devid= (xl_parse.c:45 ARRAY_EXTEND_INIT) */
+	translate(&t, "name = \"v\"\nkernel = \"/k\"\nvif = [ \"devid=4\", \"\", \"\" ]\n", NULL);
+	assert_int_equal(t.d.nics[0].devid, 4);
+	assert_int_equal(t.d.nics[1].devid, 1);
+	assert_int_equal(t.d.nics[2].devid, 2);
+	done(&t);
 }
 
 static void test_disks(void **state)
@@ -308,7 +332,7 @@ static void test_hvm(void **state)
 	assert_null(b->u.hvm.firmware);
 	assert_int_equal(b->u.hvm.vga.kind, LIBXL_VGA_INTERFACE_TYPE_STD);
 	assert_int_equal(b->u.hvm.hdtype, LIBXL_HDTYPE_AHCI);
-	assert_string_equal(b->u.hvm.serial, "pty");
+	assert_string_equal(b->u.hvm.serial, "pty"); /* a string, as written */
 	assert_null(b->u.hvm.serial_list);
 	assert_null(b->u.hvm.usbdevice);
 	assert_string_equal(b->u.hvm.usbdevice_list[1], "mouse");
@@ -350,6 +374,7 @@ static void test_hvm(void **state)
 	assert_int_equal(t.d.b_info.u.hvm.bios, LIBXL_BIOS_TYPE_UNKNOWN);
 	assert_null(t.d.b_info.u.hvm.serial);
 	assert_string_equal(t.d.b_info.u.hvm.serial_list[1], "null");
+	assert_null(t.d.b_info.u.hvm.usbdevice_list);
 	done(&t);
 	translate(&t, "name = \"h\"\ntype = \"hvm\"\nfirmware = \"seabios\"\n", NULL);
 	assert_int_equal(t.d.b_info.u.hvm.bios, LIBXL_BIOS_TYPE_SEABIOS);
@@ -415,6 +440,13 @@ static void test_pv_firmware_vnc_cpus(void **state)
 	assert_true(libxl_defbool_is_default(b->numa_placement));
 	assert_int_equal(b->num_vcpu_soft_affinity, 0);
 	done(&t);
+	/* a soft affinity string: no automatic placement either (xl_parse.c:384) */
+	translate(&t, "name = \"f\"\nkernel = \"/k\"\nvcpus = 2\ncpus_soft = \"1\"\n", NULL);
+	b = &t.d.b_info;
+	assert_int_equal(b->num_vcpu_soft_affinity, 2);
+	assert_int_equal(b->num_vcpu_hard_affinity, 0);
+	assert_false(libxl_defbool_val(b->numa_placement));
+	done(&t);
 	translate(&t, "name = \"f\"\nkernel = \"/k\"\nvcpus = 4\ncpus = [ \"1\", \"2-3\" ]\ncpus_soft = \"all,^0\"\n",
 		  NULL);
 	b = &t.d.b_info;
@@ -436,13 +468,50 @@ static void test_pv_firmware_vnc_cpus(void **state)
 	done(&t);
 }
 
+/* Byte for byte against real xl's `xl -N create FILE uuid=...` in the lab,
+ * with the lab's xl.conf as the global configuration of both
+ * (tests/hv/xen/expected/, refreshed by scripts/lab-libxl-expected.sh). */
+static void test_against_xl(void **state)
+{
+	(void)state;
+	glob_t g;
+	char pat[4096];
+	const char *src = getenv("XCTL_SRC");
+	snprintf(pat, sizeof(pat), "%s/tests/hv/xen/expected/*.json", src && *src ? src : ".");
+	assert_int_equal(glob(pat, 0, NULL, &g), 0);
+	size_t same = 0;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *f = g.gl_pathv[i];
+		const char *base = strrchr(f, '/') + 1;
+		char name[256], cfg[4096];
+		snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) - 5), base);
+		if (!strncmp(name, "configs-", 8))
+			snprintf(cfg, sizeof(cfg), "$XCTL_SRC/configs/%s.cfg", name + 8);
+		else
+			snprintf(cfg, sizeof(cfg), "$XCTL_SRC/tests/config/valid/%s.cfg", name + 6);
+		struct runcmd_result r;
+		runcmd(&r,
+		       "\"$XCTL_BIN/xctl\" --config \"$XCTL_SRC/tests/hv/xen/expected/xl.conf\" -N create -q --libxl "
+		       "\"%s\" 'uuid=\"5b1c2a34-7d4e-4f60-8a9b-0c1d2e3f4a5b\"' | diff -u %s -",
+		       cfg, f);
+		if (r.status)
+			print_message("%s differs from xl's (- xl, + xctl):\n%s%s", name, r.out, r.err);
+		same += r.status == 0;
+		runcmd_free(&r);
+	}
+	print_message("libxl configuration: %zu of %zu configs as xl's\n", same, g.gl_pathc);
+	assert_true(g.gl_pathc >= 3);
+	assert_int_equal(same, g.gl_pathc);
+	globfree(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_minimal_pv),   cmocka_unit_test(test_written_keys),
 		cmocka_unit_test(test_cmdline),	     cmocka_unit_test(test_vifs),
 		cmocka_unit_test(test_disks),	     cmocka_unit_test(test_hvm),
-		cmocka_unit_test(test_pv_firmware_vnc_cpus),
+		cmocka_unit_test(test_pv_firmware_vnc_cpus), cmocka_unit_test(test_against_xl),
 	};
 	return cmocka_run_group_tests_name("hv xen config", tests, NULL, NULL);
 }

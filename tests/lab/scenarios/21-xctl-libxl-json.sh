@@ -6,7 +6,8 @@
 # test corpus that xl accepts, `xl -N create FILE` (libxl's JSON of what xl
 # would give libxl) against `xctl -N create --libxl FILE` (what hv/xen gives
 # it), with the random fields fixed (the same uuid for both; MACs stay unset
-# in a dry run, for both). Prints the count equal and every difference; the
+# in a dry run, for both) and the same global configuration (xctl reads
+# xl's /etc/xen/xl.conf: the grammar and keys are the same). Prints the count equal and every difference; the
 # JSON of both is kept in libxl-json/ (tests/hv/xen/expected/ is refreshed
 # from xl's: scripts/lab-libxl-expected.sh).
 xctl=$LAB_BIN/xctl
@@ -14,6 +15,7 @@ dir=/tmp/libxl-corpus
 out=$LAB_OUT/libxl-json
 rm -rf "$dir" "$out"
 mkdir -p "$dir" "$out/xl" "$out/xctl" || lab_fail "cannot make $dir"
+cp /etc/xen/xl.conf "$out/xl.conf" 2>/dev/null
 tar -xf /lab/build/lab-data/libxl-corpus.tar -C "$dir" || lab_fail "cannot unpack the corpus"
 uuid='uuid="5b1c2a34-7d4e-4f60-8a9b-0c1d2e3f4a5b"'
 total=0 refused=0 equal=0 differ="" xctlfail=""
@@ -26,7 +28,7 @@ for f in "$dir"/*.cfg; do
 		rm -f "$out/xl/$b.json"
 		continue
 	fi
-	if ! "$xctl" -N create -q --libxl "$f" "$uuid" >"$out/xctl/$b.json" 2>"$out/xctl/$b.err"; then
+	if ! "$xctl" --config /etc/xen/xl.conf -N create -q --libxl "$f" "$uuid" >"$out/xctl/$b.json" 2>"$out/xctl/$b.err"; then
 		xctlfail="$xctlfail $b"
 		lab_log "xctl refuses $b, which xl accepts: $(head -n 3 "$out/xctl/$b.err" | tr '\n' ' ')"
 		continue

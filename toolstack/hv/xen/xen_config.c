@@ -8,6 +8,7 @@
 #include "toolstack/hv/xen/xen_int.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "toolstack/config/cfg_parse.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,7 +146,8 @@ static int vcpu_affinity(libxl_ctx *ctx, libxl_domain_build_info *b, const struc
 		if (rc)
 			return rc;
 	}
-	if (cpus->per_vcpu)
+	/* a list of maps, or a soft affinity: no automatic NUMA placement */
+	if (cpus->per_vcpu || !hard)
 		set_defbool(&b->numa_placement, false);
 	return 0;
 }
@@ -216,22 +218,42 @@ int xctl_xen_disk(libxl_device_disk *d, const struct xctl_disk *x)
 	return 0;
 }
 
-/* A global vif default applies as xl's set_default_nic_values() (xl_nic.c:26)
- * only when the global configuration set it: xctl's built-in values are
- * libxl's own defaults (xenbr0, vif-bridge), which libxl fills in itself. */
-static const char *global_default(const char *value, const char *builtin)
+/* Which settings the global configuration file wrote: xl applies xl.conf's
+ * vif defaults and blkdev_start only when the file sets them (xl.c:159-205,
+ * xl_nic.c:26); xctl's built-in values for them are libxl's own defaults,
+ * which libxl fills in itself. */
+struct global_set {
+	bool bridge, script, gatewaydev, backend, blkdev_start;
+};
+
+static void global_keys(const struct xctl_global_config *g, struct global_set *gs)
 {
-	if (!value || (builtin && !strcmp(value, builtin)))
-		return NULL;
-	return value;
+	struct xctl_cfg cfg;
+	struct xctl_diags d;
+	memset(gs, 0, sizeof(*gs));
+	if (!g->source)
+		return;
+	xctl_cfg_init(&cfg);
+	xctl_diags_init(&d);
+	if (!xctl_cfg_parse_file(&cfg, g->source, &d)) {
+		gs->bridge = xctl_cfg_get(&cfg, "vif.default.bridge") || xctl_cfg_get(&cfg, "defaultbridge");
+		gs->script = xctl_cfg_get(&cfg, "vif.default.script") || xctl_cfg_get(&cfg, "vifscript");
+		gs->gatewaydev = xctl_cfg_get(&cfg, "vif.default.gatewaydev") != NULL;
+		gs->backend = xctl_cfg_get(&cfg, "vif.default.backend") != NULL;
+		gs->blkdev_start = xctl_cfg_get(&cfg, "blkdev_start") != NULL;
+	}
+	xctl_diags_free(&d);
+	xctl_cfg_free(&cfg);
 }
 
 /* A vif as xl reads it (xl_parse.c:2280, parse_nic_config() at 419): the
  * spec as written over the global defaults; the model's MAC when it has
- * one (generated for a creation), its devid (xl: the index, unless devid=). */
-int xctl_xen_nic(libxl_device_nic *n, const struct xctl_vif *resolved, const struct xctl_global_config *g,
-		 const struct xctl_global_config *builtin, const struct xctl_log *log)
+ * one (generated for a creation). */
+int xctl_xen_nic(libxl_device_nic *n, const struct xctl_vif *resolved, size_t index,
+		 const struct xctl_global_config *g, const struct xctl_log *log)
 {
+	struct global_set gs;
+	global_keys(g, &gs);
 	struct xctl_vif w;
 	struct xctl_diags d;
 	int rc;
@@ -244,10 +266,10 @@ int xctl_xen_nic(libxl_device_nic *n, const struct xctl_vif *resolved, const str
 			     xctl_strerror(rc));
 		goto out;
 	}
-	rc = dup_str(&n->script, global_default(g->vif_script, builtin->vif_script));
-	rc = rc ? rc : dup_str(&n->bridge, global_default(g->vif_bridge, builtin->vif_bridge));
-	rc = rc ? rc : dup_str(&n->gatewaydev, global_default(g->vif_gatewaydev, builtin->vif_gatewaydev));
-	rc = rc ? rc : dup_str(&n->backend_domname, global_default(g->vif_backend, builtin->vif_backend));
+	rc = dup_str(&n->script, gs.script ? g->vif_script : NULL);
+	rc = rc ? rc : dup_str(&n->bridge, gs.bridge ? g->vif_bridge : NULL);
+	rc = rc ? rc : dup_str(&n->gatewaydev, gs.gatewaydev ? g->vif_gatewaydev : NULL);
+	rc = rc ? rc : dup_str(&n->backend_domname, gs.backend ? g->vif_backend : NULL);
 	if (!rc && w.script)
 		rc = dup_str(&n->script, w.script);
 	if (!rc && w.bridge)
@@ -264,7 +286,8 @@ int xctl_xen_nic(libxl_device_nic *n, const struct xctl_vif *resolved, const str
 	if (resolved->mac_set)
 		memcpy(n->mac, resolved->mac, sizeof(n->mac));
 	n->nictype = (libxl_nic_type)w.type;
-	n->devid = resolved->devid;
+	/* as xl's ARRAY_EXTEND_INIT: the index, unless devid= */
+	n->devid = w.devid >= 0 ? w.devid : (int)index;
 	n->mtu = w.mtu;
 	n->rate_bytes_per_interval = w.rate_bytes_per_interval;
 	n->rate_interval_usecs = w.rate_interval_usecs;
@@ -293,12 +316,34 @@ static int vnc_options(const struct xctl_domain_config *m, libxl_vnc_info *vnc, 
 	return rc;
 }
 
-/* One entry of a list key: xl reads a string into the scalar field and a
- * list into the _list field; the model keeps a list either way, so one item
- * is the scalar form (docs/config.md). */
-static int str_or_list(const struct xctl_strlist *l, char **one, libxl_string_list *many)
+/* Was key k written as a string (not a list)? The model keeps a list either
+ * way; the file it came from says which (an override on the command line
+ * cannot be read again: a list, docs/config.md L-serial-override). */
+static bool written_as_string(const struct xctl_domain_config *m, enum xctl_key_id k, const char *key)
 {
-	if (l->n == 1)
+	const char *file = m->origin[k].file;
+	struct xctl_cfg cfg;
+	struct xctl_diags d;
+	bool atom = false;
+	if (!file || file[0] == '<')
+		return false;
+	xctl_cfg_init(&cfg);
+	xctl_diags_init(&d);
+	if (!xctl_cfg_parse_file(&cfg, file, &d)) {
+		const struct xctl_cfg_setting *st = xctl_cfg_get(&cfg, key);
+		atom = st && st->value && st->value->type == XCTL_CFG_ATOM;
+	}
+	xctl_diags_free(&d);
+	xctl_cfg_free(&cfg);
+	return atom;
+}
+
+/* serial and usbdevice: xl reads a string into the scalar field and a list
+ * into the _list field (xl_parse.c:2669-2710). */
+static int str_or_list(const struct xctl_domain_config *m, enum xctl_key_id k, const char *key,
+		       const struct xctl_strlist *l, char **one, libxl_string_list *many)
+{
+	if (l->n == 1 && written_as_string(m, k, key))
 		return dup_str(one, l->v[0]);
 	return string_list(many, l);
 }
@@ -387,13 +432,14 @@ static int hvm(const struct xctl_domain_config *m, libxl_domain_build_info *b)
 	if (given(m, XCTL_K_KEYMAP))
 		rc = dup_str(&b->u.hvm.keymap, m->keymap);
 	if (!rc && given(m, XCTL_K_SERIAL))
-		rc = str_or_list(&m->serial, &b->u.hvm.serial, &b->u.hvm.serial_list);
+		rc = str_or_list(m, XCTL_K_SERIAL, "serial", &m->serial, &b->u.hvm.serial, &b->u.hvm.serial_list);
 	if (!rc && given(m, XCTL_K_BOOT))
 		rc = dup_str(&b->u.hvm.boot, m->boot);
 	if (given(m, XCTL_K_USB))
 		set_defbool(&b->u.hvm.usb, m->usb);
 	if (!rc && given(m, XCTL_K_USBDEVICE))
-		rc = str_or_list(&m->usbdevice, &b->u.hvm.usbdevice, &b->u.hvm.usbdevice_list);
+		rc = str_or_list(m, XCTL_K_USBDEVICE, "usbdevice", &m->usbdevice, &b->u.hvm.usbdevice,
+				 &b->u.hvm.usbdevice_list);
 	if (given(m, XCTL_K_XEN_PLATFORM_PCI))
 		set_defbool(&b->u.hvm.xen_platform_pci, m->xen_platform_pci);
 	return rc;
@@ -404,10 +450,9 @@ int xctl_xen_domain_config(libxl_ctx *ctx, const struct xctl_domain_config *m, c
 {
 	libxl_domain_create_info *c = &d->c_info;
 	libxl_domain_build_info *b = &d->b_info;
-	struct xctl_global_config builtin;
-	int rc = xctl_global_init(&builtin);
-	if (rc)
-		return rc;
+	struct global_set gs;
+	int rc = 0;
+	global_keys(g, &gs);
 
 	/* c_info: xl_parse.c:1257-1338 */
 	if (given(m, XCTL_K_SECLABEL))
@@ -431,7 +476,7 @@ int xctl_xen_domain_config(libxl_ctx *ctx, const struct xctl_domain_config *m, c
 		goto out;
 
 	libxl_domain_build_info_init_type(b, c->type);
-	if (g->blkdev_start && (!builtin.blkdev_start || strcmp(g->blkdev_start, builtin.blkdev_start)))
+	if (gs.blkdev_start)
 		rc = dup_str(&b->blkdev_start, g->blkdev_start);
 
 	/* scheduler, memory, vcpus: 1361-1411 */
@@ -561,7 +606,7 @@ int xctl_xen_domain_config(libxl_ctx *ctx, const struct xctl_domain_config *m, c
 		for (size_t i = 0; i < m->nvifs && !rc; i++) {
 			libxl_device_nic_init(&d->nics[i]);
 			d->num_nics++;
-			rc = xctl_xen_nic(&d->nics[i], &m->vifs[i], g, &builtin, log);
+			rc = xctl_xen_nic(&d->nics[i], &m->vifs[i], i, g, log);
 		}
 	}
 	if (rc)
@@ -596,7 +641,6 @@ int xctl_xen_domain_config(libxl_ctx *ctx, const struct xctl_domain_config *m, c
 		rc = vnc_options(m, &b->u.hvm.vnc, &b->u.hvm.sdl);
 	}
 out:
-	xctl_global_dispose(&builtin);
 	if (rc && rc != XCTL_ERR_INVAL && rc != XCTL_ERR_UNSUPPORTED)
 		xctl_err_log(log, "domain '%s': cannot build its libxl configuration: %s", m->name ? m->name : "?",
 			     xctl_strerror(rc));

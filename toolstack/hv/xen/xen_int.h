@@ -25,11 +25,11 @@ int xctl_xen_domain_config(libxl_ctx *ctx, const struct xctl_domain_config *m, c
 			   const struct xctl_log *log, libxl_domain_config *d);
 
 /* One device of the model as libxl's, for creation and hot-plug
- * (xen_config.c). g and builtin: the global configuration and xctl's
- * built-in values of it. */
+ * (xen_config.c). index: the vif's place in the list (its devid unless the
+ * spec gives one); g: the global configuration. */
 int xctl_xen_disk(libxl_device_disk *d, const struct xctl_disk *x);
-int xctl_xen_nic(libxl_device_nic *n, const struct xctl_vif *v, const struct xctl_global_config *g,
-		 const struct xctl_global_config *builtin, const struct xctl_log *log);
+int xctl_xen_nic(libxl_device_nic *n, const struct xctl_vif *v, size_t index, const struct xctl_global_config *g,
+		 const struct xctl_log *log);
 
 /* The context of the libxl implementation (hv->priv). */
 struct xctl_xen {

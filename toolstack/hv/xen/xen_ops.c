@@ -297,7 +297,8 @@ static int xen_device_add(struct xctl_hv *hv, uint32_t domid, const struct xctl_
 		libxl_device_nic_init(&n);
 		rc = xctl_global_init(&g);
 		if (!rc)
-			rc = xctl_xen_nic(&n, dev->u.vif, &g, &g, hv->log);
+			rc = xctl_xen_nic(&n, dev->u.vif, (size_t)(dev->u.vif->devid >= 0 ? dev->u.vif->devid : 0), &g,
+					  hv->log);
 		if (!rc)
 			lrc = libxl_device_nic_add(ctx, domid, &n, NULL);
 		libxl_device_nic_dispose(&n);
