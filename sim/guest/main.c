@@ -119,12 +119,14 @@ static int run(struct guest *g)
 		control_tick(g, now);
 		devices_tick(g, now);
 		console_tick(g);
-		int timeout = 1000;
+		/* An idle guest without devices sleeps until something happens;
+		 * devices report their counters once a second. */
+		int timeout = g->ndevs ? 1000 : -1;
 		if (g->phase == GP_BOOTING)
 			timeout = (int)(g->ready_at > now ? g->ready_at - now : 0);
 		else if (g->knobs.load_disk || g->knobs.load_vif || g->ndeferred || g->cons.qlen || !announced)
 			timeout = 100;
-		if (g->crash_at && g->crash_at > now && g->crash_at - now < (uint64_t)timeout)
+		if (g->crash_at && g->crash_at > now && (timeout < 0 || g->crash_at - now < (uint64_t)timeout))
 			timeout = (int)(g->crash_at - now);
 		struct epoll_event evs[GUEST_EPOLL_BATCH];
 		int n = epoll_wait(g->epfd, evs, GUEST_EPOLL_BATCH, timeout);

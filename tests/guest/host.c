@@ -212,9 +212,14 @@ int testhost_knob(struct testhost *h, const char *fmt, uint32_t domid, const cha
 
 uint32_t testhost_domain(struct testhost *h, const char *name)
 {
+	return testhost_domain_type(h, name, SIMD_TYPE_PV);
+}
+
+uint32_t testhost_domain_type(struct testhost *h, const char *name, int type)
+{
 	struct simd_domain_config cfg;
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.type = SIMD_TYPE_PV;
+	cfg.type = (enum simd_dom_type)type;
 	cfg.max_kib = 262144;
 	cfg.max_vcpus = 2;
 	cfg.vcpus = 2;

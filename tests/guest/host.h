@@ -31,6 +31,8 @@ void testhost_stop(struct testhost *h);
  * control/, data/, device/ and console/ nodes with libxl's permissions).
  * Returns the domid or 0. */
 uint32_t testhost_domain(struct testhost *h, const char *name);
+/* The same with a domain type (enum simd_dom_type). */
+uint32_t testhost_domain_type(struct testhost *h, const char *name, int type);
 /* Write a knob of the simulated guest (XS_FMT_SIMGUEST_* format). */
 int testhost_knob(struct testhost *h, const char *fmt, uint32_t domid, const char *value);
 

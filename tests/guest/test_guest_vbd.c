@@ -310,6 +310,26 @@ static void test_load_disk(void **state)
 	free(tb);
 }
 
+/* HVM and PVH domains run the same guest, with PV drivers. */
+static void test_hvm_and_pvh(void **state)
+{
+	(void)state;
+	const int types[] = { SIMD_TYPE_HVM, SIMD_TYPE_PVH };
+	for (size_t i = 0; i < 2; i++) {
+		struct testback *tb = calloc(1, sizeof(*tb));
+		tb->max_ring_page_order = tb->max_queues = tb->max_indirect = -1;
+		uint32_t domid = testhost_domain_type(&host, i ? "vbd-pvh" : "vbd-hvm", types[i]);
+		assert_true(domid > 0);
+		assert_int_equal(testback_create(tb, &host, domid, XVDA), 0);
+		assert_int_equal(simd_domain_unpause(host.s, domid), 0);
+		wait_connected(tb, domid);
+		check_sector0(tb, domid);
+		wait_marker(tb, domid, "written");
+		destroy(tb, domid);
+		free(tb);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_response_id),
 		cmocka_unit_test(test_hostile_response_overflow),
 		cmocka_unit_test(test_load_disk),
+		cmocka_unit_test(test_hvm_and_pvh),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
