@@ -10,3 +10,8 @@ $(BUILD)/bin/xctl-consoled: $(call objs,$(CONSOLED_SRCS)) $(BUILD)/lib/libsimd.a
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENSTORE)
 PROGRAMS += $(BUILD)/bin/xctl-consoled
 endif
+
+# attach.c: the client side (`xctl console`), in a library for the CLI.
+LIBXCTLCONSOLE := $(BUILD)/lib/libxctlconsole.a
+$(LIBXCTLCONSOLE): $(call objs,sim/console/attach.c sim/console/paths.c)
+XCTL_LIBS += $(LIBXCTLCONSOLE)

@@ -5,7 +5,7 @@
 #   test_guest_vbd    blkfront against a test backend on simd's mapper API
 #   test_guest_life   control/shutdown, knobs, netfront (a test netback)
 #   test_console      xctl-consoled: the log, an attach through the pty
-GUEST_TEST_HOST := $(call objs,tests/guest/host.c tests/guest/testback.c sim/console/consring.c sim/console/paths.c)
+GUEST_TEST_HOST := $(call objs,tests/guest/host.c tests/guest/testback.c sim/console/consring.c sim/console/paths.c sim/console/attach.c)
 
 $(BUILD)/tests/test_consring: $(call objs,tests/guest/test_consring.c sim/console/consring.c) $(LIBCOMMON)
 	@mkdir -p $(dir $@)

@@ -14,11 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <xenstore.h>
 
+#include "common/err.h"
 #include "common/util.h"
+#include "sim/console/attach.h"
 #include "sim/console/consoled.h"
 #include "sim/console/consring.h"
 #include "sim/simd/simd.h"
@@ -176,12 +179,51 @@ static void test_hostile_ring_indices(void **state)
 	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
 }
 
+/* xctl_console_attach (what `xctl console` runs): a line typed on its input
+ * reaches the guest, the answer comes out on its output, the escape
+ * character detaches. */
+static void test_attach_client(void **state)
+{
+	(void)state;
+	uint32_t domid = testhost_domain(&host, "cons-client");
+	assert_true(domid > 0);
+	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
+	assert_log(domid, "ready");
+	int in[2], out[2];
+	assert_int_equal(pipe(in), 0);
+	assert_int_equal(pipe(out), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(in[1]);
+		close(out[0]);
+		struct xs_handle *xs = xs_open(0);
+		_exit(xs && xctl_console_attach(xs, domid, in[0], out[1], 5000) == 0 ? 0 : 1);
+	}
+	close(in[0]);
+	close(out[1]);
+	const char line[] = "echo typed through the client\r";
+	assert_int_equal(write(in[1], line, sizeof(line) - 1), (ssize_t)sizeof(line) - 1);
+	assert_true(read_until(out[0], "] typed through the client", T_MS));
+	char esc = XCTL_CONSOLE_ESCAPE;
+	assert_int_equal(write(in[1], &esc, 1), 1);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(in[1]);
+	close(out[0]);
+	/* no tty for a domain without a console: NOTFOUND after the wait */
+	assert_int_equal(xctl_console_attach(host.xs, 32000, 0, 1, 50), XCTL_ERR_NOTFOUND);
+	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_boot_lines_in_log),
 		cmocka_unit_test(test_attach_sends_a_line),
 		cmocka_unit_test(test_hostile_ring_indices),
+		cmocka_unit_test(test_attach_client),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -261,7 +261,14 @@ static int fe_u(struct testnet *n, const char *key, uint32_t *out)
 	return 0;
 }
 
+static void net_create_q(struct testnet *n, uint32_t domid, const char *max_queues);
+
 static void net_create(struct testnet *n, uint32_t domid)
+{
+	net_create_q(n, domid, NULL);
+}
+
+static void net_create_q(struct testnet *n, uint32_t domid, const char *max_queues)
 {
 	n->domid = domid;
 	snprintf(n->fe, sizeof(n->fe), XS_FMT_VIF_FE, domid, 0u);
@@ -290,6 +297,8 @@ static void net_create(struct testnet *n, uint32_t domid)
 	be_key(n, XS_KEY_FEATURE_RX_COPY, "1");
 	be_key(n, XS_KEY_FEATURE_SPLIT_EVENT_CHANNELS, "1");
 	be_key(n, XS_KEY_FEATURE_SG, "1");
+	if (max_queues)
+		be_key(n, XS_KEY_MULTI_QUEUE_MAX_QUEUES, max_queues);
 	be_key(n, XS_KEY_STATE, "2");
 }
 
@@ -401,6 +410,44 @@ static void test_vif_loopback(void **state)
 	free(n);
 }
 
+/* multi-queue-max-queues offered: one queue per vcpu (2), keys under
+ * queue-N/, multi-queue-num-queues written. */
+static void test_vif_multi_queue_keys(void **state)
+{
+	(void)state;
+	uint32_t domid = testhost_domain(&host, "life-vif-mq");
+	assert_true(domid > 0);
+	struct testnet *n = calloc(1, sizeof(*n));
+	net_create_q(n, domid, "8");
+	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
+	char p[256], last[64];
+	snprintf(p, sizeof(p), XS_FMT_VIF_FE_STATE, domid, 0u);
+	assert_int_equal(testhost_wait_value(&host, p, "4", T_MS, NULL, NULL, last, sizeof(last)), 0);
+	uint32_t v;
+	assert_int_equal(fe_u(n, XS_KEY_MULTI_QUEUE_NUM_QUEUES, &v), 0);
+	assert_int_equal(v, 2);
+	for (unsigned q = 0; q < 2; q++) {
+		snprintf(p, sizeof(p), XS_FMT_VIF_FE_QUEUE_TX_RING_REF, domid, 0u, q);
+		assert_int_equal(testhost_read(&host, p, last, sizeof(last)), 0);
+		snprintf(p, sizeof(p), XS_FMT_VIF_FE_QUEUE_EVENT_CHANNEL_RX, domid, 0u, q);
+		assert_int_equal(testhost_read(&host, p, last, sizeof(last)), 0);
+	}
+	assert_int_not_equal(fe_u(n, XS_KEY_TX_RING_REF, &v), 0);
+	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
+	free(n);
+}
+
+/* A new memory target reaches the guest (its balloon driver). */
+static void test_balloon_target_seen(void **state)
+{
+	(void)state;
+	uint32_t domid = boot("life-balloon", NULL, NULL);
+	assert_node(domid, XS_FMT_SIMGUEST_DATA_STATE, "ready");
+	assert_int_equal(simd_mem_set_target(host.s, domid, 131072), 0);
+	assert_log(domid, "xen:balloon: target 131072 KiB");
+	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +461,8 @@ int main(void)
 		cmocka_unit_test(test_slow_boot),
 		cmocka_unit_test(test_suspend_then_resume),
 		cmocka_unit_test(test_vif_loopback),
+		cmocka_unit_test(test_vif_multi_queue_keys),
+		cmocka_unit_test(test_balloon_target_seen),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
