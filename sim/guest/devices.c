@@ -278,7 +278,6 @@ int devices_start(struct guest *g)
 {
 	for (int type = 0; type < 2; type++)
 		snprintf(g->dev_dirs[type], sizeof(g->dev_dirs[type]), dir_fmts[type], g->domid);
-	g->devices_on = true;
 	char p[GUEST_PATH_MAX];
 	snprintf(p, sizeof(p), XS_FMT_DOMAIN_DEVICE, g->domid);
 	if (!xs_watch(g->xs, p, "device")) {
@@ -291,8 +290,6 @@ int devices_start(struct guest *g)
 
 void devices_on_watch(struct guest *g, const char *path, const char *token)
 {
-	if (!g->devices_on)
-		return;
 	if (!strcmp(token, "device")) {
 		for (int type = 0; type < 2; type++) {
 			size_t l = strlen(g->dev_dirs[type]);

@@ -233,7 +233,6 @@ struct guest {
 	struct gdev *devs[GUEST_MAX_DEVS];
 	unsigned ndevs;
 	char dev_dirs[2][GUEST_PATH_MAX]; /* device/vbd, device/vif */
-	bool devices_on;
 	/* the home, for parsing watch paths */
 	char home[64];
 };

@@ -88,11 +88,9 @@ int xb_printf(struct guest *g, uint32_t t, const char *path, const char *fmt, ..
 	if (n < 0 || (size_t)n >= sizeof(v))
 		return XCTL_ERR_LIMIT;
 	if (!xs_write(g->xs, t, path, v, (unsigned)n)) {
-		int e = errno;
-		/* EAGAIN inside a transaction is the caller's retry. */
-		if (t == XBT_NULL || e != EAGAIN)
-			xctl_warn(g->log, "domain %u: cannot write %s: %s", g->domid, path, strerror(e));
-		return e == EAGAIN ? XCTL_ERR_AGAIN : XCTL_ERR_XENSTORE;
+		/* (a transaction's conflict shows at its end, not here) */
+		xctl_warn(g->log, "domain %u: cannot write %s: %s", g->domid, path, strerror(errno));
+		return XCTL_ERR_XENSTORE;
 	}
 	return 0;
 }
@@ -118,8 +116,6 @@ int xb_txn(struct guest *g, int (*fn)(struct guest *g, uint32_t t, void *arg), v
 		int rc = fn(g, t, arg);
 		if (rc) {
 			xs_transaction_end(g->xs, t, true);
-			if (rc == XCTL_ERR_AGAIN)
-				continue;
 			return rc;
 		}
 		if (xs_transaction_end(g->xs, t, false))

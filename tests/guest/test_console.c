@@ -141,6 +141,7 @@ static void test_attach_sends_a_line(void **state)
 	 * answer is a timestamped console line. */
 	assert_true(read_until(fd, "] hello from the attach", T_MS));
 	assert_log(domid, "] hello from the attach");
+	assert_log(domid, "# echo hello from the attach"); /* the typed characters, echoed */
 	const char cmd[] = "uname\r";
 	assert_int_equal(write(fd, cmd, sizeof(cmd) - 1), (ssize_t)sizeof(cmd) - 1);
 	char want[64];
@@ -217,6 +218,59 @@ static void test_attach_client(void **state)
 	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
 }
 
+static void say(uint32_t domid, const char *line)
+{
+	char p[256], tty[128];
+	snprintf(p, sizeof(p), XS_FMT_CONSOLE_FE_TTY, domid);
+	assert_int_equal(testhost_read(&host, p, tty, sizeof(tty)), 0);
+	int fd = open(tty, O_RDWR | O_NOCTTY);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+	close(fd);
+}
+
+/* Two domains at once: a new domain does not disturb the first's console. */
+static void test_two_consoles(void **state)
+{
+	(void)state;
+	uint32_t a = testhost_domain(&host, "cons-a");
+	assert_true(a > 0);
+	assert_int_equal(simd_domain_unpause(host.s, a), 0);
+	assert_log(a, "ready");
+	uint32_t b = testhost_domain(&host, "cons-b");
+	assert_true(b > 0);
+	assert_int_equal(simd_domain_unpause(host.s, b), 0);
+	assert_log(b, "ready");
+	say(a, "echo a is still served\r");
+	say(b, "echo so is b\r");
+	assert_log(a, "] a is still served");
+	assert_log(b, "] so is b");
+	assert_int_equal(simd_domain_destroy(host.s, b), 0);
+	say(a, "echo after b went\r");
+	assert_log(a, "] after b went");
+	assert_int_equal(simd_domain_destroy(host.s, a), 0);
+}
+
+/* Output the guest put in the ring without a notification is still logged
+ * when its domain is destroyed (the daemon drains a console it closes). */
+static void test_last_words_logged(void **state)
+{
+	(void)state;
+	uint32_t domid = testhost_domain(&host, "cons-last");
+	assert_true(domid > 0);
+	struct simd *g = NULL;
+	assert_int_equal(simd_guest_attach(host.s, domid, &g), 0);
+	struct simd_console c;
+	assert_int_equal(simd_guest_console(g, &c), 0);
+	assert_int_equal(xencons_out_put(c.ring, "hello\r\n", 7), 7);
+	assert_int_equal(simd_evtchn_notify(g, c.port), 0);
+	assert_log(domid, "hello");
+	assert_int_equal(xencons_out_put(c.ring, "last words\r\n", 12), 12);
+	simd_close(g);
+	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
+	assert_log(domid, "last words");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +278,8 @@ int main(void)
 		cmocka_unit_test(test_attach_sends_a_line),
 		cmocka_unit_test(test_hostile_ring_indices),
 		cmocka_unit_test(test_attach_client),
+		cmocka_unit_test(test_two_consoles),
+		cmocka_unit_test(test_last_words_logged),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

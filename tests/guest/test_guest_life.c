@@ -205,12 +205,28 @@ static void test_crash_knob_at_run_time(void **state)
 static void test_slow_boot(void **state)
 {
 	(void)state;
-	uint32_t domid = boot("life-slow", XS_FMT_SIMGUEST_BOOT_DELAY_MS, "5000");
-	assert_log(domid, "slow boot: 5000 ms");
+	uint32_t domid = boot("life-slow", XS_FMT_SIMGUEST_BOOT_DELAY_MS, "3000");
+	assert_log(domid, "slow boot: 3000 ms");
 	char p[256], v[32];
 	snprintf(p, sizeof(p), XS_FMT_SIMGUEST_DATA_STATE, domid);
 	assert_int_equal(testhost_read(&host, p, v, sizeof(v)), 0);
 	assert_string_equal(v, "booting");
+	/* and then it does come up */
+	assert_node(domid, XS_FMT_SIMGUEST_DATA_STATE, "ready");
+	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
+}
+
+/* An idle guest sleeps: over a second it uses a small part of a cpu. */
+static void test_idle_guest_sleeps(void **state)
+{
+	(void)state;
+	uint32_t domid = boot("life-idle", NULL, NULL);
+	assert_node(domid, XS_FMT_SIMGUEST_DATA_STATE, "ready");
+	struct simd_domain_info a, b;
+	assert_int_equal(simd_domain_info(host.s, domid, &a), 0);
+	usleep(1000000);
+	assert_int_equal(simd_domain_info(host.s, domid, &b), 0);
+	assert_true(b.cpu_time_ns - a.cpu_time_ns < 250000000ull);
 	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
 }
 
@@ -262,6 +278,7 @@ static int fe_u(struct testnet *n, const char *key, uint32_t *out)
 }
 
 static void net_create_q(struct testnet *n, uint32_t domid, const char *max_queues);
+static void net_create_f(struct testnet *n, uint32_t domid, const char *max_queues, bool rx_copy);
 
 static void net_create(struct testnet *n, uint32_t domid)
 {
@@ -269,6 +286,11 @@ static void net_create(struct testnet *n, uint32_t domid)
 }
 
 static void net_create_q(struct testnet *n, uint32_t domid, const char *max_queues)
+{
+	net_create_f(n, domid, max_queues, true);
+}
+
+static void net_create_f(struct testnet *n, uint32_t domid, const char *max_queues, bool rx_copy)
 {
 	n->domid = domid;
 	snprintf(n->fe, sizeof(n->fe), XS_FMT_VIF_FE, domid, 0u);
@@ -294,7 +316,8 @@ static void net_create_q(struct testnet *n, uint32_t domid, const char *max_queu
 		snprintf(p, sizeof(p), "%s/%s", n->fe, kv[i][0]);
 		assert_int_equal(testhost_write(&host, p, kv[i][1]), 0);
 	}
-	be_key(n, XS_KEY_FEATURE_RX_COPY, "1");
+	if (rx_copy)
+		be_key(n, XS_KEY_FEATURE_RX_COPY, "1");
 	be_key(n, XS_KEY_FEATURE_SPLIT_EVENT_CHANNELS, "1");
 	be_key(n, XS_KEY_FEATURE_SG, "1");
 	if (max_queues)
@@ -402,10 +425,20 @@ static void test_vif_loopback(void **state)
 		 domid);
 	assert_log(domid, want);
 	assert_string_equal(n->problem, "");
+	/* unplug: the backend closes, the frontend ends its grants */
+	uint32_t txref, rxref;
+	assert_int_equal(fe_u(n, XS_KEY_TX_RING_REF, &txref), 0);
+	assert_int_equal(fe_u(n, XS_KEY_RX_RING_REF, &rxref), 0);
 	simd_evtchn_close(host.s, n->tx_port);
 	simd_evtchn_close(host.s, n->rx_port);
 	simd_grant_unmap(host.s, n->txm);
 	simd_grant_unmap(host.s, n->rxm);
+	be_key(n, XS_KEY_STATE, "5");
+	snprintf(p, sizeof(p), XS_FMT_VIF_FE_STATE, domid, 0u);
+	assert_int_equal(testhost_wait_value(&host, p, "6", T_MS, NULL, NULL, last, sizeof(last)), 0);
+	struct simd_grant_map *m = NULL;
+	assert_int_not_equal(simd_grant_map(host.s, domid, &txref, 1, true, &m), 0);
+	assert_int_not_equal(simd_grant_map(host.s, domid, &rxref, 1, true, &m), 0);
 	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
 	free(n);
 }
@@ -437,6 +470,25 @@ static void test_vif_multi_queue_keys(void **state)
 	free(n);
 }
 
+/* netfront needs feature-rx-copy: without it the frontend closes. */
+static void test_vif_without_rx_copy(void **state)
+{
+	(void)state;
+	uint32_t domid = testhost_domain(&host, "life-vif-norx");
+	assert_true(domid > 0);
+	struct testnet *n = calloc(1, sizeof(*n));
+	net_create_f(n, domid, NULL, false);
+	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
+	char p[256], last[64];
+	snprintf(p, sizeof(p), XS_FMT_VIF_FE_STATE, domid, 0u);
+	assert_int_equal(testhost_wait_value(&host, p, "6", T_MS, NULL, NULL, last, sizeof(last)), 0);
+	assert_log(domid, "eth0: backend does not support copying receive path");
+	uint32_t v;
+	assert_int_not_equal(fe_u(n, XS_KEY_TX_RING_REF, &v), 0);
+	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
+	free(n);
+}
+
 /* A new memory target reaches the guest (its balloon driver). */
 static void test_balloon_target_seen(void **state)
 {
@@ -463,6 +515,8 @@ int main(void)
 		cmocka_unit_test(test_vif_loopback),
 		cmocka_unit_test(test_vif_multi_queue_keys),
 		cmocka_unit_test(test_balloon_target_seen),
+		cmocka_unit_test(test_vif_without_rx_copy),
+		cmocka_unit_test(test_idle_guest_sleeps),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

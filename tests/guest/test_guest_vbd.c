@@ -14,6 +14,8 @@
 #include <cmocka.h>
 #include <xenstore.h>
 
+#include "common/util.h"
+#include "sim/console/consoled.h"
 #include "sim/simd/simd.h"
 #include "tests/guest/host.h"
 #include "tests/guest/testback.h"
@@ -27,7 +29,7 @@ static struct testhost host;
 static int group_setup(void **state)
 {
 	(void)state;
-	return testhost_start(&host, false);
+	return testhost_start(&host, true);
 }
 
 static int group_teardown(void **state)
@@ -35,6 +37,19 @@ static int group_teardown(void **state)
 	(void)state;
 	testhost_stop(&host);
 	return 0;
+}
+
+static bool log_has(uint32_t domid, const char *want)
+{
+	char p[512];
+	consoled_log_path(host.dir, domid, p, sizeof(p));
+	char *data = NULL;
+	size_t len = 0;
+	if (xctl_read_file(p, 1 << 22, &data, &len))
+		return false;
+	bool found = strstr(data, want) != NULL;
+	free(data);
+	return found;
 }
 
 static void path(char *out, size_t sz, const char *fmt, uint32_t domid, unsigned devid)
@@ -116,6 +131,11 @@ static void test_single_page_ring(void **state)
 	assert_memory_equal(tb->disk + (TB_SECTORS - 1) * 512, want, strlen(want));
 	assert_int_equal(tb->indirect, 0);
 	assert_true(tb->reads >= 1);
+	char line[256];
+	snprintf(line, sizeof(line), "xenbus: vbd/%u (xvda), backend %s in domain 0", XVDA, tb->be);
+	for (int i = 0; i < 400 && !log_has(domid, line); i++)
+		testback_pump(tb);
+	assert_true(log_has(domid, line));
 	assert_int_equal(tb->writes, 1);
 	assert_string_equal(tb->problem, "");
 	destroy(tb, domid);
@@ -233,11 +253,11 @@ static void test_unplug_and_hotplug(void **state)
 	assert_int_equal(testhost_wait_value(&host, p, "4", T_MS, testback_pump, tb2, last, sizeof(last)), 0);
 	snprintf(p, sizeof(p), XS_FMT_SIMGUEST_DATA_VBD_MARKER, domid, 51728u);
 	assert_int_equal(testhost_wait_value(&host, p, "written", T_MS, testback_pump, tb2, last, sizeof(last)), 0);
-	/* Only xvdb's ring page is mapped now (the test backend maps data
-	 * pages only while it serves a request). */
+	/* Mapped now: xvdb's ring page and the console page (xctl-consoled);
+	 * the test backend maps data pages only while it serves a request. */
 	struct simd_domain_info info;
 	assert_int_equal(simd_domain_info(host.s, domid, &info), 0);
-	assert_int_equal(info.maps_of_it, 1u);
+	assert_int_equal(info.maps_of_it, 2u);
 	destroy(tb2, domid);
 	free(tb);
 	free(tb2);
@@ -330,6 +350,74 @@ static void test_hvm_and_pvh(void **state)
 	}
 }
 
+/* Poweroff with a connected disk: the frontend closes first (Linux's
+ * xenbus_dev_shutdown), then the domain shuts down. */
+static void test_poweroff_closes_frontends(void **state)
+{
+	(void)state;
+	struct testback *tb = calloc(1, sizeof(*tb));
+	tb->max_ring_page_order = tb->max_queues = tb->max_indirect = -1;
+	uint32_t domid = start_guest(tb, "vbd-poweroff");
+	wait_connected(tb, domid);
+	wait_marker(tb, domid, "written");
+	char p[256], last[64];
+	snprintf(p, sizeof(p), XS_FMT_DOMAIN_CONTROL_SHUTDOWN, domid);
+	assert_int_equal(testhost_write(&host, p, "poweroff"), 0);
+	path(p, sizeof(p), XS_FMT_VBD_FE_STATE, domid, XVDA);
+	assert_int_equal(testhost_wait_value(&host, p, "5", T_MS, testback_pump, tb, last, sizeof(last)), 0);
+	struct simd_domain_info info;
+	assert_int_equal(simd_domain_wait(host.s, domid, SIMD_DOMF_SHUTDOWN, T_MS, &info), 0);
+	destroy(tb, domid);
+	free(tb);
+}
+
+/* After an unplug every grant of the device has ended and its pages are
+ * back: the old ring ref no longer maps and the guest holds as many pages as
+ * before the disk came. With and without persistent grants. */
+static void unplug_releases(bool persistent, const char *name)
+{
+	uint32_t domid = testhost_domain(&host, name);
+	assert_true(domid > 0);
+	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
+	char p[256], last[64];
+	snprintf(p, sizeof(p), XS_FMT_SIMGUEST_DATA_STATE, domid);
+	assert_int_equal(testhost_wait_value(&host, p, "ready", T_MS, NULL, NULL, last, sizeof(last)), 0);
+	struct simd_domain_info before, after;
+	assert_int_equal(simd_domain_info(host.s, domid, &before), 0);
+	struct testback *tb = calloc(1, sizeof(*tb));
+	tb->max_ring_page_order = 1;
+	tb->max_queues = -1;
+	tb->max_indirect = 32;
+	tb->persistent = persistent;
+	assert_int_equal(testback_create(tb, &host, domid, XVDA), 0);
+	wait_connected(tb, domid);
+	wait_marker(tb, domid, "written");
+	uint32_t ref;
+	snprintf(p, sizeof(p), XS_FMT_VBD_FE_RING_REF_N, domid, XVDA, 0u);
+	assert_int_equal(testhost_read(&host, p, last, sizeof(last)), 0);
+	ref = (uint32_t)atoi(last);
+	testback_close(tb);
+	assert_int_equal(testhost_wait(fe_closed, tb, T_MS, NULL, NULL), 0);
+	struct simd_grant_map *m = NULL;
+	assert_int_not_equal(simd_grant_map(host.s, domid, &ref, 1, true, &m), 0);
+	assert_int_equal(simd_domain_info(host.s, domid, &after), 0);
+	assert_int_equal(after.nr_pages, before.nr_pages);
+	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
+	free(tb);
+}
+
+static void test_unplug_releases_grants(void **state)
+{
+	(void)state;
+	unplug_releases(false, "vbd-release");
+}
+
+static void test_unplug_releases_persistent_grants(void **state)
+{
+	(void)state;
+	unplug_releases(true, "vbd-release-p");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +430,9 @@ int main(void)
 		cmocka_unit_test(test_hostile_response_overflow),
 		cmocka_unit_test(test_load_disk),
 		cmocka_unit_test(test_hvm_and_pvh),
+		cmocka_unit_test(test_poweroff_closes_frontends),
+		cmocka_unit_test(test_unplug_releases_grants),
+		cmocka_unit_test(test_unplug_releases_persistent_grants),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
