@@ -70,7 +70,9 @@ void xsd_conn_kill(struct xsd *d, struct xsd_conn *c, const char *why)
 }
 
 /* A request of guest domid has one event fewer queued (written or
- * dropped): when none is left, it is no longer outstanding. */
+ * dropped): when none is left, it is no longer outstanding. Requests are
+ * numbered for the daemon's life, so the events of a released domain
+ * never match a request of a later domain with the same id. */
 static void cause_done(struct xsd *d, uint32_t domid, uint64_t req)
 {
 	struct xsd_domain *dom = xsd_dom_get(d, domid);
@@ -117,14 +119,6 @@ static void out_free(struct xsd *d, struct xsd_conn *c)
 	}
 	c->out_bytes = 0;
 	c->out_replies = c->out_events = 0;
-}
-
-void xsd_conn_forget_cause(struct xsd *d, uint32_t domid)
-{
-	for (struct xsd_conn *c = d->conns; c; c = c->next)
-		for (struct xsd_omsg *m = c->out_head; m; m = m->next)
-			if (m->cause == domid)
-				m->cause = 0;
 }
 
 void xsd_conn_free(struct xsd *d, struct xsd_conn *c)

@@ -237,7 +237,6 @@ int xsd_dom_release(struct xsd *d, uint32_t domid)
 	if (!dom || !dom->introduced)
 		return ENOENT;
 	close_domain(d, dom);
-	xsd_conn_forget_cause(d, domid);
 	d->doms[domid] = NULL;
 	free(dom->preq);
 	free(dom);

@@ -393,8 +393,6 @@ void xsd_send_error(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg 
 /* Queue a watch event "path\0token\0" (send_event()); 0, or 1 when it was
  * dropped (a duplicate, or the guest's queue is full), or an error. */
 int xsd_send_event(struct xsd *d, struct xsd_conn *c, const char *path, const char *token);
-/* Forget the guest domid as the cause of queued events (it is released). */
-void xsd_conn_forget_cause(struct xsd *d, uint32_t domid);
 void xsd_conn_update_mask(struct xsd *d, struct xsd_conn *c);
 /* Consume input bytes already in c->in: dispatch every complete request
  * allowed by the limits. Returns 0, or XCTL_ERR_PROTO (close it). */

@@ -7,12 +7,19 @@
 #   test_xs_domain    guest connections, permissions, quotas, state, trace
 #   test_xs_hostile   hostile clients, with the daemon's memory measured
 #   test_xs_rules     the rules Xen 4.17.7's xenstored decides, each citing it
+#   test_xs_unit      queue rules (duplicates, outstanding) on in-process connections
 XSD_TEST_HARNESS := $(call objs,tests/xenstored/harness.c)
 
 $(BUILD)/tests/test_xs_%: $(call objs,tests/xenstored/test_xs_%.c) $(XSD_TEST_HARNESS) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENSTORE) $(LIBS_CMOCKA)
+
+# The queue rules on in-process connections: linked with the daemon's code.
+$(BUILD)/tests/test_xs_unit: $(call objs,tests/xenstored/test_xs_unit.c) $(LIBXSD) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)
 
 XSD_TESTS := $(patsubst tests/xenstored/%.c,$(BUILD)/tests/%,$(wildcard tests/xenstored/test_xs_*.c))
 # The tests start the daemon: build it first.
