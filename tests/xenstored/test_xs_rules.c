@@ -212,9 +212,26 @@ static void test_special_names(void **state)
 	ERR("EACCES", g, XS_SET_PERMS, "@releaseDomain", "n3");
 	OK(c->d0, XS_SET_PERMS, "@releaseDomain", "n3");
 	OK(g, XS_SET_PERMS, "@releaseDomain", "n3", "r0");
-	/* Its owner gets the events: now the guest does. */
-	OK(g, XS_WATCH, "@releaseDomain", "rel");
 	OK(c->d0, XS_SET_PERMS, "@releaseDomain", "n0");
+	/* A guest gets @introduceDomain only if the list lets it read
+	 * (check_perms_special()). */
+	struct msg m;
+	OK(g, XS_WATCH, "@introduceDomain", "in");
+	assert_int_equal(xsd_raw_recv(g, &m.h, m.body, 5000), 0); /* the first event */
+	OK(c->d0, XS_INTRODUCE, "30", "1", "7");
+	OK(c->d0, XS_SET_PERMS, "@introduceDomain", "n0", "r3");
+	OK(c->d0, XS_INTRODUCE, "31", "1", "7");
+	assert_int_equal(xsd_raw_recv(g, &m.h, m.body, 5000), 0);
+	assert_int_equal(m.h.type, XS_WATCH_EVENT);
+	assert_string_equal(m.body, "@introduceDomain");
+	assert_string_equal(m.body + strlen(m.body) + 1, "in");
+	/* Exactly one: the introduction of 30 was not for it. */
+	OK(g, XS_WATCH, "/local/domain/3", "sentinel");
+	assert_int_equal(xsd_raw_recv(g, &m.h, m.body, 5000), 0);
+	assert_string_equal(m.body + strlen(m.body) + 1, "sentinel");
+	OK(c->d0, XS_SET_PERMS, "@introduceDomain", "n0");
+	OK(c->d0, XS_RELEASE, "30");
+	OK(c->d0, XS_RELEASE, "31");
 	close(g);
 }
 
