@@ -8,6 +8,7 @@
  * every error name is seen as sent. */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -546,7 +547,8 @@ static void test_counts(void **state)
 	g[16] = xsd_raw_connect(sock);
 	assert_true(g[16] >= 0);
 	struct msg m;
-	assert_int_equal(xsd_raw_send(g[16], XS_READ, 1, 0, "/tool", 6), 0);
+	/* The send may already fail (EPIPE): either way no answer comes. */
+	xsd_raw_send(g[16], XS_READ, 1, 0, "/tool", 6);
 	assert_int_not_equal(xsd_raw_recv(g[16], &m.h, m.body, 5000), 0);
 	close(g[16]);
 	/* 129 watches of domain 9, over two connections. */
@@ -643,6 +645,7 @@ static void test_introduce_again_resets(void **state)
 
 int main(void)
 {
+	signal(SIGPIPE, SIG_IGN); /* a closed connection is an error result, not death */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dispatch_flags),
 		cmocka_unit_test(test_special_names),
