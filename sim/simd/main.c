@@ -238,6 +238,10 @@ static int setup(struct srv *sv, const struct opts *o)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	/* pages and eventfds get what is left after the reserve */
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		rl.rlim_cur = 1u << 20;
+	sv->fds_max = rl.rlim_cur > 2 * SRV_FD_RESERVE ? rl.rlim_cur - SRV_FD_RESERVE : rl.rlim_cur / 2;
 	sv->doms = calloc(SIMD_DOMID_MAX + 1, sizeof(*sv->doms));
 	struct srv_dom *d0 = calloc(1, sizeof(*d0));
 	if (!sv->doms || !d0 || !(d0->vcpus = calloc(sv->nr_cpus, sizeof(*d0->vcpus)))) {

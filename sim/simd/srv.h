@@ -25,11 +25,14 @@
 #define SRV_MAPS_PER_CONN 4096 /* grant maps one connection may hold */
 #define SRV_GFN_BASE 0x40000u  /* first frame number of a domain's pages */
 #define SRV_DOM0_KIB (1024u * 1024u)
+#define SRV_CONNS_PER_DOMAIN 16  /* guest connections of one domain */
+#define SRV_FD_RESERVE 1024       /* descriptors kept for connections and the rest */
 
 struct srv;
 struct srv_dom;
 
 struct srv_page {
+	struct srv *sv;
 	uint32_t refs;          /* the owner's table + active grant entries + copies */
 	int fd;                 /* memfd of 4096 bytes, sealed against resizing */
 	void *map;              /* simd's own mapping, made on first use */
@@ -156,6 +159,7 @@ struct srv {
 	unsigned char inbuf[SIMD_WIRE_MAX + 1];
 	struct srv_reply reply;
 	uint64_t used_kib;        /* targets of the live domains */
+	uint64_t fds_used, fds_max; /* descriptors of pages and eventfds, and their bound */
 };
 
 /* srv_conn.c */
@@ -182,6 +186,10 @@ void srv_dom_guest_gone(struct srv *sv, struct srv_dom *d); /* its connection cl
 void srv_dom_maybe_finish(struct srv *sv, struct srv_dom *d); /* dying and unmapped: remove */
 void srv_dom_destroy_all(struct srv *sv);
 void srv_dom_free_all(struct srv *sv);
+
+/* Take n descriptors from the budget of pages and eventfds; false if it is spent. */
+bool srv_fds_take(struct srv *sv, uint32_t n);
+void srv_fds_give(struct srv *sv, uint32_t n);
 
 /* srv_gnt.c */
 int srv_gnt_handle(struct srv *sv, struct srv_conn *c, const struct simd_req_msg *m, struct srv_reply *r);

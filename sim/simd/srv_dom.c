@@ -269,10 +269,10 @@ static void dom_free(struct srv *sv, struct srv_dom *d)
 			continue;
 		close(d->ports[p].efd_in);
 		close(d->ports[p].efd_out);
+		srv_fds_give(sv, 2);
 	}
 	free(d->ports);
 	free(d->vcpus);
-	(void)sv;
 	free(d);
 }
 
@@ -564,6 +564,11 @@ static int dom_list(struct srv *sv, uint32_t start, struct srv_reply *r)
 
 static int guest_attach(struct srv *sv, struct srv_dom *d, struct srv_reply *r)
 {
+	uint32_t n = 0;
+	for (struct srv_conn *c = sv->conns; c; c = c->next)
+		n += c->guest && !c->dead && c->domid == d->domid;
+	if (n >= SRV_CONNS_PER_DOMAIN)
+		return srv_fail(r, XCTL_ERR_LIMIT, "domain %u has %u connections already, its limit", d->domid, n);
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp))
 		return srv_fail(r, XCTL_ERR_IO, "domain %u: socketpair: %s", d->domid, strerror(errno));

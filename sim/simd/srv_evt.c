@@ -58,15 +58,20 @@ static int new_port(struct srv_dom *d, uint32_t *port, char *msg, size_t msgsz)
 int srv_evt_alloc(struct srv *sv, struct srv_dom *d, uint32_t remote_dom, struct srv_conn *owner,
 		  uint32_t *port, char *msg, size_t msgsz)
 {
-	(void)sv;
 	uint32_t p;
 	int rc = new_port(d, &p, msg, msgsz);
 	if (rc)
 		return rc;
+	if (!srv_fds_take(sv, 2)) {
+		snprintf(msg, msgsz, "the host's %llu descriptors for pages and event channels are in use "
+			 "(destroy domains, or raise the open files limit)", (unsigned long long)sv->fds_max);
+		return XCTL_ERR_LIMIT;
+	}
 	int a = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	int b = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (a < 0 || b < 0) {
 		snprintf(msg, msgsz, "cannot create an eventfd: %s", strerror(errno));
+		srv_fds_give(sv, 2);
 		if (a >= 0)
 			close(a);
 		if (b >= 0)
@@ -99,6 +104,7 @@ static void port_close(struct srv *sv, struct srv_dom *d, uint32_t port)
 	}
 	close(sp->efd_in);
 	close(sp->efd_out);
+	srv_fds_give(sv, 2);
 	memset(sp, 0, sizeof(*sp));
 	d->nr_ports--;
 }
@@ -133,6 +139,10 @@ static int bind_interdomain(struct srv *sv, struct srv_conn *c, struct srv_dom *
 	int rc = new_port(ld, &lp, msg, sizeof(msg));
 	if (rc)
 		return srv_fail(r, rc, "%s", msg);
+	if (!srv_fds_take(sv, 2))
+		return srv_fail(r, XCTL_ERR_LIMIT, "the host's %llu descriptors for pages and event channels "
+				"are in use (destroy domains, or raise the open files limit)",
+				(unsigned long long)sv->fds_max);
 	rp = srv_evt_port(sv, rdomid, rport); /* the table may have moved (same domain) */
 	int in = fcntl(rp->efd_out, F_DUPFD_CLOEXEC, 0);
 	int out = fcntl(rp->efd_in, F_DUPFD_CLOEXEC, 0);
@@ -141,6 +151,7 @@ static int bind_interdomain(struct srv *sv, struct srv_conn *c, struct srv_dom *
 			close(in);
 		if (out >= 0)
 			close(out);
+		srv_fds_give(sv, 2);
 		return srv_fail(r, XCTL_ERR_IO, "cannot share an eventfd: %s", strerror(errno));
 	}
 	struct srv_port *sp = &ld->ports[lp];

@@ -36,10 +36,22 @@ static int sealed_memfd(const char *name, size_t size)
 	return fd;
 }
 
+bool srv_fds_take(struct srv *sv, uint32_t n)
+{
+	if (sv->fds_used + n > sv->fds_max)
+		return false;
+	sv->fds_used += n;
+	return true;
+}
+
+void srv_fds_give(struct srv *sv, uint32_t n)
+{
+	sv->fds_used -= n;
+}
+
 struct srv_page *srv_page_new(struct srv *sv, struct srv_dom *d)
 {
-	(void)sv;
-	if (d->nr_pages >= d->max_pages)
+	if (d->nr_pages >= d->max_pages || !srv_fds_take(sv, 1))
 		return NULL;
 	uint32_t idx = 0;
 	while (idx < d->npages_slots && d->pages[idx])
@@ -56,13 +68,17 @@ struct srv_page *srv_page_new(struct srv *sv, struct srv_dom *d)
 		d->npages_slots = n;
 	}
 	struct srv_page *p = calloc(1, sizeof(*p));
-	if (!p)
+	if (!p) {
+		srv_fds_give(sv, 1);
 		return NULL;
+	}
 	p->fd = sealed_memfd("simd-page", SIMD_PAGE_SIZE);
 	if (p->fd < 0) {
+		srv_fds_give(sv, 1);
 		free(p);
 		return NULL;
 	}
+	p->sv = sv;
 	p->refs = 1;
 	p->gfn = SRV_GFN_BASE + idx;
 	d->pages[idx] = p;
@@ -77,6 +93,7 @@ void srv_page_put(struct srv_page *p)
 	if (p->map)
 		munmap(p->map, SIMD_PAGE_SIZE);
 	close(p->fd);
+	srv_fds_give(p->sv, 1);
 	free(p);
 }
 
@@ -435,6 +452,11 @@ static int page_alloc(struct srv *sv, struct srv_dom *d, struct srv_reply *r)
 	if (d->nr_pages >= d->max_pages)
 		return srv_fail(r, XCTL_ERR_LIMIT, "domain %u holds %u grantable pages, its limit", d->domid,
 				d->max_pages);
+	if (sv->fds_used + 1 > sv->fds_max)
+		return srv_fail(r, XCTL_ERR_LIMIT,
+				"domain %u: cannot allocate a page: the host's %llu descriptors for pages and event "
+				"channels are in use (destroy domains, or raise the open files limit)",
+				d->domid, (unsigned long long)sv->fds_max);
 	struct srv_page *p = srv_page_new(sv, d);
 	if (!p)
 		return srv_fail(r, XCTL_ERR_NOMEM, "domain %u: cannot allocate a page", d->domid);

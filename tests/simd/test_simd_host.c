@@ -95,6 +95,9 @@ static void test_start_stop_idempotent(void **state)
 	bool started = false;
 	assert_int_equal(simd_host_start(&f->o, &started, msg, sizeof(msg)), 0);
 	assert_true(started);
+	/* the daemons and the watchdog are detached: nothing is left for us to reap */
+	int wst;
+	assert_true(waitpid(-1, &wst, WNOHANG) <= 0);
 	pid_t xsd, simdp;
 	assert_int_equal(running(f, "xctl-xenstored", &xsd), 1);
 	assert_int_equal(running(f, "xctl-simd", &simdp), 1);
@@ -267,6 +270,17 @@ static void test_cli(void **state)
 	runcmd(&r, "\"$XCTL_BIN/xctl\" sim status --dir '%s'", f->dir);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.out, "not running"));
+	runcmd_free(&r);
+	/* a directory whose parents do not exist yet */
+	char deep[400];
+	snprintf(deep, sizeof(deep), "%s/a/b/host", f->tmp);
+	runcmd(&r, "\"$XCTL_BIN/xctl\" sim start --dir '%s'", deep);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "simulated Xen host started in"));
+	runcmd_free(&r);
+	runcmd(&r, "\"$XCTL_BIN/xctl\" sim stop --dir '%s'", deep);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "stopped (0 domains destroyed)"));
 	runcmd_free(&r);
 	runcmd(&r, "\"$XCTL_BIN/xctl\" sim start --dir '%s' --memory 4194304 --cpus 2", f->dir);
 	assert_int_equal(r.status, 0);

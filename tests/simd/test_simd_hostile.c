@@ -223,6 +223,74 @@ static void test_random_guest_requests(void **state)
 	assert_int_equal(th_wait_nfds(h->simd, fds0, 2000), fds0);
 }
 
+static void test_connection_limit(void **state)
+{
+	struct simd_host *h = *state;
+	uint32_t d = th_create(h);
+	struct simd *g[17];
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(simd_guest_attach(h->s, d, &g[i]), 0);
+	/* a guest cannot take every connection of the host */
+	assert_int_equal(simd_guest_attach(h->s, d, &g[16]), XCTL_ERR_LIMIT);
+	assert_int_equal(simd_guest_attach(g[0], SIMD_DOMID_SELF, &g[16]), XCTL_ERR_LIMIT);
+	assert_non_null(strstr(simd_errmsg(g[0]), "16 connections"));
+	simd_close(g[15]);
+	for (int i = 0; i < 400; i++) {
+		if (simd_guest_attach(h->s, d, &g[15]) == 0)
+			break;
+		usleep(5000);
+	}
+	assert_int_equal(simd_domain_info(g[15], SIMD_DOMID_SELF, &(struct simd_domain_info){ 0 }), 0);
+	for (int i = 0; i < 16; i++)
+		simd_close(g[i]);
+	simd_domain_destroy(h->s, d);
+}
+
+static void test_descriptor_budget(void **state)
+{
+	(void)state;
+	/* a host with 2500 open files: 1476 for pages and eventfds */
+	struct simd_host h2;
+	setenv("TH_NOFILE", "2500", 1);
+	int rc = th_start(&h2, false, "none", NULL);
+	unsetenv("TH_NOFILE");
+	assert_int_equal(rc, 0);
+	struct simd_domain_config c = th_config();
+	c.max_pages = 1024;
+	uint32_t a, b;
+	assert_int_equal(simd_domain_create(h2.s, &c, &a), 0);
+	assert_int_equal(simd_domain_create(h2.s, &c, &b), 0);
+	struct simd *ga, *gb;
+	assert_int_equal(simd_guest_attach(h2.s, a, &ga), 0);
+	assert_int_equal(simd_guest_attach(h2.s, b, &gb), 0);
+	struct simd_page *p;
+	int n = 0, rc2;
+	while ((rc2 = simd_page_alloc(ga, &p)) == 0)
+		n++;
+	assert_int_equal(rc2, XCTL_ERR_LIMIT);
+	assert_int_equal(n, 1022); /* its own max_pages (1024, 2 are the builder's) */
+	while ((rc2 = simd_page_alloc(gb, &p)) == 0)
+		n++;
+	assert_int_equal(rc2, XCTL_ERR_LIMIT);
+	assert_non_null(strstr(simd_errmsg(gb), "descriptors"));
+	assert_true(n < 1476);
+	uint32_t port;
+	assert_int_equal(simd_evtchn_alloc_unbound(gb, SIMD_DOMID_SELF, 0, &port), XCTL_ERR_LIMIT);
+	/* the daemon itself still has descriptors: new clients, new requests */
+	struct simd *s3;
+	assert_int_equal(simd_open(h2.dir, &s3), 0);
+	struct simd_host_info hi;
+	assert_int_equal(simd_host_info(s3, &hi), 0);
+	simd_close(s3);
+	/* destroying a domain gives its descriptors back */
+	simd_close(ga);
+	assert_int_equal(simd_domain_destroy(h2.s, a), 0);
+	assert_int_equal(simd_page_alloc(gb, &p), 0);
+	assert_int_equal(simd_evtchn_alloc_unbound(gb, SIMD_DOMID_SELF, 0, &port), 0);
+	simd_close(gb);
+	th_stop(&h2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +298,8 @@ int main(void)
 		cmocka_unit_test(test_fds_sent_to_simd),
 		cmocka_unit_test(test_never_reads),
 		cmocka_unit_test(test_random_guest_requests),
+		cmocka_unit_test(test_connection_limit),
+		cmocka_unit_test(test_descriptor_budget),
 	};
 	return cmocka_run_group_tests_name("simd hostile clients", tests, setup, teardown);
 }
