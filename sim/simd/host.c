@@ -157,9 +157,9 @@ static pid_t read_pid(const struct host *h, const char *name)
 	return rc ? 0 : (pid_t)v;
 }
 
-/* Is pid alive (not a zombie) and running the program name (its comm, 15
- * characters)? The daemons are not our children: a dead one may stay a
- * zombie of whoever reaps orphans here. */
+/* Is pid alive (not a zombie) and, if name is not NULL, running the
+ * program name (its comm, 15 characters)? The daemons are not our
+ * children: a dead one may stay a zombie of whoever reaps orphans here. */
 static bool alive(pid_t pid, const char *name)
 {
 	if (pid <= 0)
@@ -178,6 +178,8 @@ static bool alive(pid_t pid, const char *name)
 	if (!open_p || !close_p || close_p[1] != ' ' || close_p[2] == 'Z' || close_p[2] == 'X')
 		return false;
 	*close_p = '\0';
+	if (!name)
+		return true;
 	char want[16];
 	snprintf(want, sizeof(want), "%s", name);
 	return !strcmp(open_p + 1, want);
@@ -333,10 +335,12 @@ static int start_one(struct host *h, const struct host_prog *p, bool *started)
 	write_pid(h, p->name, pid);
 	*started = true;
 	/* wait until it serves (10 s), or notice that it died */
-	for (int t = 0; p->ready && t < 1000; t++) {
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (t = t0; p->ready && t.tv_sec - t0.tv_sec < 10; clock_gettime(CLOCK_MONOTONIC, &t)) {
 		if (answers(h, p->ready))
 			return 0;
-		if (kill(pid, 0)) {
+		if (!alive(pid, NULL)) { /* (its name is the starter's until it execs) */
 			rm_pid(h, p->name);
 			return say(h, XCTL_ERR_IO, "%s exited at start: see %s", p->name, log);
 		}

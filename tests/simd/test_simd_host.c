@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -122,6 +123,7 @@ static void test_start_stop_idempotent(void **state)
 	struct simd *s;
 	assert_int_equal(simd_open(f->dir, &s), 0);
 	struct simd_domain_config c = th_config();
+	c.domid = SIMD_DOMID_MAX; /* the last id too is destroyed at stop */
 	uint32_t d;
 	assert_int_equal(simd_domain_create(s, &c, &d), 0);
 	assert_int_equal(simd_domain_unpause(s, d), 0);
@@ -152,6 +154,29 @@ static void test_start_stop_idempotent(void **state)
 	free(log);
 	/* stopping a stopped host is fine */
 	assert_int_equal(simd_host_stop(&f->o, msg, sizeof(msg)), 0);
+}
+
+static void test_daemon_fails_at_start(void **state)
+{
+	struct fix *f = *state;
+	struct simd_host_opts o = f->o;
+	o.memory_kib = 1000; /* xctl-simd refuses it and exits */
+	char msg[512];
+	bool started;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(simd_host_start(&o, &started, msg, sizeof(msg)), XCTL_ERR_IO);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 5); /* noticed, not waited out */
+	assert_non_null(strstr(msg, "xctl-simd exited at start: see "));
+	char p[400];
+	snprintf(p, sizeof(p), "%s/log/xctl-simd.log", f->dir);
+	assert_non_null(strstr(msg, p));
+	char *log;
+	size_t len;
+	assert_int_equal(xctl_read_file(p, 1 << 20, &log, &len), 0);
+	assert_non_null(strstr(log, "--memory"));
+	free(log);
 }
 
 static void test_restart_after_crash(void **state)
@@ -356,6 +381,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_start_stop_idempotent, stop_host),
+		cmocka_unit_test_teardown(test_daemon_fails_at_start, stop_host),
 		cmocka_unit_test_teardown(test_restart_after_crash, stop_host),
 		cmocka_unit_test_teardown(test_concurrent_start, stop_host),
 		cmocka_unit_test_teardown(test_ensure_says_once, stop_host),
