@@ -231,10 +231,8 @@ static void close_domain(struct xsd *d, struct xsd_domain *dom)
 
 int xsd_dom_release(struct xsd *d, uint32_t domid)
 {
-	if (domid == 0 || domid >= XSD_DOMID_MAX)
-		return EINVAL;
-	struct xsd_domain *dom = d->doms[domid];
-	if (!dom || !dom->introduced)
+	struct xsd_domain *dom = xsd_dom_get(d, domid);
+	if (domid == 0 || !dom || !dom->introduced)
 		return ENOENT;
 	close_domain(d, dom);
 	d->doms[domid] = NULL;

@@ -242,7 +242,6 @@ int xsd_store_init(struct xsd_store *st)
 	}
 	st->k0 = k[0];
 	st->k1 = k[1];
-	xsd_store_touch(st, st->root);
 	st->owned[0] = 1;
 	return 0;
 }
@@ -456,16 +455,6 @@ struct xsd_node *xsd_store_replace(struct xsd_store *st, struct xsd_node *live, 
 void xsd_store_touch(struct xsd_store *st, struct xsd_node *n)
 {
 	n->gen = ++st->gen;
-}
-
-void xsd_store_owner_change(struct xsd_store *st, uint32_t from, uint32_t to)
-{
-	if (from > XSD_DOMID_MAX)
-		from = XSD_DOMID_MAX;
-	if (to > XSD_DOMID_MAX)
-		to = XSD_DOMID_MAX;
-	st->owned[from]--;
-	st->owned[to]++;
 }
 
 void xsd_store_each(struct xsd_store *st, xsd_node_fn fn, void *arg)

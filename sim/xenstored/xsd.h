@@ -299,7 +299,6 @@ struct xsd_node *xsd_store_set_perms(struct xsd_store *st, struct xsd_node *n,
 /* Give the live node the content of the detached n (consumed). */
 struct xsd_node *xsd_store_replace(struct xsd_store *st, struct xsd_node *live, struct xsd_node *n);
 void xsd_store_touch(struct xsd_store *st, struct xsd_node *n);
-void xsd_store_owner_change(struct xsd_store *st, uint32_t from, uint32_t to);
 /* Visit every node (the root first). fn may change permissions in place
  * (not their number upwards) but not the tree. */
 typedef void (*xsd_node_fn)(struct xsd_node *n, void *arg);

@@ -517,6 +517,16 @@ static void test_transaction_quotas(void **state)
 	assert_string_equal(call(g, XS_WRITE, tx, &m, "first", "1", NULL), "");
 	assert_string_equal(call(g, XS_TRANSACTION_END, tx, &m, "T", NULL), "");
 	OK(g, XS_READ, "first");
+	/* A removal that touches more nodes than allowed fails whole. */
+	for (int i = 0; i < 40; i++) {
+		snprintf(p, sizeof(p), "sub/n%d", i);
+		OK(g, XS_WRITE, p, "");
+	}
+	tx = start_txn(g);
+	assert_string_equal(call(g, XS_RM, tx, &m, "sub", NULL), "ENOSPC");
+	assert_string_equal(call(g, XS_TRANSACTION_END, tx, &m, "T", NULL), "ENOMEM");
+	OK(g, XS_READ, "sub/n39");
+	OK(g, XS_RM, "sub");
 	/* dom0's transactions have no node limit. */
 	tx = start_txn(c->d0);
 	for (int i = 0; i < 40; i++) {
@@ -582,6 +592,13 @@ static void test_release_removes_owned(void **state)
 	OK(c->d0, XS_SET_PERMS, "/other/owned", "n11");
 	OK(c->d0, XS_WRITE, "/other/kept", "k");
 	OK(c->d0, XS_SET_PERMS, "/other/kept", "n0", "r11");
+	/* Many separate nodes it owns. */
+	char p[64];
+	for (int i = 0; i < 40; i++) {
+		snprintf(p, sizeof(p), "/many/n%d", i);
+		OK(c->d0, XS_WRITE, p, "");
+		OK(c->d0, XS_SET_PERMS, p, "n11");
+	}
 	int w = xsd_raw_connect(c->dm.sock);
 	OK(w, XS_WATCH, "/local/domain/11", "home");
 	assert_int_equal(xsd_raw_recv(w, &m.h, m.body, 5000), 0); /* the first event */
@@ -603,6 +620,11 @@ static void test_release_removes_owned(void **state)
 	ERR("ENOENT", c->d0, XS_READ, "/local/domain/11");
 	ERR("ENOENT", c->d0, XS_READ, "/other/owned/child");
 	ERR("ENOENT", c->d0, XS_READ, "/other/owned");
+	for (int i = 0; i < 40; i++) {
+		snprintf(p, sizeof(p), "/many/n%d", i);
+		ERR("ENOENT", c->d0, XS_READ, p);
+	}
+	OK(c->d0, XS_RM, "/many");
 	assert_string_equal(call(c->d0, XS_GET_PERMS, 0, &m, "/other/kept", NULL), "");
 	assert_string_equal(m.body + 3, "r11");
 	int g2 = guest(c, 11);
