@@ -25,5 +25,11 @@ $(BUILD)/bin/xctl-blkback: $(call objs,drivers-backend/blkback/main.c) $(XENIO_X
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENIO) $(LIBS_XENSTORE) -lpthread
 
-PROGRAMS += $(BUILD)/bin/xctl-blkback
+$(BUILD)/bin/xctl-netback: $(call objs,drivers-backend/netback/main.c) $(XENIO_XEN_OBJS) \
+		$(XENIO_SIM_OBJS) $(LIBBACKEND) $(LIBSIMD_A) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENIO) $(LIBS_XENSTORE) -lpthread
+
+PROGRAMS += $(BUILD)/bin/xctl-blkback $(BUILD)/bin/xctl-netback
 endif

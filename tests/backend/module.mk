@@ -54,3 +54,11 @@ $(BUILD)/tests/test_blk_sim: $(call objs,tests/backend/test_blk_sim.c tests/gues
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_XENSTORE) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_blk_sim
 endif
+
+$(BUILD)/tests/test_net_tap: $(call objs,tests/backend/test_net_tap.c tests/backend/netfe.c \
+		tests/xenstored/harness.c) $(BE_TEST_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BE_TEST_LIBS) $(LIBS_XENSTORE) $(LIBS_CMOCKA) -lpthread
+$(BUILD)/tests/test_net_tap: | $(BUILD)/bin/xctl-xenstored
+TESTS += $(BUILD)/tests/test_net_tap

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* xctl-netback's xenbus hooks and service round; see dev.h. */
+#include "drivers-backend/netback/dev.h"
+#include "drivers-backend/xenio/xenio.h"
+#include "common/err.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "xenstore-schema/xs_paths.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* On Xen, a vif is ours when its script node names us (vif.cfg: script=). */
+#define NETBACK_SCRIPT "xctl-netback"
+
+static struct netback *ctx_of(struct xb_dev *d)
+{
+	return d->b->ctx;
+}
+
+static bool net_wanted(struct xb_dev *d)
+{
+	if (!ctx_of(d)->only_configured)
+		return true;
+	char *s = NULL;
+	bool want = !xb_be_str(d, XS_KEY_SCRIPT, 4095, &s) &&
+		    (!strcmp(s, NETBACK_SCRIPT) || (strrchr(s, '/') && !strcmp(strrchr(s, '/') + 1, NETBACK_SCRIPT)));
+	free(s);
+	return want;
+}
+
+static int net_probe(struct xb_dev *d)
+{
+	struct net_dev *nd = calloc(1, sizeof(*nd));
+	if (!nd)
+		return XCTL_ERR_NOMEM;
+	nd->tapfd = -1;
+	nd->xb = d;
+	char *s = NULL;
+	uint64_t mtu = 1500;
+	if (!xb_be_str(d, XS_KEY_VIFNAME, NET_IFNAMSIZ - 1, &s) && *s)
+		snprintf(nd->tap, sizeof(nd->tap), "%s", s);
+	else
+		snprintf(nd->tap, sizeof(nd->tap), "vif%u.%u", d->domid, d->devid);
+	free(s);
+	s = NULL;
+	if (!xb_be_str(d, XS_KEY_BRIDGE, NET_IFNAMSIZ - 1, &s))
+		snprintf(nd->bridge, sizeof(nd->bridge), "%s", s);
+	free(s);
+	if (xb_be_uint(d, XS_KEY_MTU, 65535, &mtu) || mtu < 68)
+		mtu = 1500;
+	nd->mtu = (unsigned)mtu;
+	nd->vif = calloc(1, sizeof(*nd->vif));
+	if (!nd->vif) {
+		free(nd);
+		return XCTL_ERR_NOMEM;
+	}
+	int rc = net_tap_open(nd->tap, d->log, d->who, &nd->tapfd);
+	if (!rc)
+		rc = net_tap_up(nd->tap, nd->mtu, nd->bridge, d->log, d->who);
+	if (rc) {
+		if (nd->tapfd >= 0)
+			close(nd->tapfd);
+		free(nd->vif);
+		free(nd);
+		return rc;
+	}
+	struct net_sink sink = { net_tap_write, &nd->tapfd };
+	net_vif_init(nd->vif, d->x, d->log, d->who, d->domid, &sink);
+	/* rate: BYTES,MICROSECONDS as libxl writes it */
+	if (!xb_be_str(d, XS_KEY_RATE, 64, &s)) {
+		unsigned long long bytes = 0, usec = 0;
+		if (sscanf(s, "%llu,%llu", &bytes, &usec) == 2 && bytes && usec >= 1000) {
+			nd->vif->credit_bytes = bytes;
+			nd->vif->credit_ms = usec / 1000;
+		}
+		free(s);
+	}
+	d->priv = nd;
+	return 0;
+}
+
+static int net_publish(struct xb_dev *d, xenio_txn t)
+{
+	int rc = 0;
+	rc = rc ? rc : xb_be_write(d, t, XS_KEY_FEATURE_SG, "1");
+	rc = rc ? rc : xb_be_write(d, t, XS_KEY_FEATURE_RX_COPY, "1");
+	rc = rc ? rc : xb_be_write(d, t, XS_KEY_FEATURE_RX_FLIP, "0");
+	rc = rc ? rc : xb_be_write(d, t, XS_KEY_FEATURE_MULTICAST_CONTROL, "1");
+	rc = rc ? rc : xb_be_write(d, t, XS_KEY_FEATURE_SPLIT_EVENT_CHANNELS, "1");
+	rc = rc ? rc : xb_be_write(d, t, XS_KEY_MULTI_QUEUE_MAX_QUEUES, "%u", NET_MAX_QUEUES);
+	return rc;
+}
+
+static void free_queues(struct xb_dev *d, struct net_dev *nd)
+{
+	struct net_vif *v = nd->vif;
+	for (unsigned i = 0; i < v->nq; i++) {
+		struct net_queue *q = &v->q[i];
+		if (q->tx_bound)
+			d->x->ops->evtchn_unbind(d->x, q->tx_port);
+		if (q->rx_bound && q->split)
+			d->x->ops->evtchn_unbind(d->x, q->rx_port);
+		if (q->tx_sring)
+			d->x->ops->unmap(d->x, q->tx_sring, 1);
+		if (q->rx_sring)
+			d->x->ops->unmap(d->x, q->rx_sring, 1);
+		memset(q, 0, sizeof(*q));
+	}
+	net_vif_flush(v);
+	v->nq = 0;
+}
+
+static int fe_u32(struct xb_dev *d, const char *pre, const char *key, uint32_t *out)
+{
+	char k[64];
+	uint64_t v;
+	snprintf(k, sizeof(k), "%s%s", pre, key);
+	int rc = xb_fe_uint(d, k, UINT32_MAX, &v);
+	if (!rc)
+		*out = (uint32_t)v;
+	return rc;
+}
+
+static int connect_queue(struct xb_dev *d, struct net_dev *nd, unsigned qi, bool multi)
+{
+	struct net_vif *v = nd->vif;
+	char pre[32] = "";
+	if (multi)
+		snprintf(pre, sizeof(pre), XS_KEYFMT_QUEUE "/", qi);
+	uint32_t txr, rxr, ptx = 0, prx = 0;
+	if (fe_u32(d, pre, XS_KEY_TX_RING_REF, &txr) || fe_u32(d, pre, XS_KEY_RX_RING_REF, &rxr)) {
+		xctl_err_log(d->log, "%s: %stx-ring-ref or rx-ring-ref is missing or not a grant "
+			     "reference", d->who, pre);
+		return XCTL_ERR_PROTO;
+	}
+	bool split = !fe_u32(d, pre, XS_KEY_EVENT_CHANNEL_TX, &ptx);
+	if (split ? fe_u32(d, pre, XS_KEY_EVENT_CHANNEL_RX, &prx)
+		  : fe_u32(d, pre, XS_KEY_EVENT_CHANNEL, &ptx)) {
+		xctl_err_log(d->log, "%s: %sevent channels missing or not ports", d->who, pre);
+		return XCTL_ERR_PROTO;
+	}
+	void *tx = NULL, *rx = NULL;
+	if (d->x->ops->map(d->x, d->domid, 1, &txr, true, &tx)) {
+		xctl_err_log(d->log, "%s: cannot map the tx ring (grant %u)", d->who, txr);
+		return XCTL_ERR_PROTO;
+	}
+	if (d->x->ops->map(d->x, d->domid, 1, &rxr, true, &rx)) {
+		xctl_err_log(d->log, "%s: cannot map the rx ring (grant %u)", d->who, rxr);
+		d->x->ops->unmap(d->x, tx, 1);
+		return XCTL_ERR_PROTO;
+	}
+	net_queue_init(v, qi, tx, rx);
+	struct net_queue *q = &v->q[qi];
+	q->split = split;
+	if (d->x->ops->evtchn_bind(d->x, d->domid, ptx, &q->tx_port)) {
+		xctl_err_log(d->log, "%s: cannot bind event channel %u", d->who, ptx);
+		return XCTL_ERR_PROTO;
+	}
+	q->tx_bound = true;
+	if (split) {
+		if (d->x->ops->evtchn_bind(d->x, d->domid, prx, &q->rx_port)) {
+			xctl_err_log(d->log, "%s: cannot bind event channel %u", d->who, prx);
+			return XCTL_ERR_PROTO;
+		}
+	} else {
+		q->rx_port = q->tx_port;
+	}
+	q->rx_bound = true;
+	return 0;
+}
+
+static int net_connect(struct xb_dev *d)
+{
+	struct net_dev *nd = d->priv;
+	struct net_vif *v = nd->vif;
+	uint64_t val = 0, nq = 1;
+	if (xb_fe_uint(d, XS_KEY_REQUEST_RX_COPY, 1, &val) || val != 1) {
+		xctl_err_log(d->log, "%s: the frontend does not request rx-copy (rx-flip is not "
+			     "supported)", d->who);
+		return XCTL_ERR_UNSUPPORTED;
+	}
+	int rc = xb_fe_uint(d, XS_KEY_MULTI_QUEUE_NUM_QUEUES, UINT32_MAX, &nq);
+	if (rc == XCTL_ERR_NOTFOUND) {
+		nq = 1;
+	} else if (rc || nq == 0 || nq > NET_MAX_QUEUES) {
+		xctl_err_log(d->log, "%s: multi-queue-num-queues must be 1..%u", d->who, NET_MAX_QUEUES);
+		return XCTL_ERR_PROTO;
+	}
+	v->sg = !xb_fe_uint(d, XS_KEY_FEATURE_SG, 1, &val) && val;
+	v->mcast_ctrl = !xb_fe_uint(d, XS_KEY_REQUEST_MULTICAST_CONTROL, 1, &val) && val;
+	/* not advertised, so never used: a GSO extra or the control ring */
+	v->gso = false;
+	v->failed = false;
+	v->nmcast = 0;
+	for (unsigned i = 0; i < nq; i++) {
+		rc = connect_queue(d, nd, i, nq > 1);
+		if (rc) {
+			free_queues(d, nd);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int net_disconnect(struct xb_dev *d)
+{
+	free_queues(d, d->priv);
+	return 0;
+}
+
+static void net_remove(struct xb_dev *d)
+{
+	struct net_dev *nd = d->priv;
+	if (!nd)
+		return;
+	free_queues(d, nd);
+	if (nd->tapfd >= 0)
+		close(nd->tapfd);
+	free(nd->vif);
+	free(nd);
+	d->priv = NULL;
+}
+
+const struct xb_hooks net_hooks = {
+	.type = XS_KEY_VIF,
+	.wanted = net_wanted,
+	.probe = net_probe,
+	.publish = net_publish,
+	.connect = net_connect,
+	.disconnect = net_disconnect,
+	.remove = net_remove,
+};
+
+int netback_init(struct netback *nb, struct xenio *x, const struct xctl_log *log,
+		 bool only_configured)
+{
+	memset(nb, 0, sizeof(*nb));
+	nb->x = x;
+	nb->log = log;
+	nb->only_configured = only_configured;
+	return xb_backend_init(&nb->xb, x, log, &net_hooks, nb);
+}
+
+unsigned netback_fds(struct netback *nb, int *fds, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < nb->xb.ndevs && n < max; i++) {
+		struct net_dev *nd = nb->xb.devs[i]->priv;
+		if (nd && nd->tapfd >= 0)
+			fds[n++] = nd->tapfd;
+	}
+	return n;
+}
+
+static struct net_queue *queue_of_port(struct netback *nb, uint32_t port, struct xb_dev **dev)
+{
+	for (unsigned i = 0; i < nb->xb.ndevs; i++) {
+		struct net_dev *nd = nb->xb.devs[i]->priv;
+		if (!nd || !nb->xb.devs[i]->connected)
+			continue;
+		for (unsigned k = 0; k < nd->vif->nq; k++) {
+			struct net_queue *q = &nd->vif->q[k];
+			if ((q->tx_bound && q->tx_port == port) || (q->rx_bound && q->rx_port == port)) {
+				*dev = nb->xb.devs[i];
+				return q;
+			}
+		}
+	}
+	return NULL;
+}
+
+int netback_service(struct netback *nb, unsigned ready)
+{
+	struct xenio *x = nb->x;
+	uint64_t now = backend_now_ms();
+	int timeout = -1;
+	uint8_t frame[NET_FRAME_MAX + 1];
+	for (unsigned i = 0; i < nb->xb.ndevs; i++) {
+		struct xb_dev *d = nb->xb.devs[i];
+		struct net_dev *nd = d->priv;
+		if (!nd)
+			continue;
+		/* frames from the host: read a bounded burst, even when not
+		 * connected (then they are dropped) so the TAP never clogs */
+		for (int k = 0; k < NET_TAP_BURST; k++) {
+			ssize_t n = read(nd->tapfd, frame, sizeof(frame));
+			if (n <= 0)
+				break;
+			if (d->connected)
+				net_rx_frame(nd->vif, frame, (size_t)n);
+			else
+				nd->vif->st.rx_dropped++;
+		}
+		if (!d->connected)
+			continue;
+		for (unsigned k = 0; k < nd->vif->nq; k++) {
+			struct net_queue *q = &nd->vif->q[k];
+			if (q->storm.paused_until && now >= q->storm.paused_until) {
+				q->storm.paused_until = 0;
+				x->ops->evtchn_unmask(x, q->tx_port);
+				if (q->split)
+					x->ops->evtchn_unmask(x, q->rx_port);
+			}
+			if (q->storm.paused_until) {
+				int left = (int)(q->storm.paused_until - now);
+				if (timeout < 0 || left < timeout)
+					timeout = left;
+			}
+			if (net_tx_process(q, now) == 1)
+				timeout = 0;
+			net_rx_process(q);
+			if (nd->vif->credit_bytes && timeout != 0)
+				timeout = (int)nd->vif->credit_ms;
+		}
+		if (nd->vif->failed)
+			xb_dev_fail(d, "the frontend broke the netif protocol");
+	}
+	if (ready & 1) {
+		uint32_t port;
+		for (unsigned n = 0; n < 4096 && !x->ops->evtchn_pending(x, &port); n++) {
+			struct xb_dev *d = NULL;
+			struct net_queue *q = queue_of_port(nb, port, &d);
+			if (!q) {
+				x->ops->evtchn_unmask(x, port);
+				continue;
+			}
+			if (net_queue_event(q, now))
+				x->ops->evtchn_unmask(x, port);
+			if (q->vif->failed)
+				xb_dev_fail(d, "the frontend broke the netif protocol");
+		}
+	}
+	xb_backend_poll(&nb->xb);
+	return timeout;
+}
+
+void netback_fini(struct netback *nb)
+{
+	xb_backend_free(&nb->xb);
+}

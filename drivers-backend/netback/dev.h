@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* xctl-netback's devices: the xenbus hooks of a vif (TAP device, features,
+ * queues from the frontend's nodes) and the daemon's service round. */
+#ifndef XCTL_NETBACK_DEV_H
+#define XCTL_NETBACK_DEV_H
+
+#include "drivers-backend/netback/tap.h"
+#include "drivers-backend/netback/vif.h"
+#include "drivers-backend/xenbus/xenbus.h"
+
+#define NET_TAP_BURST 64 /* frames read from one TAP per round */
+
+struct netback {
+	struct xenio *x;
+	const struct xctl_log *log;
+	bool only_configured; /* real Xen: vifs with script=xctl-netback only */
+	struct xb_backend xb;
+};
+
+struct net_dev {
+	struct xb_dev *xb;
+	struct net_vif *vif;
+	int tapfd;
+	char tap[NET_IFNAMSIZ];
+	char bridge[NET_IFNAMSIZ];
+	unsigned mtu;
+};
+
+extern const struct xb_hooks net_hooks;
+
+int netback_init(struct netback *nb, struct xenio *x, const struct xctl_log *log,
+		 bool only_configured);
+/* ready bit 0: event channels, bit 1: xenstore; TAPs are polled by the
+ * caller through netback_fds. Returns the next poll timeout (ms, -1). */
+int netback_service(struct netback *nb, unsigned ready);
+/* The TAP fds to poll (at most max); returns how many. */
+unsigned netback_fds(struct netback *nb, int *fds, unsigned max);
+void netback_fini(struct netback *nb);
+
+#endif

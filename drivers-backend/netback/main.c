@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* xctl-netback: the userspace network backend daemon. It watches
+ * /local/domain/SELF/backend/vif and serves every vif meant for it (on the
+ * simulated host all of them; on Xen those whose script node names
+ * xctl-netback), each with a TAP device vifDOMID.DEVID on the host. */
+#include "drivers-backend/netback/dev.h"
+#include "drivers-backend/xenio/xenio.h"
+#include "common/err.h"
+#include "common/log.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#define SHUTDOWN_MS 5000
+#define MAX_FDS (4 + XB_MAX_DEVICES)
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: xctl-netback [--dir DIR] [--xen|--sim] [--all] [--log-level LEVEL]\n"
+		   "  --dir DIR        the simulated host's directory (implies --sim)\n"
+		   "  --xen, --sim     force the Xen or the simulated host's port\n"
+		   "  --all            serve every vif, not only those with script=xctl-netback\n"
+		   "                   (default on the simulated host)\n"
+		   "  --log-level L    error, warn, info (default), debug\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },  { "xen", no_argument, NULL, 'X' },
+		{ "sim", no_argument, NULL, 'S' },        { "all", no_argument, NULL, 'a' },
+		{ "log-level", required_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *force = NULL;
+	bool all = false;
+	int level = XCTL_LOG_INFO, c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; force = "sim"; break;
+		case 'X': force = "xen"; break;
+		case 'S': force = "sim"; break;
+		case 'a': all = true; break;
+		case 'l':
+			level = xctl_log_level_parse(optarg);
+			if (level < 0) {
+				fprintf(stderr, "xctl-netback: unknown log level \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	struct xctl_log lg;
+	xctl_log_init(&lg, "xctl-netback", level);
+	lg.timestamps = 1;
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	struct xenio *x = NULL;
+	if (xenio_open_auto(&lg, force, dir, &x))
+		return 1;
+	if (strcmp(x->ops->name, "xen"))
+		all = true;
+	sigset_t ss;
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	int sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
+	signal(SIGPIPE, SIG_IGN);
+	struct netback nb;
+	if (netback_init(&nb, x, &lg, !all)) {
+		xenio_close(x);
+		return 1;
+	}
+	xctl_info(&lg, "serving %s vifs on %s (%s port)", all ? "all" : "script=xctl-netback",
+		  nb.xb.dir, x->ops->name);
+	int timeout = 0;
+	uint64_t stop_at = 0;
+	static struct pollfd p[MAX_FDS];
+	for (;;) {
+		p[0] = (struct pollfd){ .fd = x->ops->evtchn_fd(x), .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = x->ops->xs_fd(x), .events = POLLIN };
+		p[2] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		int taps[XB_MAX_DEVICES];
+		unsigned nt = netback_fds(&nb, taps, XB_MAX_DEVICES);
+		for (unsigned i = 0; i < nt; i++)
+			p[3 + i] = (struct pollfd){ .fd = taps[i], .events = POLLIN };
+		if (poll(p, 3 + nt, stop_at ? 100 : timeout) < 0 && errno != EINTR)
+			break;
+		unsigned ready = (p[0].revents ? 1u : 0) | (p[1].revents ? 2u : 0);
+		if (p[2].revents && !stop_at) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) < 0) {
+				/* the signal is what counts */
+			}
+			xctl_info(&lg, "stopping: disconnecting %u vifs", nb.xb.ndevs);
+			xb_backend_shutdown(&nb.xb);
+			stop_at = backend_now_ms() + SHUTDOWN_MS;
+		}
+		timeout = netback_service(&nb, ready);
+		if (stop_at && (nb.xb.ndevs == 0 || backend_now_ms() > stop_at))
+			break;
+	}
+	netback_fini(&nb);
+	xenio_close(x);
+	return 0;
+}
