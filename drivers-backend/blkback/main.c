@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SHUTDOWN_MS 10000
@@ -74,19 +75,23 @@ int main(int argc, char **argv)
 	xctl_log_init(&lg, "xctl-blkback", level);
 	lg.timestamps = 1;
 	setvbuf(stderr, NULL, _IOLBF, 0);
-	struct xenio *x = NULL;
-	int rc = xenio_open_auto(&lg, force, dir, &x);
-	if (rc)
-		return 1;
-	if (strcmp(x->ops->name, "xen"))
-		all = true;
+	/* SIGTERM stops the daemon cleanly: a disposition inherited as
+	 * ignored would drop it, so reset it before blocking it for signalfd */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
 	sigset_t ss;
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGTERM);
 	sigaddset(&ss, SIGINT);
 	sigprocmask(SIG_BLOCK, &ss, NULL);
 	int sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
-	signal(SIGPIPE, SIG_IGN);
+	struct xenio *x = NULL;
+	int rc = xenio_open_auto(&lg, force, dir, &x);
+	if (rc)
+		return 1;
+	if (strcmp(x->ops->name, "xen"))
+		all = true;
 	struct blkback bb;
 	rc = blkback_init(&bb, x, &lg, (unsigned)workers, !all);
 	if (rc) {
@@ -104,13 +109,15 @@ int main(int argc, char **argv)
 			{ .fd = bb.io_efd, .events = POLLIN },
 			{ .fd = sfd, .events = POLLIN },
 		};
-		if (poll(p, 4, stop_at ? 100 : timeout) < 0 && errno != EINTR)
+		if (poll(p, 4, stop_at ? 100 : (timeout < 0 || timeout > 1000 ? 1000 : timeout)) < 0 &&
+		    errno != EINTR)
 			break;
 		unsigned ready = (p[0].revents ? 1u : 0) | (p[1].revents ? 2u : 0);
-		if (p[3].revents && !stop_at) {
+		struct timespec zero = { 0, 0 };
+		if (!stop_at && (p[3].revents || sigtimedwait(&ss, NULL, &zero) > 0)) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) < 0) {
-				/* the signal is what counts */
+				/* taken by sigtimedwait: the signal is what counts */
 			}
 			xctl_info(&lg, "stopping: disconnecting %u devices", bb.xb.ndevs);
 			xb_backend_shutdown(&bb.xb);
@@ -120,6 +127,7 @@ int main(int argc, char **argv)
 		if (stop_at && (bb.xb.ndevs == 0 || backend_now_ms() > stop_at))
 			break;
 	}
+	xctl_info(&lg, "stopped");
 	blkback_fini(&bb);
 	xenio_close(x);
 	return 0;

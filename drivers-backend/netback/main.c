@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SHUTDOWN_MS 5000
@@ -62,18 +63,22 @@ int main(int argc, char **argv)
 	xctl_log_init(&lg, "xctl-netback", level);
 	lg.timestamps = 1;
 	setvbuf(stderr, NULL, _IOLBF, 0);
-	struct xenio *x = NULL;
-	if (xenio_open_auto(&lg, force, dir, &x))
-		return 1;
-	if (strcmp(x->ops->name, "xen"))
-		all = true;
+	/* SIGTERM stops the daemon cleanly: a disposition inherited as
+	 * ignored would drop it, so reset it before blocking it for signalfd */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
 	sigset_t ss;
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGTERM);
 	sigaddset(&ss, SIGINT);
 	sigprocmask(SIG_BLOCK, &ss, NULL);
 	int sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
-	signal(SIGPIPE, SIG_IGN);
+	struct xenio *x = NULL;
+	if (xenio_open_auto(&lg, force, dir, &x))
+		return 1;
+	if (strcmp(x->ops->name, "xen"))
+		all = true;
 	struct netback nb;
 	if (netback_init(&nb, x, &lg, !all)) {
 		xenio_close(x);
@@ -92,13 +97,15 @@ int main(int argc, char **argv)
 		unsigned nt = netback_fds(&nb, taps, XB_MAX_DEVICES);
 		for (unsigned i = 0; i < nt; i++)
 			p[3 + i] = (struct pollfd){ .fd = taps[i], .events = POLLIN };
-		if (poll(p, 3 + nt, stop_at ? 100 : timeout) < 0 && errno != EINTR)
+		if (poll(p, 3 + nt, stop_at ? 100 : (timeout < 0 || timeout > 1000 ? 1000 : timeout)) < 0 &&
+		    errno != EINTR)
 			break;
 		unsigned ready = (p[0].revents ? 1u : 0) | (p[1].revents ? 2u : 0);
-		if (p[2].revents && !stop_at) {
+		struct timespec zero = { 0, 0 };
+		if (!stop_at && (p[2].revents || sigtimedwait(&ss, NULL, &zero) > 0)) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) < 0) {
-				/* the signal is what counts */
+				/* taken by sigtimedwait: the signal is what counts */
 			}
 			xctl_info(&lg, "stopping: disconnecting %u vifs", nb.xb.ndevs);
 			xb_backend_shutdown(&nb.xb);
@@ -108,6 +115,7 @@ int main(int argc, char **argv)
 		if (stop_at && (nb.xb.ndevs == 0 || backend_now_ms() > stop_at))
 			break;
 	}
+	xctl_info(&lg, "stopped");
 	netback_fini(&nb);
 	xenio_close(x);
 	return 0;
