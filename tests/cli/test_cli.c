@@ -125,6 +125,11 @@ static void test_global_options(void **state)
 	assert_non_null(strstr(r.err, "unknown global option '-Q'"));
 	runcmd_free(&r);
 
+	runcmd(&r, XCTL " --nosuch help");
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "unknown global option '--nosuch'"));
+	runcmd_free(&r);
+
 	runcmd(&r, XCTL " --config");
 	assert_int_equal(r.status, 2);
 	assert_non_null(strstr(r.err, "'--config' needs a FILE"));
@@ -563,6 +568,10 @@ static void test_make_install(void **state)
 				   "--ignore-global-affinity-masks", "XCTL_CONFIG" };
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
 		assert_non_null(strstr(r.out, sections[i]));
+	/* an option with its argument, and each option its own tagged paragraph */
+	assert_non_null(strstr(r.out, "\n       --config FILE\n"));
+	assert_non_null(strstr(r.out, "\n       -n, --dryrun\n"));
+	assert_non_null(strstr(r.out, "\n       -f, --defconfig FILE\n"));
 	runcmd_free(&r);
 
 	runcmd(&r, "bash -c 'source %s/usr/share/bash-completion/completions/xctl; complete -p xctl'", tmp);

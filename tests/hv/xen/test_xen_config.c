@@ -376,6 +376,9 @@ static void test_hvm(void **state)
 	assert_string_equal(t.d.b_info.u.hvm.serial_list[1], "null");
 	assert_null(t.d.b_info.u.hvm.usbdevice_list);
 	done(&t);
+	translate(&t, "name = \"h\"\ntype = \"hvm\"\nfirmware_override = \"/fw/hvmloader\"\n", NULL);
+	assert_string_equal(t.d.b_info.u.hvm.firmware, "/fw/hvmloader");
+	done(&t);
 	translate(&t, "name = \"h\"\ntype = \"hvm\"\nfirmware = \"seabios\"\n", NULL);
 	assert_int_equal(t.d.b_info.u.hvm.bios, LIBXL_BIOS_TYPE_SEABIOS);
 	assert_null(t.d.b_info.u.hvm.firmware);

@@ -40,9 +40,9 @@ static void set_defbool(libxl_defbool *b, bool v)
 	libxl_defbool_set(b, v);
 }
 
+/* b is initialised (libxl_bitmap_init or its struct's init) and empty. */
 static int bitmap_alloc(libxl_ctx *ctx, libxl_bitmap *b, unsigned bits)
 {
-	libxl_bitmap_init(b);
 	if (ctx && !bits)
 		return libxl_cpu_bitmap_alloc(ctx, b, 0) ? XCTL_ERR_NOMEM : 0;
 	if (!bits)
