@@ -485,6 +485,19 @@ static void test_limit_exit_status(void **state)
 	runcmd(&r, XCTL " --config /dev/null config check \"$TESTDIR/limit.cfg\"");
 	CHECK_STATUS(c, r, 2);
 	runcmd_free(&r);
+	/* a file above 1 MiB */
+	size_t big = (1u << 20) + 1;
+	text = malloc(big + 1);
+	assert_non_null(text);
+	memset(text, '\n', big);
+	text[big] = '\0';
+	write_tmp(c, "big.cfg", text);
+	free(text);
+	runcmd(&r, XCTL " --config /dev/null -N create \"$TESTDIR/big.cfg\"");
+	CHECK_STATUS(c, r, 2);
+	CHECK(c, r, strstr(r.err, "big.cfg: file is larger than the 1048576 bytes a configuration may have") != NULL,
+	      "the file bound");
+	runcmd_free(&r);
 	/* a list of 4097 items */
 	struct xctl_buf b = { 0 };
 	xctl_buf_printf(&b, "name = \"l\"\nkernel = \"/k\"\nserial = [");

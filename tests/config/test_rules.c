@@ -132,6 +132,10 @@ static const struct rule rules[] = {
 	{ HVMK "vga = \"none\"\nvideoram = 1\n", NULL, false },
 	{ HVMK "device_model_version = \"qemu-xen-traditional\"\nvideoram = 4\n", NULL, false },
 	{ HVMK "device_model_version = \"qemu-xen-traditional\"\nvideoram = 5\n", "videoram: ignored: cirrus", false },
+	/* deprecated aliases for the wrong guest type */
+	{ PVK "stdvga = 1\n", "stdvga: applies to hvm guests only", true },
+	{ HVMK "stdvga = 0\n", "stdvga: deprecated, write vga = \"cirrus\" instead", false },
+	{ HVMK "stdvga = \"x\"\n", "stdvga: must be 0 or 1", true },
 	/* vnc display given twice (hvm) */
 	{ HVMK "vnclisten = \"1.2.3.4:1\"\nvncdisplay = 1\n", "vncdisplay: given twice", true },
 	{ HVMK "vnclisten = \"1.2.3.4\"\nvncdisplay = 1\n", NULL, false },
