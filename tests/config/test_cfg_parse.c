@@ -40,6 +40,10 @@ static char *diag(const struct xctl_diags *d, size_t i)
 static void done(struct xctl_cfg *cfg, struct xctl_diags *d)
 {
 	xctl_cfg_free(cfg);
+	/* freed, the reader is empty again and may be used anew */
+	assert_int_equal(cfg->n, 0);
+	assert_null(cfg->v);
+	assert_int_equal(cfg->nfiles, 0);
 	xctl_diags_free(d);
 }
 
@@ -151,6 +155,16 @@ static void test_append_and_last(void **state)
 	assert_int_equal(disk->items[2]->line, 6);
 	assert_string_equal(get(&cfg, "fresh")->s, "x");
 	assert_int_equal(cfg.n, 4);
+	done(&cfg, &d);
+
+	/* a number joined with a string is a string from then on */
+	assert_int_equal(parse(&cfg, &d, "a = 1\na += 'x'\nb = 'y'\nb += 2\nc = 3\nc += 4\n"), 0);
+	assert_string_equal(get(&cfg, "a")->s, "1x");
+	assert_true(get(&cfg, "a")->quoted);
+	assert_string_equal(get(&cfg, "b")->s, "y2");
+	assert_true(get(&cfg, "b")->quoted);
+	assert_string_equal(get(&cfg, "c")->s, "34");
+	assert_false(get(&cfg, "c")->quoted);
 	done(&cfg, &d);
 
 	assert_int_equal(parse(&cfg, &d, "a = 'x'\na += ['y']\nb = ['y']\nb += 'x'\n"), XCTL_ERR_PARSE);

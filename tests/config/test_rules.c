@@ -21,6 +21,10 @@
 #include "toolstack/config/keys.h"
 #include "toolstack/config/resolve.h"
 #include "toolstack/config/xlnum.h"
+#include "toolstack/config/load.h"
+#include "common/json.h"
+
+#include <unistd.h>
 
 struct rule {
 	const char *text;  /* the configuration */
@@ -30,6 +34,11 @@ struct rule {
 
 #define PVK "name = \"r\"\nkernel = \"/k\"\n"
 #define HVMK "name = \"r\"\ntype = \"hvm\"\n"
+#define C8 "0,1,2,3,4,5,6,7,"
+#define C64 C8 C8 C8 C8 C8 C8 C8 C8
+/* 1024 items: 15 * 64 + 63 + 1 */
+#define C63 C8 C8 C8 C8 C8 C8 C8 "0,1,2,3,4,5,6,"
+#define C1024 C64 C64 C64 C64 C64 C64 C64 C64 C64 C64 C64 C64 C64 C64 C64 C63 "1"
 #define N64 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 static const struct rule rules[] = {
@@ -188,6 +197,8 @@ static const struct rule rules[] = {
 	{ PVK "cpus = \"+1- +2\"\n", NULL, false },
 	{ PVK "cpus = \",,\"\n", "empty CPU list", true },
 	{ PVK "cpus = \"all,^3\"\n", NULL, false },
+	{ PVK "cpus = \"" C1024 "\"\n", NULL, false },
+	{ PVK "cpus = \"" C1024 ",1\"\n", "cpus: too many items in the CPU list (at most 1024)", true },
 	{ PVK "cpus = \"^node:all\"\n", "'^' cannot be combined with \"all\"", true },
 	{ PVK "vcpus = 2\ncpus = [ \"0\", \"1\", \"2\" ]\n", "cpus: has 3 entries but the guest has 2 vCPUs", false },
 	{ PVK "vcpus = 2\ncpus = [ \"0\", \"1\" ]\n", NULL, false },
@@ -290,7 +301,89 @@ static void test_escapes_and_numbers(void **state)
 	}
 }
 
+/* The global configuration's CPU masks by guest type, its deprecated
+ * spellings, and its JSON form. */
+static void test_global_masks(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/xctl-rules-XXXXXX", path[128], gpath[128];
+	assert_non_null(mkdtemp(dir));
+	snprintf(gpath, sizeof(gpath), "%s/g.conf", dir);
+	static const struct {
+		const char *global, *type, *want;
+	} t[] = {
+		{ "vm.cpumask = \"0\"\nvm.pv.cpumask = \"1\"\nvm.pvh.cpumask = \"2\"\nvm.hvm.cpumask = \"3\"\n", "pv", "1" },
+		{ "vm.cpumask = \"0\"\nvm.pv.cpumask = \"1\"\nvm.pvh.cpumask = \"2\"\nvm.hvm.cpumask = \"3\"\n", "pvh", "2" },
+		{ "vm.cpumask = \"0\"\nvm.pv.cpumask = \"1\"\nvm.pvh.cpumask = \"2\"\nvm.hvm.cpumask = \"3\"\n", "hvm", "3" },
+		{ "vm.cpumask = \"5\"\n", "pv", "5" },
+		{ "vm.cpumask = \"5\"\n", "pvh", "5" },
+		{ "vm.cpumask = \"5\"\n", "hvm", "5" },
+		{ "vm.pv.cpumask = \"6\"\n", "hvm", NULL },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char text[256];
+		FILE *f = fopen(gpath, "w");
+		assert_non_null(f);
+		fputs(t[i].global, f);
+		fclose(f);
+		snprintf(path, sizeof(path), "%s/d.cfg", dir);
+		snprintf(text, sizeof(text), "name = \"g\"\ntype = \"%s\"\nkernel = \"/k\"\n", t[i].type);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(text, f);
+		fclose(f);
+		struct xctl_config_request r = { .global_path = gpath, .path = path };
+		struct xctl_global_config g;
+		struct xctl_domain_config m;
+		struct xctl_diags d;
+		xctl_diags_init(&d);
+		assert_int_equal(xctl_config_load_request(&r, &g, &m, &d), 0);
+		if (t[i].want) {
+			assert_int_equal(m.cpus.masks.n, 1);
+			assert_string_equal(m.cpus.masks.v[0], t[i].want);
+		} else {
+			assert_int_equal(m.cpus.masks.n, 0);
+		}
+		xctl_model_dispose(&m);
+		xctl_global_dispose(&g);
+		xctl_diags_free(&d);
+	}
+	/* deprecated spellings warn and set the key they stand for; the JSON
+	 * names only the current keys */
+	FILE *f = fopen(gpath, "w");
+	assert_non_null(f);
+	fputs("vifscript = \"vif-nat\"\ndefaultbridge = \"br7\"\n", f);
+	fclose(f);
+	struct xctl_global_config g;
+	struct xctl_diags d;
+	xctl_diags_init(&d);
+	assert_int_equal(xctl_global_init(&g), 0);
+	assert_int_equal(xctl_global_load(&g, gpath, true, &d), 0);
+	assert_int_equal(d.nwarnings, 2);
+	char *w = xctl_diag_format(&d.v[0]);
+	assert_string_equal(strstr(w, "warning:"), "warning: vifscript: deprecated, write vif.default.script instead");
+	free(w);
+	assert_string_equal(g.vif_script, "vif-nat");
+	assert_string_equal(g.vif_bridge, "br7");
+	struct xctl_jw *jw = xctl_jw_new(false);
+	const char *text;
+	size_t len;
+	xctl_global_to_json(jw, &g);
+	assert_int_equal(xctl_jw_finish(jw, &text, &len), 0);
+	assert_non_null(strstr(text, "\"vif.default.script\":\"vif-nat\""));
+	assert_non_null(strstr(text, "\"max_grant_frames\":null"));
+	assert_null(strstr(text, "vifscript"));
+	assert_null(strstr(text, "defaultbridge"));
+	xctl_jw_free(jw);
+	xctl_global_dispose(&g);
+	xctl_diags_free(&d);
+	unlink(gpath);
+	unlink(path);
+	rmdir(dir);
+}
+
 static const struct CMUnitTest rule_tests[] = {
+	cmocka_unit_test(test_global_masks),
 	cmocka_unit_test(test_rules),
 	cmocka_unit_test(test_escapes_and_numbers),
 };

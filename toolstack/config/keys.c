@@ -121,6 +121,36 @@ static int check_item(const char *s, char *why, size_t whylen)
 	return 0;
 }
 
+/* The defaults of the table (def_guests, def) and where Xen 4.17.7 sets
+ * each (libxl_create.c: libxl__domain_build_info_setdefault() and
+ * libxl__domain_create_info_setdefault(); xl_parse.c: parse_config_data()):
+ *   type pv ............................ xl_parse.c:1305-1311
+ *   vcpus 1 ............................ libxl_create.c:211-216
+ *   on_poweroff destroy, on_reboot restart, on_watchdog destroy,
+ *   on_crash destroy, on_soft_reset soft-reset ... xl_parse.c:1449-1484
+ *   max_event_channels 1023 ............ libxl_create.c:265-266
+ *   nomigrate 0 ........................ libxl_create.c:259
+ *   driver_domain 0 .................... libxl_create.c:54
+ *   e820_host 0 (pv) ................... libxl_create.c:431
+ *   boot cda, hdtype ide, vga cirrus ... libxl_create.c:293-299, 400-401
+ *   pae, acpi_s3, acpi_s4, nx, hpet, vpt_align, xen_platform_pci 1; usb,
+ *   viridian 0 (hvm) ................... libxl_create.c:366-378
+ *   acpi 1 ............................. libxl_x86.c:815 (libxl__arch_domain_build_info_setdefault)
+ *   apic 1, nestedhvm 0, timer_mode no_delay_for_missed_ticks (pvh, hvm)
+ *                                        libxl_create.c:463-468
+ *   tsc_mode default, rtc_timeoffset 0 . libxl_types.idl:177-182 (init value 0), 522
+ *   localtime 0 ........................ libxl_create.c:257
+ *   vnc 1, sdl 0 (hvm) ................. libxl_create.c:403, 410
+ *   device_model_version qemu-xen ...... libxl_create.c:101-107 (libxl falls back to
+ *                                        qemu-xen-traditional when qemu-xen is missing)
+ * Those that need the whole domain (memory, maxmem, maxvcpus, bios,
+ * vncunused, vnclisten, videoram, uuid, MACs) are in defaults.c. Keys
+ * without a default are left to libxl or the hypervisor (null in JSON):
+ * cpu_weight, cap, period, slice, latency, extratime (the scheduler's,
+ * libxl_types.idl:461-475), max_grant_frames, max_maptrack_frames (the
+ * hypervisor's unless xl.conf sets them, xl.c:56-57), hap and
+ * shadow_memory (libxl_create.c:40-47, 1217-1227). */
+
 /* name: checked as a whole in validate.c (missing, empty, digits, '/'). */
 #define KSTR(n, f, g, flags, chk, allowed) { n, XCTL_KT_STRING, g, OFF(f), 0, 0, NULL, chk, flags, 0, NULL, allowed }
 #define KINT(n, f, g, lo, hi, dg, d, allowed) { n, XCTL_KT_INT, g, OFF(f), lo, hi, NULL, NULL, 0, dg, d, allowed }
