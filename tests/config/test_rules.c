@@ -202,6 +202,8 @@ static const struct rule rules[] = {
 	{ PVK "cpus = \"^node:all\"\n", "'^' cannot be combined with \"all\"", true },
 	{ PVK "vcpus = 2\ncpus = [ \"0\", \"1\", \"2\" ]\n", "cpus: has 3 entries but the guest has 2 vCPUs", false },
 	{ PVK "vcpus = 2\ncpus = [ \"0\", \"1\" ]\n", NULL, false },
+	{ PVK "vcpus = 2\ncpus_soft = [ \"0\", \"1\", \"2\" ]\n", "cpus_soft: has 3 entries but the guest has 2 vCPUs", false },
+	{ PVK "maxvcpus = 3\ncpus_soft = [ \"0\", \"1\", \"2\" ]\n", NULL, false },
 };
 
 static void test_rules(void **state)
