@@ -416,7 +416,12 @@ static void test_table_and_page_limits(void **state)
 	struct simd_page *extra;
 	assert_int_equal(simd_page_alloc(f->g, &extra), 0);
 	assert_int_equal(info(f, f->d).nr_pages, 7);
+	void *gone = extra->addr;
+	assert_int_equal(msync(gone, SIMD_PAGE_SIZE, MS_ASYNC), 0);
 	assert_int_equal(simd_page_free(f->g, extra), 0);
+	/* the guest's own mapping of it is gone too */
+	assert_int_equal(msync(gone, SIMD_PAGE_SIZE, MS_ASYNC), -1);
+	assert_int_equal(errno, ENOMEM);
 	assert_int_equal(info(f, f->d).nr_pages, 6);
 	struct wire_gfn cg = { di.console_gfn };
 	assert_int_equal(simd_lib_call(f->g, SIMD_REQ_PAGE_FREE, &cg, sizeof(cg), NULL, 0, NULL, NULL, 0, NULL), XCTL_ERR_INVAL);

@@ -273,6 +273,22 @@ static void test_guest_shutdown_and_exit(void **state)
 	pid_t pid = di.guest_pid;
 	assert_int_equal(simd_domain_destroy(f->h.s, d), 0);
 	assert_false(th_alive(pid));
+	/* suspend, then resume: the process runs again */
+	th_guest_mode(&f->h, "shutdown suspend");
+	d = th_create(&f->h);
+	assert_int_equal(simd_domain_unpause(f->h.s, d), 0);
+	assert_int_equal(simd_domain_wait(f->h.s, d, SIMD_DOMF_SHUTDOWN, 5000, &di), 0);
+	assert_int_equal(di.shutdown_reason, SIMD_SHUTDOWN_SUSPEND);
+	ps.pid = di.guest_pid;
+	ps.want = 'T';
+	assert_true(th_wait(in_state, &ps, 2000));
+	assert_int_equal(simd_domain_resume(f->h.s, d), 0);
+	ps.want = 'S';
+	assert_true(th_wait(in_state, &ps, 2000));
+	di = info(f, d);
+	simd_flags_str(di.flags, di.shutdown_reason, fl);
+	assert_string_equal(fl, "-b----");
+	assert_int_equal(simd_domain_destroy(f->h.s, d), 0);
 	th_guest_mode(&f->h, "exit");
 	d = th_create(&f->h);
 	assert_int_equal(simd_domain_unpause(f->h.s, d), 0);
