@@ -74,8 +74,14 @@ static int xs_request(struct srv *sv, uint32_t type, const char *payload, size_t
 	if (xs_connect(sv))
 		return XCTL_ERR_NOTFOUND;
 	struct xsd_sockmsg h = { type, ++sv->xs_req_id, 0, (uint32_t)len };
-	char buf[XENSTORE_PAYLOAD_MAX + 1];
-	if (full_io(sv->xs_fd, &h, sizeof(h), true) || full_io(sv->xs_fd, (void *)payload, len, true))
+	char buf[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX + 1];
+	/* header and payload in one write: a daemon that wakes for the header
+	 * alone would otherwise wait for the rest */
+	if (len > XENSTORE_PAYLOAD_MAX)
+		return XCTL_ERR_INVAL;
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), payload, len);
+	if (full_io(sv->xs_fd, buf, sizeof(h) + len, true))
 		goto broken;
 	for (;;) {
 		struct xsd_sockmsg rh;
