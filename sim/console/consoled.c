@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* xctl-consoled: one console per guest domain (see consoled.h).
  *
- *   xctl-consoled [--dir DIR] [--log-level LEVEL]
+ *   xctl-consoled [--dir DIR] [--log-level LEVEL] [--log-max BYTES]
  *
  * Domains are found as xenconsoled finds them: @introduceDomain and
  * @releaseDomain, then the domain list (here xctl-simd's). A domain's console
@@ -9,7 +9,8 @@
  * it ends when the domain is gone or dying, after its last output is
  * logged. Everything a guest controls is bounded: at most one ring's worth
  * of output per event, indices checked (consring.c), the log rotated past
- * CONSOLED_LOG_MAX, pty output dropped when no one reads it. */
+ * --log-max (default CONSOLED_LOG_MAX), pty output dropped when no one
+ * reads it. */
 #include "sim/console/consoled.h"
 
 #include <errno.h>
@@ -62,6 +63,7 @@ struct cdom {
 struct cd {
 	struct xctl_log *log;
 	const char *dir;
+	uint64_t log_max;
 	struct simd *s;
 	struct xs_handle *xs;
 	int epfd;
@@ -111,7 +113,7 @@ static void drain_output(struct cdom *d)
 	/* The guest may have waited for room. */
 	simd_evtchn_notify(cd->s, d->port);
 	if (d->logfd >= 0) {
-		if (d->logged + (uint64_t)n > CONSOLED_LOG_MAX)
+		if (d->logged + (uint64_t)n > cd->log_max)
 			log_rotate(d);
 		if (d->logfd >= 0 && write(d->logfd, buf, (size_t)n) == n)
 			d->logged += (uint64_t)n;
@@ -439,9 +441,11 @@ int main(int argc, char **argv)
 	cd.tag_xs.kind = CK_XENSTORE;
 	cd.tag_sig.kind = CK_SIGNAL;
 	cd.dir = simd_dir_default();
+	cd.log_max = CONSOLED_LOG_MAX;
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "log-max", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -458,12 +462,18 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'm':
+			if (xctl_parse_u64(optarg, 0, UINT64_MAX, &cd.log_max) || cd.log_max < 4096) {
+				fprintf(stderr, "xctl-consoled: --log-max %s: a size in bytes, at least 4096\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h':
-			printf("usage: xctl-consoled [--dir DIR] [--log-level LEVEL]\n"
+			printf("usage: xctl-consoled [--dir DIR] [--log-level LEVEL] [--log-max BYTES]\n"
 			       "The console daemon of the simulated host in DIR (see docs/guest.md).\n");
 			return 0;
 		default:
-			fprintf(stderr, "usage: xctl-consoled [--dir DIR] [--log-level LEVEL]\n");
+			fprintf(stderr, "usage: xctl-consoled [--dir DIR] [--log-level LEVEL] [--log-max BYTES]\n");
 			return 2;
 		}
 	}

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define CONSOLED_LOG_SUBDIR "console"         /* under DIR/log */
-#define CONSOLED_LOG_MAX (4u << 20)           /* bytes per log before it rotates to .1 */
+#define CONSOLED_LOG_MAX (4u << 20)           /* default --log-max: bytes per log before it rotates to .1 */
 #define CONSOLED_MAX_DOMAINS 4096
 
 /* DIR/log/console/guest-DOMID.log into out. */

@@ -119,7 +119,7 @@ int testhost_start(struct testhost *h, bool consoled)
 		return -1;
 	if (consoled) {
 		char *cd_argv[] = { (char *)testhost_bin("xctl-consoled", bin, sizeof(bin)), "--dir", h->dir,
-				    "--log-level", "info", NULL };
+				    "--log-level", "info", "--log-max", "65536", NULL };
 		h->consoled = spawn(h, "xctl-consoled.log", cd_argv);
 		if (h->consoled < 0)
 			return -1;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* A simulated host for the guest and console tests, without the toolstack:
  * xctl-xenstored, xctl-simd (running build/bin/xctl-guest for each domain)
- * and optionally xctl-consoled, in a private temporary directory. Every
+ * and optionally xctl-consoled (--log-max 65536), in a private temporary directory. Every
  * daemon dies with the test (PR_SET_PDEATHSIG) and the directory goes at
  * testhost_stop(). The domain's xenstore home is written by hand, as
  * libxl__domain_make writes it. */

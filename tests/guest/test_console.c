@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -142,11 +143,26 @@ static void test_attach_sends_a_line(void **state)
 	assert_true(read_until(fd, "] hello from the attach", T_MS));
 	assert_log(domid, "] hello from the attach");
 	assert_log(domid, "# echo hello from the attach"); /* the typed characters, echoed */
+	const char help[] = "help\r";
+	assert_int_equal(write(fd, help, sizeof(help) - 1), (ssize_t)sizeof(help) - 1);
+	assert_true(read_until(fd, "commands: echo TEXT", T_MS));
+	const char bad[] = "frobnicate\r";
+	assert_int_equal(write(fd, bad, sizeof(bad) - 1), (ssize_t)sizeof(bad) - 1);
+	assert_true(read_until(fd, "sh: frobnicate: command not found", T_MS));
 	const char cmd[] = "uname\r";
 	assert_int_equal(write(fd, cmd, sizeof(cmd) - 1), (ssize_t)sizeof(cmd) - 1);
 	char want[64];
 	snprintf(want, sizeof(want), "xctl-guest: domain %u, 2 vcpu(s)", domid);
 	assert_true(read_until(fd, want, T_MS));
+	/* not shut down by any of that */
+	struct simd_domain_info info;
+	assert_int_equal(simd_domain_info(host.s, domid, &info), 0);
+	assert_false(info.flags & SIMD_DOMF_SHUTDOWN);
+	/* the shell's reboot is the guest's own reboot */
+	const char reboot[] = "reboot\r";
+	assert_int_equal(write(fd, reboot, sizeof(reboot) - 1), (ssize_t)sizeof(reboot) - 1);
+	assert_int_equal(simd_domain_wait(host.s, domid, SIMD_DOMF_SHUTDOWN, T_MS, &info), 0);
+	assert_int_equal(info.shutdown_reason, SIMD_SHUTDOWN_REBOOT);
 	close(fd);
 	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
 }
@@ -233,6 +249,8 @@ static void say(uint32_t domid, const char *line)
 static void test_two_consoles(void **state)
 {
 	(void)state;
+	struct simd_domain_info d0a, d0b;
+	assert_int_equal(simd_domain_info(host.s, 0, &d0a), 0);
 	uint32_t a = testhost_domain(&host, "cons-a");
 	assert_true(a > 0);
 	assert_int_equal(simd_domain_unpause(host.s, a), 0);
@@ -249,6 +267,14 @@ static void test_two_consoles(void **state)
 	say(a, "echo after b went\r");
 	assert_log(a, "] after b went");
 	assert_int_equal(simd_domain_destroy(host.s, a), 0);
+	/* the daemon closed the ports it bound for both consoles */
+	for (int i = 0; i < 400; i++) {
+		assert_int_equal(simd_domain_info(host.s, 0, &d0b), 0);
+		if (d0b.nr_ports == d0a.nr_ports)
+			break;
+		usleep(5000);
+	}
+	assert_int_equal(d0b.nr_ports, d0a.nr_ports);
 }
 
 /* Output the guest put in the ring without a notification is still logged
@@ -271,6 +297,55 @@ static void test_last_words_logged(void **state)
 	assert_log(domid, "last words");
 }
 
+/* Write all of buf into the out ring, waiting for the daemon as a guest does. */
+static void put_all(struct simd *g, struct simd_console *c, const char *buf, size_t len)
+{
+	size_t off = 0;
+	for (int tries = 0; off < len; tries++) {
+		assert_true(tries < 4000);
+		int n = xencons_out_put(c->ring, buf + off, len - off);
+		assert_true(n >= 0);
+		off += (size_t)n;
+		if (off < len) {
+			simd_evtchn_notify(g, c->port);
+			usleep(500);
+		}
+	}
+}
+
+/* Past --log-max the log rotates to .1 and starts again. */
+static void test_log_rotates(void **state)
+{
+	(void)state;
+	uint32_t domid = testhost_domain(&host, "cons-rotate");
+	assert_true(domid > 0);
+	struct simd *g = NULL;
+	assert_int_equal(simd_guest_attach(host.s, domid, &g), 0);
+	struct simd_console c;
+	assert_int_equal(simd_guest_console(g, &c), 0);
+	char line[100];
+	memset(line, 'x', sizeof(line));
+	line[98] = '\r';
+	line[99] = '\n';
+	/* 100 KiB through the 2 KiB ring, waiting for the daemon as a guest does */
+	for (int i = 0; i < 1024; i++)
+		put_all(g, &c, line, sizeof(line));
+	put_all(g, &c, "the end\r\n", 9);
+	simd_evtchn_notify(g, c.port);
+	assert_log(domid, "the end");
+	char p[512], old[520];
+	consoled_log_path(host.dir, domid, p, sizeof(p));
+	snprintf(old, sizeof(old), "%s.1", p);
+	struct stat st_new, st_old;
+	assert_int_equal(stat(p, &st_new), 0);
+	assert_int_equal(stat(old, &st_old), 0);
+	assert_true(st_old.st_size <= 65536);
+	assert_true(st_new.st_size <= 65536);
+	assert_true(st_old.st_size + st_new.st_size >= 1024 * 100);
+	simd_close(g);
+	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_attach_client),
 		cmocka_unit_test(test_two_consoles),
 		cmocka_unit_test(test_last_words_logged),
+		cmocka_unit_test(test_log_rotates),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

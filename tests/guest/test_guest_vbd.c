@@ -314,10 +314,12 @@ static void test_load_disk(void **state)
 	tb->max_ring_page_order = tb->max_queues = tb->max_indirect = -1;
 	uint32_t domid = testhost_domain(&host, "vbd-load");
 	assert_true(domid > 0);
-	assert_int_equal(testhost_knob(&host, XS_FMT_SIMGUEST_LOAD_DISK, domid, "8"), 0);
 	assert_int_equal(testback_create(tb, &host, domid, XVDA), 0);
 	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
 	wait_connected(tb, domid);
+	wait_marker(tb, domid, "written");
+	/* written while running: the guest starts the load from its tick */
+	assert_int_equal(testhost_knob(&host, XS_FMT_SIMGUEST_LOAD_DISK, domid, "8"), 0);
 	assert_int_equal(testhost_wait(many_requests, tb, T_MS, testback_pump, tb), 0);
 	char p[256], v[32];
 	path(p, sizeof(p), XS_FMT_SIMGUEST_DATA_VBD_REQUESTS, domid, XVDA);
