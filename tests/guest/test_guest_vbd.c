@@ -332,6 +332,44 @@ static void test_load_disk(void **state)
 	free(tb);
 }
 
+/* Heavy load over four 16-page rings with persistent grants: more grants
+ * than the guest's first grant-table frame holds, so the table grows. */
+static bool very_many_requests(void *arg)
+{
+	struct testback *tb = arg;
+	return tb->reads > 3000;
+}
+
+static void test_grant_table_grows(void **state)
+{
+	(void)state;
+	struct testback *tb = calloc(1, sizeof(*tb));
+	tb->max_ring_page_order = 4;
+	tb->max_queues = 4;
+	tb->max_indirect = -1;
+	tb->persistent = true;
+	uint32_t domid = testhost_domain(&host, "vbd-grow");
+	assert_true(domid > 0);
+	assert_int_equal(testhost_knob(&host, XS_FMT_SIMGUEST_MAX_QUEUES, domid, "4"), 0);
+	assert_int_equal(testhost_knob(&host, XS_FMT_SIMGUEST_LOAD_DISK, domid, "600"), 0);
+	assert_int_equal(testback_create(tb, &host, domid, XVDA), 0);
+	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
+	wait_connected(tb, domid);
+	assert_int_equal(tb->nq, 4);
+	assert_int_equal(testhost_wait(very_many_requests, tb, T_MS, testback_pump, tb), 0);
+	struct simd_domain_info info;
+	assert_int_equal(simd_domain_info(host.s, domid, &info), 0);
+	assert_true(info.nr_grant_frames >= 2);
+	char p[256], v[32];
+	path(p, sizeof(p), XS_FMT_SIMGUEST_DATA_VBD_ERRORS, domid, XVDA);
+	for (int i = 0; i < 400 && testhost_read(&host, p, v, sizeof(v)); i++)
+		testback_pump(tb);
+	assert_string_equal(v, "0");
+	assert_string_equal(tb->problem, "");
+	destroy(tb, domid);
+	free(tb);
+}
+
 /* HVM and PVH domains run the same guest, with PV drivers. */
 static void test_hvm_and_pvh(void **state)
 {
@@ -453,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_response_overflow),
 		cmocka_unit_test(test_load_disk),
 		cmocka_unit_test(test_hvm_and_pvh),
+		cmocka_unit_test(test_grant_table_grows),
 		cmocka_unit_test(test_poweroff_closes_frontends),
 		cmocka_unit_test(test_unplug_releases_grants),
 		cmocka_unit_test(test_unplug_releases_persistent_grants),
