@@ -62,3 +62,10 @@ $(BUILD)/tests/test_net_tap: $(call objs,tests/backend/test_net_tap.c tests/back
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BE_TEST_LIBS) $(LIBS_XENSTORE) $(LIBS_CMOCKA) -lpthread
 $(BUILD)/tests/test_net_tap: | $(BUILD)/bin/xctl-xenstored
 TESTS += $(BUILD)/tests/test_net_tap
+ifneq ($(wildcard sim/simd/lib.c),)
+$(BUILD)/tests/test_net_sim: $(call objs,tests/backend/test_net_sim.c tests/guest/host.c) $(BUILD)/lib/libsimd.a $(LIBCOMMON) | $(BUILD)/bin/xctl-xenstored $(BUILD)/bin/xctl-simd $(BUILD)/bin/xctl-guest $(BUILD)/bin/xctl-netback
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_XENSTORE) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_net_sim
+endif
