@@ -59,7 +59,20 @@ static pid_t spawn_netback(struct e2e *e)
 	return pid;
 }
 
+/* Whether the daemon's log has a line with s (waiting up to 5 s: the
+ * daemon writes its state node before it logs). */
+static int logged_now(struct e2e *e, const char *s);
 static int logged(struct e2e *e, const char *s)
+{
+	for (int i = 0; i < 100; i++) {
+		if (logged_now(e, s))
+			return 1;
+		usleep(50000);
+	}
+	return 0;
+}
+
+static int logged_now(struct e2e *e, const char *s)
 {
 	char *buf = NULL;
 	FILE *f = fopen(e->log, "r");
