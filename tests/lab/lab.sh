@@ -6,15 +6,17 @@
 # Usage: tests/lab/lab.sh BUILD_DIR [KNOWN_TARGET...]
 #   BUILD_DIR      the build tree holding bin/xctl (artifacts go to BUILD_DIR/lab)
 #   KNOWN_TARGET   build outputs the tree knows how to make (relative to
-#                  BUILD_DIR); a scenario needing one of them that is missing
-#                  fails, a scenario needing anything else missing is NOT RUN.
+#                  BUILD_DIR); what each scenario does is decided by
+#                  tests/lab/plan.sh from its lab-needs header.
 # Environment: XCTL_LAB_CACHE (default /var/cache/xctl-lab), XCTL_LAB_TIMEOUT
 # (seconds QEMU may run, default 900), XCTL_LAB_ACCEL (QEMU accelerator,
 # default tcg: KVM cannot run Xen on the machines this was written on),
 # XCTL_LAB_ONLY (space-separated
 # scenario names to run; the others are NOT RUN), XCTL_LAB_OUT (artifacts
 # directory, default BUILD_DIR/lab), XCTL_LAB_LOCK (the machine-wide lock
-# that keeps to one QEMU at a time, default /tmp/xctl-lab.lock).
+# that keeps to one QEMU at a time, default /tmp/xctl-lab.lock),
+# XCTL_LAB_BREAK (tests of the harness only: a fault to plant in the guests,
+# disk-marker: they write back a wrong disk marker).
 set -euo pipefail
 
 # The whole script is one function, so that bash has read all of it before
@@ -22,7 +24,6 @@ set -euo pipefail
 main() {
 build=$1
 shift
-known=" $* "
 lab=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$lab/../.." && pwd)
 out=${XCTL_LAB_OUT:-$build/lab}
@@ -36,6 +37,12 @@ timings=()
 phase() { timings+=("$(printf '%-34s %7ss  %s' "$1" "$2" "${3:-}")"); echo "lab: $1: ${2}s ${3:-}"; }
 
 [ -x "$build/bin/xctl" ] || die "$build/bin/xctl is missing; build it first (make lab does)"
+case ${XCTL_LAB_BREAK:-} in
+'' | disk-marker) ;;
+*) die "XCTL_LAB_BREAK='$XCTL_LAB_BREAK' is not a fault the guests know (disk-marker)" ;;
+esac
+# The plan first: a broken scenario header stops the run before the boot.
+plan=$("$lab/plan.sh" "$lab/scenarios" "$build" "$@") || die "the plan of the scenarios failed (see above)"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing; run scripts/install-deps.sh lab"
 mkdir -p "$cache" || die "cannot create the cache directory $cache (set XCTL_LAB_CACHE)"
 # One lab at a time on this machine: each QEMU takes 3.4 GB and both cores.
@@ -89,38 +96,16 @@ done
 cp "$lab"/scenarios/*.sh "$ov/lab/scenarios/"
 cp "$src"/configs/*.cfg "$ov/lab/configs/" 2>/dev/null || true
 
-host_results=$out/host-results.txt
-: >"$host_results"
+echo "$plan" >"$out/plan.txt"
 : >"$ov/lab/plan.txt"
-for f in "$lab"/scenarios/*.sh; do
-	name=$(sed -n 's/^# lab-name: *//p' "$f" | head -n 1)
-	tmo=$(sed -n 's/^# lab-timeout: *//p' "$f" | head -n 1)
-	needs=$(sed -n 's/^# lab-needs: *//p' "$f" | head -n 1)
-	[ -n "$name" ] || name=$(basename "$f" .sh)
-	[ -n "$tmo" ] || tmo=300
-	why=""
-	fail=""
+echo "$plan" | while read -r verb name file tmo needs; do
+	[ "$verb" = RUN ] || continue
 	for n in $needs; do
-		if [ -e "$build/$n" ]; then
-			[ "${n#bin/}" != "$n" ] || copy_elf "$ov" "$build/$n" "/lab/build/$n"
-		elif [[ $known == *" $n "* ]]; then
-			fail="prerequisite $n is defined in the tree but was not built"
-		else
-			why="prerequisite $n does not exist yet (no component in the tree builds it)"
-		fi
+		[ "${n#bin/}" != "$n" ] || copy_elf "$ov" "$build/$n" "/lab/build/$n"
 	done
-	if [ -n "${XCTL_LAB_ONLY:-}" ] && [[ " $XCTL_LAB_ONLY " != *" $name "* ]]; then
-		why="not selected by XCTL_LAB_ONLY"
-	fi
-	if [ -n "$fail" ]; then
-		echo "RESULT $name FAIL 0 $fail" >>"$host_results"
-		echo "SKIP $name - 0 $fail" >>"$ov/lab/plan.txt"
-	elif [ -n "$why" ]; then
-		echo "SKIP $name - 0 $why" >>"$ov/lab/plan.txt"
-	else
-		echo "RUN $name $(basename "$f") $tmo" >>"$ov/lab/plan.txt"
-	fi
+	echo "RUN $name $file $tmo" >>"$ov/lab/plan.txt"
 done
+[ -z "${XCTL_LAB_BREAK:-}" ] || echo "$XCTL_LAB_BREAK" >"$ov/lab/break"
 (cd "$ov" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out/overlay.cpio"
 cat "$base/base.cpio" "$out/overlay.cpio" >"$out/dom0-initrd.cpio"
 rm -rf "$ov" "$out/overlay.cpio"
@@ -142,7 +127,7 @@ t=$(now)
 timeout --kill-after=10 "$deadline" qemu-system-x86_64 -accel "${XCTL_LAB_ACCEL:-tcg}" -cpu max,-rdtscp -smp 2 -m 3072 \
 	-display none -monitor none -nodefaults -no-reboot -serial "file:$serial" \
 	-kernel "$base/xen.elf" \
-	-append "dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console=com1 com1=115200,8n1 smap=0 noreboot" \
+	-append "dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console=com1 com1=115200,8n1 smap=0 noreboot conring_size=1m" \
 	-initrd "$base/vmlinuz console=hvc0 earlyprintk=xen,$out/dom0-initrd.cpio" \
 	-drive "file=$out/output.img,if=none,format=raw,id=out" -device virtio-blk-pci,drive=out \
 	>"$out/qemu.log" 2>&1 &
@@ -182,26 +167,15 @@ if ! tar -xf "$out/output.img" -C "$out" 2>/dev/null || [ ! -f "$out/results.txt
 	tr -d '\r' <"$serial" | sed -n 's/^LAB-TIME \([^ ]*\) \([^ ]*\) \([0-9.]*\)s$/TIME \1 \2 \3/p' >>"$out/results.txt"
 fi
 rm -f "$out/output.img" "$out/dom0-initrd.cpio"
-cat "$host_results" >>"$out/results.txt"
 
 summary=$out/summary.txt
 failed=0
+rm -f "$out/.failed"
 {
 	echo "xctl lab: real Xen in QEMU ($(date -u +%FT%TZ))"
 	echo
 	echo "Scenarios:"
-	while read -r verb name file tmo reason; do
-		line=$(grep "^RESULT $name " "$out/results.txt" | head -n 1 || true)
-		if [ -z "$line" ]; then
-			printf '  %-7s %-28s %7s  %s\n' FAIL "$name" - "no result: dom0 crashed or QEMU hit its deadline (see serial.log)"
-			failed=1
-		fi
-		grep -E "^RESULT $name(/| )" "$out/results.txt" | while read -r _ n st secs why; do
-			[ "$st" = NOTRUN ] && st="NOT RUN"
-			printf '  %-7s %-28s %6ss  %s\n' "$st" "$n" "$secs" "$why"
-		done
-	done <<<"$(cd "$lab/scenarios" && for f in *.sh; do
-		n=$(sed -n 's/^# lab-name: *//p' "$f" | head -n 1); echo "X ${n:-${f%.sh}} $f"; done)"
+	"$lab/summary.sh" "$out/plan.txt" "$out/results.txt" || echo "FAILED" >"$out/.failed"
 	echo
 	echo "Guest phases (seconds):"
 	awk '$1 == "TIME" { printf "  %-20s %-10s %6s\n", $2, $3, $4 }' "$out/results.txt"
@@ -214,10 +188,14 @@ failed=0
 	fi
 } >"$summary"
 # The same in JSON, for tools.
-python3 - "$out/results.txt" "$out/summary.json" "$kind" "$prep" "${ready:-}" "$qsecs" <<'PY' ||
+python3 - "$out/results.txt" "$out/summary.json" "$kind" "$prep" "${ready:-}" "$qsecs" "$out/plan.txt" <<'PY' ||
 import json, sys
-res, dst, kind, prep, ready, qsecs = sys.argv[1:7]
-results, times = [], []
+res, dst, kind, prep, ready, qsecs, plan = sys.argv[1:8]
+results, times, planned = [], [], []
+for line in open(plan, encoding="utf-8", errors="replace"):
+    f = line.rstrip("\n").split(" ", 2)
+    if len(f) >= 2:
+        planned.append({"name": f[1], "plan": f[0], "reason": f[2] if len(f) > 2 and f[0] != "RUN" else ""})
 for line in open(res, encoding="utf-8", errors="replace"):
     f = line.rstrip("\n").split(" ", 4)
     if f[0] == "RESULT" and len(f) >= 4:
@@ -225,14 +203,16 @@ for line in open(res, encoding="utf-8", errors="replace"):
                         "reason": f[4] if len(f) > 4 else ""})
     elif f[0] == "TIME" and len(f) >= 4:
         times.append({"scenario": f[1], "phase": f[2], "seconds": float(f[3])})
-json.dump({"results": results, "guest_phases": times,
+retries = sum(1 for r in results if r["status"] == "RETRY")
+json.dump({"plan": planned, "results": results, "retries": retries, "guest_phases": times,
            "host": {"cache": kind, "before_qemu_seconds": float(prep),
                     "dom0_ready_seconds": float(ready) if ready else None,
                     "qemu_seconds": float(qsecs)}}, open(dst, "w"), indent=1)
 PY
 	echo "lab: could not write summary.json" >&2
-grep -q '^RESULT [^ ]* FAIL ' "$out/results.txt" && failed=1
+[ -e "$out/.failed" ] && failed=1
 grep -q '^  FAIL ' "$summary" && failed=1
+rm -f "$out/.failed"
 echo
 cat "$summary"
 echo

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # tests/lab: real Xen 4.17 in QEMU (see docs/lab.md). `make lab` builds xctl
 # and every program, then boots the lab and runs tests/lab/scenarios/.
-# Scenarios that need a test binary get it built first when a component
-# defines it; the list of known outputs tells the harness which missing
-# prerequisites are failures and which are simply not written yet.
-LAB_TEST_BINS = $(filter $(BUILD)/tests/test_xs_portable,$(TESTS))
+# What the scenarios' lab-needs headers name among the tree's outputs is
+# built first; the list of known outputs lets the harness (tests/lab/plan.sh)
+# refuse a need that names nothing the tree builds.
+LAB_NEEDS := $(shell sed -n 's/^\# lab-needs: *//p' tests/lab/scenarios/*.sh)
+LAB_KNOWN = $(PROGRAMS) $(TESTS) $(BENCHES)
+LAB_TEST_BINS = $(filter $(addprefix $(BUILD)/,$(LAB_NEEDS)),$(LAB_KNOWN))
 ifneq ($(filter lab,$(MAKECMDGOALS)),)
 LAB_MAKE_START := $(shell date +%s.%N)
 endif
@@ -12,4 +14,11 @@ endif
 .SECONDEXPANSION:
 lab: $(BUILD)/bin/xctl $$(PROGRAMS) $$(LAB_TEST_BINS)
 	@LAB_MAKE_START=$(LAB_MAKE_START) tests/lab/lab.sh $(BUILD) \
-		$(patsubst $(BUILD)/%,%,$(PROGRAMS) $(TESTS))
+		$(patsubst $(BUILD)/%,%,$(LAB_KNOWN))
+
+# The harness itself on the host: plan, summary, fault recognition, runner.
+$(BUILD)/tests/test_lab_harness: $(call objs,tests/lab/test_lab_harness.c tests/cli/runcmd.c) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_lab_harness

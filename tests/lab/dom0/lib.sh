@@ -2,14 +2,21 @@
 # Helpers for the lab's dom0 and its scenarios (BusyBox ash).
 #
 # A scenario is a shell file sourced in a subshell after this library. It
-# reports with lab_result / lab_time, and ends with exit 0 (PASS), 1 (FAIL)
-# or 77 (NOT RUN, after lab_notrun "why"). Everything it wants kept goes to
-# $LAB_OUT, which the host unpacks into $(BUILD)/lab/.
-LAB_OUT=/lab/out
-LAB_BIN=/lab/build/bin
+# reports with lab_result / lab_time, and ends with exit 0 (PASS) or any
+# other status (FAIL, with lab_fail "why"). Whether it runs at all (NOT RUN
+# for a missing prerequisite) is decided on the host from its lab-needs
+# header (tests/lab/plan.sh), never in dom0. A failed lab_schema_check fails
+# the scenario too. Everything it wants kept goes to $LAB_OUT, which the host
+# unpacks into $(BUILD)/lab/.
+# The paths may be changed by the harness's own tests on the host.
+LAB_OUT=${LAB_OUT:-/lab/out}
+LAB_BIN=${LAB_BIN:-/lab/build/bin}
+LAB_LIB=${LAB_LIB:-/lab/lib.sh}
+LAB_CONSOLE=${LAB_CONSOLE:-/dev/console}
 LAB_RESULTS=$LAB_OUT/results.txt
+export LAB_OUT LAB_BIN LAB_LIB LAB_CONSOLE
 
-lab_say() { echo "$*" >/dev/console; }
+lab_say() { echo "$*" >>"$LAB_CONSOLE"; }
 
 # Seconds since dom0's kernel started, with hundredths ("123.45"). Time
 # arithmetic stays in the shell: BusyBox awk has been seen to crash here.
@@ -55,30 +62,34 @@ lab_fail() {
 	exit 1
 }
 
+# NOT RUN is the host's decision (a lab-needs prerequisite probed missing):
+# a scenario that calls this fails, saying so.
 lab_notrun() {
-	lab_log "NOT RUN: $*"
-	echo "$*" >"$LAB_OUT/.reason"
-	exit 77
+	lab_fail "lab_notrun '$*' in dom0: declare the prerequisite in the scenario's lab-needs header instead (docs/lab.md)"
 }
 
 # lab_run_scenario NAME FILE TIMEOUT
 lab_run_scenario() {
 	name=$1 file=$2 tmo=$3
 	start=$(lab_now)
-	rm -f "$LAB_OUT/.reason"
+	rm -f "$LAB_OUT/.reason" "$LAB_OUT/.schema-failed"
 	lab_say "LAB-SCENARIO-START $name uptime=$start"
-	LAB_SCENARIO=$name timeout "$tmo" sh -c '. /lab/lib.sh; . "$1"' sh "$file" \
+	LAB_SCENARIO=$name timeout "$tmo" sh -c '. "$LAB_LIB"; . "$1"' sh "$file" \
 		>"$LAB_OUT/scenario-$name.log" 2>&1
 	rc=$?
 	secs=$(lab_elapsed "$start")
 	reason=$(cat "$LAB_OUT/.reason" 2>/dev/null)
+	schema=$(cat "$LAB_OUT/.schema-failed" 2>/dev/null | tr '\n' ' ')
 	case $rc in
-	0) lab_result "$name" PASS "$secs" ;;
-	77) lab_result "$name" NOTRUN "$secs" "$reason" ;;
-	143 | 137) lab_result "$name" FAIL "$secs" "timed out after ${tmo}s" ;;
+	0) if [ -n "$schema" ]; then
+		lab_result "$name" FAIL "$secs" "the schema check failed for phase(s): $schema"
+	   else
+		lab_result "$name" PASS "$secs"
+	   fi ;;
+	124 | 143 | 137) lab_result "$name" FAIL "$secs" "timed out after ${tmo}s" ;;
 	*) lab_result "$name" FAIL "$secs" "${reason:-exit status $rc}" ;;
 	esac
-	tail -n 40 "$LAB_OUT/scenario-$name.log" | sed "s/^/LAB-LOG $name| /" >/dev/console
+	tail -n 40 "$LAB_OUT/scenario-$name.log" | sed "s/^/LAB-LOG $name| /" >>"$LAB_CONSOLE"
 }
 
 # lab_wait_for TIMEOUT COMMAND...: run COMMAND every half second until it
@@ -102,7 +113,8 @@ lab_xs_dump() {
 }
 
 # lab_schema_check SCENARIO PHASE FILE [ARGS...]: run the schema validator
-# on a tree and record the outcome as its own result line.
+# on a tree and record the outcome as its own result line; a failure also
+# fails the scenario when it ends (lab_run_scenario reads .schema-failed).
 lab_schema_check() {
 	sc=$1 ph=$2 f=$3
 	shift 3
@@ -112,8 +124,8 @@ lab_schema_check() {
 		lab_result "$n" PASS "$(lab_elapsed "$s")"
 	else
 		lab_result "$n" FAIL "$(lab_elapsed "$s")" "see schema-$sc-$ph.txt"
-		sed "s/^/LAB-LOG $n| /" "$LAB_OUT/schema-$sc-$ph.txt" | head -n 30 >/dev/console
-		LAB_SCHEMA_FAILED=1
+		sed "s/^/LAB-LOG $n| /" "$LAB_OUT/schema-$sc-$ph.txt" | head -n 30 >>"$LAB_CONSOLE"
+		echo "$ph" >>"$LAB_OUT/.schema-failed"
 	fi
 	return 0
 }

@@ -3,7 +3,8 @@
 # lab-timeout: 700
 # The PV scenario with a PVH guest. PVH guests occasionally triple-fault
 # early under QEMU's nested SVM emulation (a quick failure, seen in up to
-# half the runs on a busy machine): up to four retries, each reported
-# as flaky.
+# half the runs on a busy machine): that fault, recognised by its signature
+# (lab_boot_fault), is retried up to four times, each retry counted in the
+# summary; any other failure fails.
 . /lab/guest.sh
 lab_xl_guest pvh 10.0.0.12 4
