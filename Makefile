@@ -13,6 +13,7 @@
 #   make bench    benchmarks, printed as tables
 #   make fuzz     every fuzz target for a bounded time
 #   make lab      real Xen in QEMU (tests/lab/)
+#   make lab-bench  timing runs in the lab (tests/lab/bench/)
 #   make install  programs, man page, completion, example configs
 #                 (PREFIX=/usr/local, DESTDIR=; see toolstack/cli/module.mk)
 #   make clean
@@ -26,7 +27,7 @@ BUILD ?= build
 export BUILD
 INNER = $(MAKE) -j$(JOBS) -f mk/build.mk
 
-.PHONY: all test check demo bench fuzz lab install clean deps deps-lab
+.PHONY: all test check demo bench fuzz lab lab-bench install clean deps deps-lab
 
 all: deps
 	@$(INNER) all
@@ -48,6 +49,9 @@ fuzz: deps
 
 lab: deps-lab
 	@$(INNER) lab
+
+lab-bench: deps-lab
+	@$(INNER) lab-bench
 
 install: deps
 	@$(INNER) install

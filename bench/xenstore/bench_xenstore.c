@@ -7,7 +7,14 @@
  * -d DOMAINS (adds a tree size), -c CLIENTS (adds a client count).
  * Before the table: memory per node of a 200,000-node tree, and 10,000
  * requests pipelined on one connection against a time budget (the exit
- * status is 1 if it is missed). */
+ * status is 1 if it is missed).
+ *
+ * -x LABEL=SOCKET (two to four times): measure already running xenstore
+ * daemons instead (for example xctl-xenstored and Xen's own xenstored in
+ * the lab's dom0), with the same clients, cell by cell in turn, and print
+ * the rate of the first against each other one. Their trees are written
+ * through libxenstore below /bench-xs (owned by dom0) and removed at the
+ * end; the default tree is then 10 domains only. */
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -33,6 +40,12 @@ static const char *const op_names[OP_COUNT] = { "read/s", "write/s", "dir/s", "w
 struct cfg {
 	double secs;
 	unsigned domains;
+	const char *root; /* prefix of every path: "" for our own daemon */
+};
+
+#define MAX_EXT 4
+struct ext {
+	const char *label, *sock;
 };
 
 static double now_s(void)
@@ -73,7 +86,7 @@ static long run_op(struct xs_handle *h, enum op op, unsigned id, const struct cf
 	long n = 0;
 	unsigned len;
 	if (op == OP_WATCH) {
-		snprintf(p, sizeof(p), "/bench/watch/c%u", id);
+		snprintf(p, sizeof(p), "%s/bench/watch/c%u", cfg->root, id);
 		if (!xs_watch(h, p, "b"))
 			return -1;
 		free(xs_read_watch(h, &len)); /* the first event */
@@ -83,7 +96,7 @@ static long run_op(struct xs_handle *h, enum op op, unsigned id, const struct cf
 		unsigned key = (unsigned)(rnd(&seed) % NODES_PER_DOMAIN);
 		switch (op) {
 		case OP_READ: {
-			snprintf(p, sizeof(p), "/local/domain/%u/data/key%u", dom, key);
+			snprintf(p, sizeof(p), "%s/local/domain/%u/data/key%u", cfg->root, dom, key);
 			char *v = xs_read(h, XBT_NULL, p, &len);
 			if (!v)
 				return -1;
@@ -91,12 +104,12 @@ static long run_op(struct xs_handle *h, enum op op, unsigned id, const struct cf
 			break;
 		}
 		case OP_WRITE:
-			snprintf(p, sizeof(p), "/bench/w/c%u/k%u", id, key);
+			snprintf(p, sizeof(p), "%s/bench/w/c%u/k%u", cfg->root, id, key);
 			if (!xs_write(h, XBT_NULL, p, "some-value", 10))
 				return -1;
 			break;
 		case OP_DIR: {
-			snprintf(p, sizeof(p), "/local/domain/%u/data", dom);
+			snprintf(p, sizeof(p), "%s/local/domain/%u/data", cfg->root, dom);
 			char **l = xs_directory(h, XBT_NULL, p, &len);
 			if (!l || len != NODES_PER_DOMAIN)
 				return -1;
@@ -104,7 +117,7 @@ static long run_op(struct xs_handle *h, enum op op, unsigned id, const struct cf
 			break;
 		}
 		case OP_WATCH: {
-			snprintf(p, sizeof(p), "/bench/watch/c%u/x", id);
+			snprintf(p, sizeof(p), "%s/bench/watch/c%u/x", cfg->root, id);
 			if (!xs_write(h, XBT_NULL, p, "1", 1))
 				return -1;
 			char **ev = xs_read_watch(h, &len);
@@ -117,10 +130,10 @@ static long run_op(struct xs_handle *h, enum op op, unsigned id, const struct cf
 			xs_transaction_t t = xs_transaction_start(h);
 			if (t == XBT_NULL)
 				return -1;
-			snprintf(p, sizeof(p), "/local/domain/%u/data/key%u", dom, key);
+			snprintf(p, sizeof(p), "%s/local/domain/%u/data/key%u", cfg->root, dom, key);
 			free(xs_read(h, t, p, &len));
-			snprintf(p, sizeof(p), "/bench/t/c%u/a", id);
-			snprintf(q, sizeof(q), "/bench/t/c%u/b", id);
+			snprintf(p, sizeof(p), "%s/bench/t/c%u/a", cfg->root, id);
+			snprintf(q, sizeof(q), "%s/bench/t/c%u/b", cfg->root, id);
 			if (!xs_write(h, t, p, "1", 1) || !xs_write(h, t, q, "2", 1))
 				return -1;
 			if (!xs_transaction_end(h, t, false) && errno != EAGAIN)
@@ -348,15 +361,154 @@ static void print_ratios(double res[4][4][OP_COUNT], const unsigned *trees, unsi
 	}
 }
 
+/* The tree of write_state, written through libxenstore below cfg->root,
+ * one transaction per domain. 0 or -1. */
+static int load_tree(const struct cfg *cfg)
+{
+	struct xs_handle *h = xs_open(0);
+	char p[128], v[64];
+	int rc = -1;
+	if (!h)
+		return -1;
+	snprintf(p, sizeof(p), "%s", cfg->root);
+	xs_rm(h, XBT_NULL, p);
+	for (unsigned d = 1; d <= cfg->domains; d++) {
+		for (int attempt = 0;; attempt++) {
+			xs_transaction_t t = xs_transaction_start(h);
+			if (t == XBT_NULL)
+				goto out;
+			bool ok = true;
+			for (unsigned k = 0; ok && k < NODES_PER_DOMAIN; k++) {
+				snprintf(p, sizeof(p), "%s/local/domain/%u/data/key%u", cfg->root, d, k);
+				snprintf(v, sizeof(v), "value-%u-%u", d, k);
+				ok = xs_write(h, t, p, v, (unsigned)strlen(v));
+			}
+			if (!ok) {
+				xs_transaction_end(h, t, true);
+				goto out;
+			}
+			if (xs_transaction_end(h, t, false))
+				break;
+			if (errno != EAGAIN || attempt >= 10)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	xs_close(h);
+	return rc;
+}
+
+static void remove_tree(const struct cfg *cfg)
+{
+	struct xs_handle *h = xs_open(0);
+	if (h) {
+		xs_rm(h, XBT_NULL, cfg->root);
+		xs_close(h);
+	}
+}
+
+/* -x: every cell on each daemon in turn, then the first against the others. */
+static int compare_external(struct cfg *cfg, const struct ext *ext, unsigned next, const unsigned *trees,
+			    unsigned ntrees, const unsigned *clients, unsigned nclients)
+{
+	static double res[4][4][MAX_EXT][OP_COUNT];
+	int rc = 0;
+	cfg->root = "/bench-xs";
+	printf("xenstore benchmark: %u daemons side by side through libxenstore, %.1f s per cell, "
+	       "%d nodes per domain, the same clients on each in turn\n", next, cfg->secs, NODES_PER_DOMAIN + 2);
+	for (unsigned e = 0; e < next; e++)
+		printf("  %-10s %s\n", ext[e].label, ext[e].sock);
+	printf("%-10s %-8s %7s %10s", "daemon", "domains", "clients", "load");
+	for (int o = 0; o < OP_COUNT; o++)
+		printf(" %10s", op_names[o]);
+	printf("\n");
+	for (unsigned t = 0; t < ntrees; t++) {
+		cfg->domains = trees[t];
+		double load[MAX_EXT];
+		for (unsigned e = 0; e < next; e++) {
+			setenv("XENSTORED_PATH", ext[e].sock, 1);
+			double t0 = now_s();
+			if (load_tree(cfg)) {
+				fprintf(stderr, "bench: cannot write the tree into %s (%s): %s\n", ext[e].label,
+					ext[e].sock, strerror(errno));
+				return 1;
+			}
+			load[e] = now_s() - t0;
+		}
+		for (unsigned k = 0; k < nclients; k++) {
+			fprintf(stderr, "bench: %u domains, %u clients...\n", cfg->domains, clients[k]);
+			for (int o = 0; o < OP_COUNT; o++)
+				for (unsigned e = 0; e < next; e++) {
+					setenv("XENSTORED_PATH", ext[e].sock, 1);
+					res[t][k][e][o] = measure((enum op)o, clients[k], cfg);
+				}
+			for (unsigned e = 0; e < next; e++) {
+				printf("%-10s %-8u %7u %9.2fs", ext[e].label, cfg->domains, clients[k], load[e]);
+				for (int o = 0; o < OP_COUNT; o++) {
+					if (res[t][k][e][o] < 0) {
+						printf(" %10s", "FAILED");
+						rc = 1;
+					} else {
+						printf(" %10.0f", res[t][k][e][o]);
+					}
+				}
+				printf("\n");
+			}
+			fflush(stdout);
+		}
+		for (unsigned e = 0; e < next; e++) {
+			setenv("XENSTORED_PATH", ext[e].sock, 1);
+			remove_tree(cfg);
+		}
+	}
+	printf("\nratios, measured side by side in this run (rate of %s / rate of the other):\n", ext[0].label);
+	printf("%-30s", "comparison");
+	for (int o = 0; o < OP_COUNT; o++)
+		printf(" %10s", op_names[o]);
+	printf("\n");
+	for (unsigned e = 1; e < next; e++)
+		for (unsigned t = 0; t < ntrees; t++)
+			for (unsigned k = 0; k < nclients; k++) {
+				char label[64];
+				snprintf(label, sizeof(label), "%s/%s %u dom %u cl", ext[0].label, ext[e].label, trees[t],
+					 clients[k]);
+				printf("%-30s", label);
+				for (int o = 0; o < OP_COUNT; o++) {
+					double a = res[t][k][0][o], b = res[t][k][e][o];
+					if (a < 0 || b <= 0)
+						printf(" %10s", "-");
+					else
+						printf(" %9.2fx", a / b);
+				}
+				printf("\n");
+			}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	struct cfg cfg = { .secs = 1.0 };
-	unsigned trees[4] = { 10, 10000 }, ntrees = 2;
+	struct cfg cfg = { .secs = 1.0, .root = "" };
+	unsigned trees[4] = { 10, 10000 }, ntrees = 2, dtrees = 0;
 	unsigned clients[4] = { 1, 64 }, nclients = 2;
+	struct ext ext[MAX_EXT];
+	unsigned next = 0;
 	int c;
-	while ((c = getopt(argc, argv, "t:d:c:")) != -1) {
+	while ((c = getopt(argc, argv, "t:d:c:x:")) != -1) {
 		switch (c) {
 		case 't': cfg.secs = atof(optarg); break;
+		case 'x': {
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || !eq[1] || next == MAX_EXT) {
+				fprintf(stderr, "bench_xenstore: -x %s: expected LABEL=SOCKET, at most %d times\n", optarg,
+					MAX_EXT);
+				return 2;
+			}
+			*eq = '\0';
+			ext[next].label = optarg;
+			ext[next++].sock = eq + 1;
+			break;
+		}
 		case 'd':
 		case 'c': {
 			/* -d 0 would divide by zero; measure() forks at most 256 clients. */
@@ -366,22 +518,36 @@ int main(int argc, char **argv)
 					optarg, c == 'd' ? 100000 : 256);
 				return 2;
 			}
-			if (c == 'd' && ntrees < 4)
-				trees[ntrees++] = (unsigned)v;
+			if (c == 'd' && dtrees < 2)
+				trees[2 + dtrees++] = (unsigned)v;
 			else if (c == 'c' && nclients < 4)
 				clients[nclients++] = (unsigned)v;
 			break;
 		}
 		default:
-			fprintf(stderr, "usage: bench_xenstore [-t SECONDS] [-d DOMAINS] [-c CLIENTS]\n");
+			fprintf(stderr, "usage: bench_xenstore [-t SECONDS] [-d DOMAINS] [-c CLIENTS] "
+					"[-x LABEL=SOCKET -x LABEL=SOCKET...]\n");
 			return 2;
 		}
+	}
+	ntrees = 2 + dtrees;
+	if (next) {
+		/* external daemons: the small tree, and the sizes asked for */
+		trees[1] = trees[2];
+		trees[2] = trees[3];
+		ntrees = 1 + dtrees;
+	}
+	if (next == 1) {
+		fprintf(stderr, "bench_xenstore: -x needs at least two daemons to compare\n");
+		return 2;
 	}
 	if (cfg.secs <= 0 || cfg.secs > 60) {
 		fprintf(stderr, "bench_xenstore: -t must be between 0 and 60 seconds\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if (next)
+		return compare_external(&cfg, ext, next, trees, ntrees, clients, nclients);
 	int rc = 0;
 	fprintf(stderr, "bench: memory per node (%d domains)...\n", MEM_DOMAINS);
 	rc |= bench_memory();

@@ -16,7 +16,9 @@
 # directory, default BUILD_DIR/lab), XCTL_LAB_LOCK (the machine-wide lock
 # that keeps to one QEMU at a time, default /tmp/xctl-lab.lock),
 # XCTL_LAB_BREAK (tests of the harness only: a fault to plant in the guests,
-# disk-marker: they write back a wrong disk marker).
+# disk-marker: they write back a wrong disk marker), XCTL_LAB_SCENARIOS (the
+# scenario directory, default tests/lab/scenarios; make lab-bench runs
+# tests/lab/bench). Every bench-*.txt a scenario leaves is printed at the end.
 set -euo pipefail
 
 # The whole script is one function, so that bash has read all of it before
@@ -26,6 +28,7 @@ build=$1
 shift
 lab=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$lab/../.." && pwd)
+scen=$(cd "${XCTL_LAB_SCENARIOS:-$lab/scenarios}" && pwd)
 out=${XCTL_LAB_OUT:-$build/lab}
 cache=${XCTL_LAB_CACHE:-/var/cache/xctl-lab}
 deadline=${XCTL_LAB_TIMEOUT:-900}
@@ -42,7 +45,7 @@ case ${XCTL_LAB_BREAK:-} in
 *) die "XCTL_LAB_BREAK='$XCTL_LAB_BREAK' is not a fault the guests know (disk-marker)" ;;
 esac
 # The plan first: a broken scenario header stops the run before the boot.
-plan=$("$lab/plan.sh" "$lab/scenarios" "$build" "$@") || die "the plan of the scenarios failed (see above)"
+plan=$("$lab/plan.sh" "$scen" "$build" "$@") || die "the plan of the scenarios failed (see above)"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing; run scripts/install-deps.sh lab"
 mkdir -p "$cache" || die "cannot create the cache directory $cache (set XCTL_LAB_CACHE)"
 # One lab at a time on this machine: each QEMU takes 3.4 GB and both cores.
@@ -93,7 +96,7 @@ mkdir -p "$ov/lab/build/bin" "$ov/lab/scenarios" "$ov/lab/configs"
 for p in "$build"/bin/*; do
 	[ -f "$p" ] && [ -x "$p" ] && copy_elf "$ov" "$p" "/lab/build/bin/$(basename "$p")"
 done
-cp "$lab"/scenarios/*.sh "$ov/lab/scenarios/"
+cp "$scen"/*.sh "$ov/lab/scenarios/"
 cp "$src"/configs/*.cfg "$ov/lab/configs/" 2>/dev/null || true
 
 echo "$plan" >"$out/plan.txt"
@@ -213,6 +216,10 @@ PY
 [ -e "$out/.failed" ] && failed=1
 grep -q '^  FAIL ' "$summary" && failed=1
 rm -f "$out/.failed"
+for b in "$out"/bench-*.txt; do
+	[ -s "$b" ] || continue
+	{ echo; echo "$(basename "$b"):"; sed 's/^/  /' "$b"; } >>"$summary"
+done
 echo
 cat "$summary"
 echo

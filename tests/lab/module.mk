@@ -5,9 +5,11 @@
 # built first; the list of known outputs lets the harness (tests/lab/plan.sh)
 # refuse a need that names nothing the tree builds.
 LAB_NEEDS := $(shell sed -n 's/^\# lab-needs: *//p' tests/lab/scenarios/*.sh)
+LAB_BENCH_NEEDS := $(shell sed -n 's/^\# lab-needs: *//p' tests/lab/bench/*.sh)
 LAB_KNOWN = $(PROGRAMS) $(TESTS) $(BENCHES)
 LAB_TEST_BINS = $(filter $(addprefix $(BUILD)/,$(LAB_NEEDS)),$(LAB_KNOWN))
-ifneq ($(filter lab,$(MAKECMDGOALS)),)
+LAB_BENCH_BINS = $(filter $(addprefix $(BUILD)/,$(LAB_BENCH_NEEDS)),$(LAB_KNOWN))
+ifneq ($(filter lab lab-bench,$(MAKECMDGOALS)),)
 LAB_MAKE_START := $(shell date +%s.%N)
 endif
 
@@ -15,6 +17,14 @@ endif
 lab: $(BUILD)/bin/xctl $$(PROGRAMS) $$(LAB_TEST_BINS)
 	@LAB_MAKE_START=$(LAB_MAKE_START) tests/lab/lab.sh $(BUILD) \
 		$(patsubst $(BUILD)/%,%,$(LAB_KNOWN))
+
+# make lab-bench: the timing runs of tests/lab/bench/ (longer than make lab
+# may take), artifacts in $(BUILD)/lab-bench/.
+.PHONY: lab-bench
+lab-bench: $(BUILD)/bin/xctl $$(PROGRAMS) $$(LAB_BENCH_BINS)
+	@LAB_MAKE_START=$(LAB_MAKE_START) XCTL_LAB_SCENARIOS=tests/lab/bench \
+		XCTL_LAB_OUT=$${XCTL_LAB_OUT:-$(BUILD)/lab-bench} XCTL_LAB_TIMEOUT=$${XCTL_LAB_TIMEOUT:-2400} \
+		tests/lab/lab.sh $(BUILD) $(patsubst $(BUILD)/%,%,$(LAB_KNOWN))
 
 # The harness itself on the host: plan, summary, fault recognition, runner.
 $(BUILD)/tests/test_lab_harness: $(call objs,tests/lab/test_lab_harness.c tests/cli/runcmd.c) $(LIBCOMMON)

@@ -146,6 +146,10 @@ static void test_plan(void **state)
 	/* the real tree's scenarios plan without an error */
 	RUN(c, 0, IN_SRC "$LAB/plan.sh $LAB/scenarios \"$XCTL_BUILD\" $(cd \"$XCTL_BUILD\" && ls -d bin/* tests/*)");
 	LACKS(c, "FAIL ");
+	/* make test does not build the benchmarks: only no unknown need */
+	RUN(c, 0, IN_SRC "$LAB/plan.sh $LAB/bench \"$XCTL_BUILD\" $(cd \"$XCTL_BUILD\" && ls -d bin/* tests/*) "
+		     "bench/bench_xenstore");
+	LACKS(c, "unknown");
 }
 
 /* summary.sh PLAN RESULTS on files written by the test */
