@@ -239,6 +239,9 @@ static void test_strings_enums_dirs(void **state)
 	GOOD(&n, "");
 	GOOD(&n, "abcd");
 	BAD(&n, "abcde");
+	char why[128];
+	assert_false(xctl_schema_value_ok(&n, "abcde", 5, why, sizeof(why)));
+	assert_string_equal(why, "expected a string of at most 4 bytes");
 	assert_true(ok_len(&n, "a\0b", 3)); /* a string may hold a NUL byte */
 
 	n = node(XCTL_SCHEMA_T_ENUM);
@@ -252,7 +255,6 @@ static void test_strings_enums_dirs(void **state)
 	BAD(&n, "");
 	BAD(&n, " ");
 	BAD(&n, "d");
-	char why[128];
 	assert_false(xctl_schema_value_ok(&n, "x", 1, why, sizeof(why)));
 	assert_string_equal(why, "expected one of: connected  closed ready");
 
@@ -310,8 +312,8 @@ static void test_paths(void **state)
 	/* the length limit: 2048 after /local/domain/N/, or from the start */
 	static const char *const prefixes[] = { "", "/local/domain/7/", "/local/domain/12345/",
 						"/local/domain/-1/", "/local/domain/123456/", "/local/domain/x/",
-						"/local/domain//", "/local/domain/7" };
-	static const size_t counted[] = { 0, 16, 20, 17, 0, 0, 0, 0 };
+						"/local/domain//", "/local/domain/7", "/abcdefghijklm7/" };
+	static const size_t counted[] = { 0, 16, 20, 17, 0, 0, 0, 0, 0 };
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		size_t pl = strlen(prefixes[i]), lim = counted[i] + XCTL_XSDUMP_MAX_REL_PATH;
 		char *p = malloc(lim + 2);
@@ -320,7 +322,7 @@ static void test_paths(void **state)
 		memcpy(p, pl ? prefixes[i] : "/", pl ? pl : 1);
 		p[lim + 1] = '\0';
 		/* the bad prefixes are refused for their characters anyway */
-		bool valid = i < 5 || i == 7;
+		bool valid = i < 5 || i >= 7;
 		if (valid && !xctl_schema_path_ok(p, lim))
 			fail_msg("a path of %zu bytes under '%s' refused", lim, prefixes[i]);
 		if (xctl_schema_path_ok(p, lim + 1))
