@@ -127,10 +127,10 @@ truncate -s 256M "$out/output.img"
 serial=$out/serial.log
 : >"$serial"
 t=$(now)
-timeout --kill-after=10 "$deadline" qemu-system-x86_64 -accel "${XCTL_LAB_ACCEL:-tcg}" -cpu "${XCTL_LAB_CPU:-max,-rdtscp,-avx,-avx2}" -smp 2 -m 3072 \
+timeout --kill-after=10 "$deadline" qemu-system-x86_64 -accel "${XCTL_LAB_ACCEL:-tcg}" -cpu max,-rdtscp -smp "${XCTL_LAB_SMP:-2}" -m 3072 \
 	-display none -monitor none -nodefaults -no-reboot -serial "file:$serial" \
 	-kernel "$base/xen.elf" \
-	-append "dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console=com1 com1=115200,8n1 smap=0 noreboot conring_size=1m" \
+	-append "dom0_mem=1024M,max:1024M dom0_max_vcpus=${XCTL_LAB_SMP:-2} console=com1 com1=115200,8n1 smap=0 noreboot conring_size=1m" \
 	-initrd "$base/vmlinuz console=hvc0 earlyprintk=xen,$out/dom0-initrd.cpio" \
 	-drive "file=$out/output.img,if=none,format=raw,id=out" -device virtio-blk-pci,drive=out \
 	>"$out/qemu.log" 2>&1 &

@@ -6,7 +6,9 @@
 # refuse a need that names nothing the tree builds.
 LAB_NEEDS := $(shell sed -n 's/^\# lab-needs: *//p' tests/lab/scenarios/*.sh)
 LAB_BENCH_NEEDS := $(shell sed -n 's/^\# lab-needs: *//p' tests/lab/bench/*.sh)
-LAB_KNOWN = $(PROGRAMS) $(TESTS) $(BENCHES)
+# LAB_DATA: other files a fragment builds for the lab's scenarios (under
+# $(BUILD), named in lab-needs like programs).
+LAB_KNOWN = $(PROGRAMS) $(TESTS) $(BENCHES) $(LAB_DATA)
 LAB_TEST_BINS = $(filter $(addprefix $(BUILD)/,$(LAB_NEEDS)),$(LAB_KNOWN))
 LAB_BENCH_BINS = $(filter $(addprefix $(BUILD)/,$(LAB_BENCH_NEEDS)),$(LAB_KNOWN))
 ifneq ($(filter lab lab-bench,$(MAKECMDGOALS)),)

@@ -6,7 +6,7 @@
 #
 # Usage: tests/lab/plan.sh SCENARIO_DIR BUILD_DIR [KNOWN_TARGET...]
 #   KNOWN_TARGET   build outputs the tree knows how to make (relative to
-#                  BUILD_DIR: make's PROGRAMS, TESTS and BENCHES)
+#                  BUILD_DIR: make's PROGRAMS, TESTS, BENCHES and LAB_DATA)
 # Environment: XCTL_LAB_ONLY (scenario names to run; the others are
 # SKIPPED), XCTL_SRC (the source tree, for the feature probes).
 #
@@ -23,7 +23,7 @@
 # A scenario's header (docs/lab.md):
 #   # lab-name: NAME          the name in the summary (default: the file name)
 #   # lab-timeout: SECONDS    hard limit in dom0 (default 300)
-#   # lab-needs: NEED...      build outputs (bin/X, tests/X, bench/X: must be
+#   # lab-needs: NEED...      build outputs (bin/X, tests/X, bench/X, lab data:
 #                             known targets; make lab builds them) and
 #                             features (feature:NAME, tests/lab/features.sh)
 # Any other "# lab-KEY:" line is an error, as is an unknown need.

@@ -13,3 +13,4 @@ $(LIBXL_CORPUS): $(wildcard configs/*.cfg tests/config/valid/*.cfg)
 	@for f in $^; do case $$f in configs/*) p=configs-;; *) p=valid-;; esac; cp $$f $@.d/$$p$${f##*/}; done
 	@tar -cf $@.tmp -C $@.d . && rm -rf $@.d && mv $@.tmp $@
 lab: $(LIBXL_CORPUS)
+LAB_DATA += $(LIBXL_CORPUS)
