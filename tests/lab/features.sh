@@ -10,6 +10,7 @@
 # The names, one a line.
 lab_features() {
 	echo xctl-xen
+	echo xctl-lifecycle
 }
 
 # xctl drives real Xen through libxl: the xctl that was built links libxl
@@ -23,5 +24,18 @@ lab_feature_xctl_xen() {
 	fi
 	readelf -d "$x" 2>/dev/null | grep -q 'NEEDED.*libxenlight' ||
 		{ echo "$x does not link libxenlight"; return 1; }
+	return 0
+}
+
+# xctl has the lifecycle commands (create, list, shutdown, destroy, ...):
+# `xctl --xen list` is not the "not implemented in xctl yet" of the command
+# table's xl names.
+lab_feature_xctl_lifecycle() {
+	x=$1/bin/xctl
+	[ -x "$x" ] || { echo "$x was not built"; return 1; }
+	if "$x" --xen list 2>&1 | grep -q 'not implemented in xctl yet'; then
+		echo "xctl list is not implemented in this build (the lifecycle commands)"
+		return 1
+	fi
 	return 0
 }

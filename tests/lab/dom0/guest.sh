@@ -138,7 +138,8 @@ lab_xl_guest() {
 		lab_log "$name did not reach its init's READY marker: $LAB_BOOT_WHY"
 		keep=/lab/out/$name-attempt$attempt
 		cp "$con" "$keep-console.log" 2>/dev/null || : >"$keep-console.log"
-		xl dmesg >"$keep-xen.log" 2>&1
+		# Xen's console through the real xl, whichever tool the scenario drives
+		command xl dmesg >"$keep-xen.log" 2>&1
 		fault=$(lab_boot_fault "$ty" "$domid" "$keep-console.log" "$keep-xen.log") || fault=""
 		xl destroy "$name" >/dev/null 2>&1
 		[ -n "$fault" ] ||

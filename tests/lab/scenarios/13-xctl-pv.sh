@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # lab-name: xctl-pv
 # lab-timeout: 400
-# lab-needs: bin/xctl
+# lab-needs: bin/xctl feature:xctl-lifecycle
 # The xl-pv scenario with xctl in xl's place, on real Xen through libxl
 # (hv/xen): the same guest config, disk (kernel blkback through the block
 # script) and vif on xenbr0, disk marker round trip, ping, shutdown,
@@ -11,8 +11,4 @@
 xl() {
 	"$LAB_BIN/xctl" --xen "$@"
 }
-out=$("$LAB_BIN/xctl" --xen list 2>&1)
-case $out in
-*"not implemented in xctl yet"*) lab_notrun "xctl list is not implemented in this build (the lifecycle commands)" ;;
-esac
 lab_xl_guest pv 10.0.0.21 0
