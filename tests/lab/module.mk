@@ -34,3 +34,8 @@ $(BUILD)/tests/test_lab_harness: $(call objs,tests/lab/test_lab_harness.c tests/
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_lab_harness
+
+# The known outputs, relative to $(BUILD), for the harness's own test.
+.PHONY: lab-known
+lab-known:
+	@echo $(patsubst $(BUILD)/%,%,$(LAB_KNOWN))

@@ -71,9 +71,10 @@ lab_boot_fault() {
 }
 
 # lab_wait_boot NAME CONSOLE MAX STALL: wait for the guest's READY marker.
-# Gives up when the domain crashed or stopped, when its console has been
-# silent for STALL seconds (a guest stuck early in boot), or after MAX
-# seconds; a slow guest that keeps printing is given the time it needs.
+# Gives up when the domain crashed or stopped, when its console, once it has
+# printed, has been silent for STALL seconds (a guest stuck in boot), or
+# after MAX seconds; a slow guest that keeps printing is given the time it
+# needs.
 lab_wait_boot() {
 	b_name=$1 b_con=$2 b_max=$3 b_stall=$4
 	b_start=$(lab_now) b_last=$(lab_now) b_size=-1
@@ -85,8 +86,10 @@ lab_wait_boot() {
 		*s*) LAB_BOOT_WHY="the domain shut down (state $b_state)"; return 1 ;;
 		"") lab_guest_absent "$b_name" && { LAB_BOOT_WHY="the domain disappeared"; return 1; } ;;
 		esac
+		# A console that has not printed yet is not stalled: an HVM guest's
+		# firmware prints nothing there; MAX bounds that wait.
 		n=$(wc -c <"$b_con" 2>/dev/null || echo 0)
-		if [ "$n" != "$b_size" ]; then
+		if [ "$n" != "$b_size" ] || [ "$n" = 0 ]; then
 			b_size=$n
 			b_last=$(lab_now)
 		elif [ "$(lab_elapsed "$b_last" | cut -d. -f1)" -ge "$b_stall" ]; then
