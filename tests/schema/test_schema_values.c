@@ -468,6 +468,11 @@ static void test_expand(void **state)
 	assert_int_equal(buf[0], 'x');
 	assert_int_equal(xctl_schema_expand("", &b, buf, 1), 0);
 	assert_string_equal(buf, "");
+	/* nothing is written past the room given */
+	memset(buf, 'x', sizeof(buf));
+	assert_int_equal(xctl_schema_expand("/local/domain/$DOMID/name", &b, buf, 4), XCTL_ERR_LIMIT);
+	for (size_t k = 4; k < sizeof(buf); k++)
+		assert_int_equal(buf[k], 'x');
 	/* unbound, unknown, no bindings */
 	assert_int_equal(xctl_schema_expand("/d/$BACKEND", &b, buf, sizeof(buf)), XCTL_ERR_INVAL);
 	assert_int_equal(xctl_schema_expand("/d/$NOPE", &b, buf, sizeof(buf)), XCTL_ERR_INVAL);
@@ -483,13 +488,16 @@ static void test_expand(void **state)
 	assert_int_equal(xctl_schema_expand(xctl_schema_nodes[i].tpl, &b, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "/local/domain/7/name");
 	/* the first node of the table binds too; no match leaves b alone */
-	memset(&b, 0xff, sizeof(b));
+	for (int v = 0; v < XCTL_SCHEMA_V_COUNT; v++)
+		b.set[v] = true;
 	i = xctl_schema_match(xctl_schema_nodes[0].tpl, &b);
 	assert_int_equal(i, 0);
 	assert_int_equal(xctl_schema_nodes[0].nvars, 0);
 	for (int v = 0; v < XCTL_SCHEMA_V_COUNT; v++)
 		assert_false(b.set[v]);
-	memset(&b, 0x5a, sizeof(b));
+	memset(&b, 0, sizeof(b));
+	b.set[XCTL_SCHEMA_V_DOMID] = true;
+	b.num[XCTL_SCHEMA_V_DOMID] = 42;
 	struct xctl_schema_binding before = b;
 	assert_int_equal(xctl_schema_match("/no/such/node/here", &b), -1);
 	assert_memory_equal(&b, &before, sizeof(b));
