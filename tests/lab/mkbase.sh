@@ -82,7 +82,7 @@ mkdir -p "$d/bin" "$d/sbin" "$d/dev" "$d/proc" "$d/sys" "$d/tmp" "$d/etc/xen/scr
 	"$d/lab/guest" "$d/usr/share" "$d/usr/lib"
 cp "$root/bin/busybox" "$d/bin/busybox"
 mknod "$d/dev/console" c 5 1
-for b in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper xenconsole; do
+for b in xl xenstored xenstore-control xenconsoled xen-init-dom0 libxl-save-helper xenconsole; do
 	copy_elf "$d" "$root/usr/lib/xen-4.17/bin/$b" "/usr/lib/xen-4.17/bin/$b" "$root"
 done
 copy_elf "$d" "$root/usr/bin/xenstore" /usr/bin/xenstore "$root"

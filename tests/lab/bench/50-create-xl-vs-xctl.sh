@@ -1,18 +1,18 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # lab-name: create-xl-vs-xctl
 # lab-timeout: 1500
-# lab-needs: bin/xctl feature:xctl-xen
+# lab-needs: bin/xctl feature:xctl-xen feature:xctl-lifecycle
 # Create and destroy timing of xl against xctl, in dom0, on the same PV
 # guest config (one disk through blkback, one vif on xenbr0): runs
 # alternate between the two tools (xl first on odd runs, xctl first on even
-# ones), LAB_BENCH_RUNS of each (default 5). Create is timed from the
+# ones), 5 runs of each. Create is timed from the
 # command's start to the guest's first console line (xenconsoled's log of
 # the guest), destroy from the command's start to the domain's absence.
 # Every xenstore request Xen's xenstored receives during each create is
 # counted from its trace (xenstore-control logfile / log on). Medians and
 # the ratio xctl / xl go to bench-create.txt.
 . /lab/guest.sh
-runs=${LAB_BENCH_RUNS:-5}
+runs=5
 ty=pv ip=10.0.0.21 name=lab-pv
 img=/lab/disks/bench.img
 cfg=/lab/out/bench-create.cfg
