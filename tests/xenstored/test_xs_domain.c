@@ -377,6 +377,10 @@ static void test_control(void **state)
 	assert_non_null(r);
 	assert_non_null(strstr(r, "nodes_per_domain"));
 	free(r);
+	r = xs_control_command(c->h, "help", NULL, 0);
+	assert_non_null(r);
+	assert_non_null(strstr(r, "domain-state DOMID shutdown|dying"));
+	free(r);
 	r = xs_control_command(c->h, "log", "warn", 5);
 	assert_non_null(r);
 	free(r);
