@@ -170,6 +170,10 @@ static void test_dispatch_flags(void **state)
 	assert_string_equal(call(c->d0, XS_TRANSACTION_END, 0, &m, "X", NULL), "EINVAL");
 	assert_string_equal(call(c->d0, XS_TRANSACTION_END, 0, &m, "T", NULL), "ENOENT");
 	assert_string_equal(call(c->d0, XS_TRANSACTION_END, tx, &m, "T", NULL), "");
+	/* do_reset_watches(): the connection's transactions go too. */
+	tx = start_txn(g);
+	assert_string_equal(call(g, XS_RESET_WATCHES, 0, &m, "", NULL), "");
+	assert_string_equal(call(g, XS_TRANSACTION_END, tx, &m, "F", NULL), "ENOENT");
 	/* onearg(): exactly one string. */
 	callp(c->d0, XS_READ, 0, "/tool\0x", 8, &m);
 	assert_string_equal(m.body, "EINVAL");
