@@ -206,7 +206,6 @@ int xsd_view_set_perms(struct xsd_view *v, const char *path, const struct xsd_pe
 		return err ? err : ENOENT;
 	if ((err = record_ok(v, np, cur->vlen, cur->clen)))
 		return err;
-	uint32_t from = xsd_node_owner(cur), to = np ? p[0].id : 0;
 	if (!v->txn) {
 		struct xsd_node *n = xsd_store_get(&v->d->store, path);
 		return xsd_store_set_perms(&v->d->store, n, p, np) ? 0 : ENOMEM;
@@ -217,13 +216,9 @@ int xsd_view_set_perms(struct xsd_view *v, const char *path, const struct xsd_pe
 	struct xsd_node *m = xsd_node_set_perms(e->node, p, np);
 	if (!m)
 		return xsd_view_fail(v, ENOMEM);
+	/* The owner cannot change here for a guest (EPERM before), and dom0
+	 * has no node quota: the transaction's count needs no update. */
 	e->node = m;
-	if (v->conn && from != to) {
-		if (from == v->conn->domid)
-			v->txn->owned_delta--;
-		if (to == v->conn->domid)
-			v->txn->owned_delta++;
-	}
 	return 0;
 }
 

@@ -112,14 +112,6 @@ int xsd_canon(const struct xsd *d, uint32_t domid, const char *in, char *out, si
 	return 0;
 }
 
-bool xsd_is_child(const char *child, const char *parent)
-{
-	size_t pl = strlen(parent);
-	if (pl == 1 && parent[0] == '/')
-		return child[0] == '/';
-	return !strncmp(child, parent, pl) && (child[pl] == '\0' || child[pl] == '/');
-}
-
 int xsd_parse_domid(const char *s, uint32_t *out)
 {
 	uint32_t v = 0;

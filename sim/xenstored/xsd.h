@@ -247,7 +247,6 @@ int xsd_split(const char *body, uint32_t len, const char **argv, int max);
  * outsz). Relative paths are taken against the home of domid. Returns 0 or
  * EINVAL (bad characters, "//", trailing '/', too long). */
 int xsd_canon(const struct xsd *d, uint32_t domid, const char *in, char *out, size_t outsz);
-bool xsd_is_child(const char *child, const char *parent); /* or equal */
 void xsd_home(uint32_t domid, char *out, size_t outsz);
 int xsd_parse_domid(const char *s, uint32_t *out); /* 0 or EINVAL */
 char xsd_perm_char(uint8_t perm);

@@ -531,6 +531,15 @@ static void test_transaction_quotas(void **state)
 	assert_string_equal(call(g, XS_TRANSACTION_END, tx, &m, "T", NULL), "ENOMEM");
 	OK(g, XS_READ, "sub/n39");
 	OK(g, XS_RM, "sub");
+	/* A transaction that listed a directory conflicts with a child added
+	 * meanwhile (the parent's record is rewritten: a new generation). */
+	OK(g, XS_MKDIR, "dir");
+	tx = start_txn(g);
+	assert_string_equal(call(g, XS_DIRECTORY, tx, &m, "dir", NULL), "");
+	assert_string_equal(call(g, XS_WRITE, tx, &m, "elsewhere", "1", NULL), "");
+	OK(c->d0, XS_WRITE, "/local/domain/8/dir/new", "");
+	assert_string_equal(call(g, XS_TRANSACTION_END, tx, &m, "T", NULL), "EAGAIN");
+	ERR("ENOENT", g, XS_READ, "elsewhere");
 	/* dom0's transactions have no node limit. */
 	tx = start_txn(c->d0);
 	for (int i = 0; i < 40; i++) {
