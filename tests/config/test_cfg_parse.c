@@ -119,6 +119,20 @@ static void test_escapes(void **state)
 	assert_null(xctl_cfg_get(&cfg, "d"));
 	done(&cfg, &d);
 
+	/* the escape is shown as written when printable, else as '?' */
+	assert_int_equal(parse(&cfg, &d, "a = \"\\~\"\nb = \"\\\x7f\"\nc = \"\\ \"\n"), XCTL_ERR_PARSE);
+	assert_int_equal(d.n, 3);
+	s = diag(&d, 0);
+	assert_non_null(strstr(s, "invalid escape '\\~'"));
+	free(s);
+	s = diag(&d, 1);
+	assert_non_null(strstr(s, "invalid escape '\\?'"));
+	free(s);
+	s = diag(&d, 2);
+	assert_non_null(strstr(s, "invalid escape '\\ '"));
+	free(s);
+	done(&cfg, &d);
+
 	/* a carriage return and a comment without a final newline, both
 	 * lexical errors of libxlu_cfg_l.l */
 	assert_int_equal(parse(&cfg, &d, "a = 1\r\nb = 2\r\n# end"), XCTL_ERR_PARSE);
