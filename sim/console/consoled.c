@@ -39,7 +39,7 @@ struct cd;
 struct cdom;
 
 /* What an epoll event is about. */
-enum cd_kind { CK_XENSTORE, CK_SIGNAL, CK_RING, CK_PTY };
+enum cd_kind { CK_XENSTORE, CK_SIGNAL, CK_RING, CK_PTY, CK_DOMAINS };
 struct cdtag {
 	enum cd_kind kind;
 	struct cdom *d;
@@ -72,7 +72,9 @@ struct cd {
 	size_t ndoms;
 	bool quit;
 	unsigned epoch;            /* bumped when a console goes: the rest of an epoll batch is stale */
-	struct cdtag tag_xs, tag_sig;
+	struct simd_watch *watch;  /* xctl-simd's domain events: a destroy seen even if
+				    * @releaseDomain came before the domain was dying */
+	struct cdtag tag_xs, tag_sig, tag_dom;
 };
 
 static int ep_add(struct cd *cd, int fd, struct cdtag *tag)
@@ -366,6 +368,15 @@ static int loop(struct cd *cd)
 			case CK_SIGNAL:
 				cd->quit = true;
 				break;
+			case CK_DOMAINS: {
+				struct simd_event ev;
+				bool any = false;
+				for (int k = 0; k < 64 && simd_watch_read(cd->watch, &ev, 0) == 0; k++)
+					any = true;
+				if (any)
+					rescan(cd);
+				break;
+			}
 			case CK_RING:
 				if (tag->d->up)
 					on_ring_event(tag->d);
@@ -420,6 +431,10 @@ static int setup(struct cd *cd)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	if (simd_watch_open(cd->s, &cd->watch) || ep_add(cd, simd_watch_fd(cd->watch), &cd->tag_dom)) {
+		xctl_err_log(cd->log, "cannot watch xctl-simd's domains: %s", simd_errmsg(cd->s));
+		return XCTL_ERR_IO;
+	}
 	if (!xs_watch(cd->xs, XS_WATCH_INTRODUCE_DOMAIN, XS_WATCH_INTRODUCE_DOMAIN) ||
 	    !xs_watch(cd->xs, XS_WATCH_RELEASE_DOMAIN, XS_WATCH_RELEASE_DOMAIN)) {
 		xctl_err_log(cd->log, "cannot watch %s and %s: %s", XS_WATCH_INTRODUCE_DOMAIN, XS_WATCH_RELEASE_DOMAIN,
@@ -440,6 +455,7 @@ int main(int argc, char **argv)
 	cd.epfd = cd.sigfd = -1;
 	cd.tag_xs.kind = CK_XENSTORE;
 	cd.tag_sig.kind = CK_SIGNAL;
+	cd.tag_dom.kind = CK_DOMAINS;
 	cd.dir = simd_dir_default();
 	cd.log_max = CONSOLED_LOG_MAX;
 	static const struct option opts[] = {
@@ -485,6 +501,8 @@ int main(int argc, char **argv)
 	free(cd.doms);
 	if (cd.xs)
 		xs_close(cd.xs);
+	if (cd.watch)
+		simd_watch_close(cd.watch);
 	if (cd.s)
 		simd_close(cd.s);
 	if (cd.epfd >= 0)
