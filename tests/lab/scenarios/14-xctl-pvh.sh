@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # lab-name: xctl-pvh
-# lab-timeout: 400
+# lab-timeout: 600
 # lab-needs: bin/xctl feature:xctl-lifecycle
 # The xl-pvh scenario with xctl in xl's place, on real Xen through libxl
 # (hv/xen): the same guest config, disk (kernel blkback through the block

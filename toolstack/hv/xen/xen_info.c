@@ -47,7 +47,9 @@ static void dominfo(libxl_ctx *ctx, const libxl_dominfo *in, struct xctl_hv_domi
 	uint64_t target = 0;
 	if (!libxl_get_memory_target(ctx, in->domid, &target))
 		out->target_memkb = target;
-	out->start_time_ms = (uint64_t)libxl_vm_get_start_time(ctx, in->domid) * 1000;
+	/* dom0 has no /vm/UUID/start_time (libxl would log an error for it) */
+	if (in->domid)
+		out->start_time_ms = (uint64_t)libxl_vm_get_start_time(ctx, in->domid) * 1000;
 }
 
 int xctl_xen_list(struct xctl_hv *hv, struct xctl_hv_dominfo **out, size_t *n)
