@@ -108,9 +108,41 @@ int xb_be_write(struct xb_dev *d, xenio_txn t, const char *key, const char *fmt,
 	return d->x->ops->xs_write(d->x, t, p, v);
 }
 
+/* Switch the backend's state as Linux's xenbus_switch_state does: in a
+ * transaction that first reads the current state, so that a device the
+ * toolstack has already removed is not brought back by a late write (a
+ * state node with no device around it would be left behind for ever). */
+static int write_state_txn(struct xb_dev *d, enum xb_state s)
+{
+	for (int i = 0; i < TXN_RETRIES; i++) {
+		xenio_txn t;
+		uint64_t cur;
+		int rc = d->x->ops->xs_txn_start(d->x, &t);
+		if (rc)
+			return rc;
+		char p[XB_PATH_MAX + 64];
+		rc = path2(p, sizeof(p), d->be, XS_KEY_STATE);
+		if (!rc)
+			rc = xenio_read_uint(d->x, t, p, UINT64_MAX, &cur);
+		if (!rc)
+			rc = xb_be_write(d, t, XS_KEY_STATE, "%u", (unsigned)s);
+		int rc2 = d->x->ops->xs_txn_end(d->x, t, rc != 0);
+		if (rc)
+			return rc;
+		if (rc2 != XCTL_ERR_AGAIN)
+			return rc2;
+	}
+	return XCTL_ERR_AGAIN;
+}
+
 static int write_state(struct xb_dev *d, enum xb_state s)
 {
-	int rc = xb_be_write(d, XENIO_TXN_NONE, XS_KEY_STATE, "%u", (unsigned)s);
+	int rc = write_state_txn(d, s);
+	if (rc == XCTL_ERR_NOTFOUND) {
+		xctl_debug(d->log, "%s: backend state not switched to %s: the device's nodes are gone", d->who,
+			   xb_state_name(s));
+		return rc;
+	}
 	if (rc) {
 		xctl_err_log(d->log, "%s: cannot write backend state %s: %s", d->who,
 			     xb_state_name(s), xctl_strerror(rc));

@@ -61,6 +61,33 @@ static void test_handshake(void **state)
 	xbfix_teardown(&t);
 }
 
+/* The toolstack removes a connected device's nodes without the close
+ * handshake (xl destroy of a guest that does not answer): the backend lets
+ * the device go and must not bring its state node back with a late write
+ * (as Linux's xenbus_switch_state, which reads the state in the same
+ * transaction first). */
+static void test_removed_device_not_recreated(void **state)
+{
+	(void)state;
+	struct xbfix t;
+	xbfix_setup(&t, 0, 0);
+	struct xbdisk d;
+	xbdisk_add(&t, &d, 6, 51712, false);
+	xbdisk_connect(&t, &d);
+	/* the guest closes and the toolstack removes before the backend ran */
+	xbdisk_fe_write(&t, &d, XS_KEY_STATE, "6");
+	xbdisk_remove(&t, &d);
+	for (int i = 0; i < 200 && t.bb.xb.ndevs; i++)
+		xbfix_serve(&t, 5);
+	assert_int_equal(t.bb.xb.ndevs, 0);
+	xbfix_serve(&t, 50);
+	assert_int_equal(xbdisk_be_state(&t, &d), -1);
+	char *v = xbdisk_be_read(&t, &d, XS_KEY_STATE);
+	assert_null(v);
+	assert_int_equal(xenio_fake_mapped_pages(t.f), 0);
+	xbfix_teardown(&t);
+}
+
 static void test_readonly_multipage_x86_32(void **state)
 {
 	(void)state;
@@ -325,6 +352,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handshake),
+		cmocka_unit_test(test_removed_device_not_recreated),
 		cmocka_unit_test(test_readonly_multipage_x86_32),
 		cmocka_unit_test(test_transitions),
 		cmocka_unit_test(test_17_close_with_io_in_flight),
