@@ -174,6 +174,10 @@ static void test_dispatch_flags(void **state)
 	tx = start_txn(g);
 	assert_string_equal(call(g, XS_RESET_WATCHES, 0, &m, "", NULL), "");
 	assert_string_equal(call(g, XS_TRANSACTION_END, tx, &m, "F", NULL), "ENOENT");
+	/* The node errors of DIRECTORY, as READ's (get_node()). */
+	ERR("ENOENT", c->d0, XS_DIRECTORY, "/no/such");
+	ERR("EACCES", g, XS_DIRECTORY, "/tool");
+	ERR("EINVAL", c->d0, XS_DIRECTORY, "bad//path");
 	/* onearg(): exactly one string. */
 	callp(c->d0, XS_READ, 0, "/tool\0x", 8, &m);
 	assert_string_equal(m.body, "EINVAL");
