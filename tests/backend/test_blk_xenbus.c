@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <xenstore.h>
 
 static void expect_be(struct xbfix *t, struct xbdisk *d, const char *key, const char *want)
 {
@@ -41,7 +42,16 @@ static void test_handshake(void **state)
 	expect_be(&t, &d, XS_KEY_MULTI_QUEUE_MAX_QUEUES, "4");
 	expect_be(&t, &d, XS_KEY_FEATURE_DISCARD, "1");
 	expect_be(&t, &d, XS_KEY_DISCARD_GRANULARITY, "4096");
+	/* 27: the frontend's own backend-id and backend point elsewhere: only
+	 * the toolstack's backend nodes count, nothing is written there */
+	char elsewhere[128], home7[64];
+	snprintf(elsewhere, sizeof(elsewhere), XS_FMT_VBD_BE, 7u, 3u, 51712u);
+	snprintf(home7, sizeof(home7), XS_FMT_DOMAIN_HOME, 7u);
+	xbdisk_fe_write(&t, &d, XS_KEY_BACKEND_ID, "7");
+	xbdisk_fe_write(&t, &d, XS_KEY_BACKEND, elsewhere);
 	xbdisk_connect(&t, &d);
+	unsigned int len;
+	assert_null(xs_read(t.xs, XBT_NULL, home7, &len));
 	expect_be(&t, &d, XS_KEY_SECTORS, "8192");
 	expect_be(&t, &d, XS_KEY_INFO, "0");
 	expect_be(&t, &d, XS_KEY_SECTOR_SIZE, "512");
@@ -348,6 +358,38 @@ static void test_watch_flood(void **state)
 	xbfix_teardown(&t);
 }
 
+
+/* Requests queued behind a barrier are served once it completes, with no
+ * further notification from the frontend. */
+static void test_behind_barrier(void **state)
+{
+	(void)state;
+	struct xbfix t;
+	xbfix_setup(&t, 1, 30);
+	struct xbdisk d;
+	xbdisk_add(&t, &d, 11, 51712, false);
+	xbdisk_connect(&t, &d);
+	uint32_t g = blkfe_page(&d.fe_ring, false, NULL);
+	struct blk_seg s = { g, 0, 7 };
+	blkfe_rw(&d.fe_ring, 1, 1, 0, 1, &s);
+	blkfe_rw(&d.fe_ring, 2, 2, 8, 1, &s);
+	blkfe_rw(&d.fe_ring, 0, 3, 16, 1, &s);
+	blkfe_push(&d.fe_ring, true);
+	unsigned got = 0;
+	for (int i = 0; i < 400 && got < 3; i++) {
+		xbfix_serve(&t, 5);
+		uint64_t id;
+		uint8_t op;
+		int16_t st;
+		while (blkfe_rsp(&d.fe_ring, &id, &op, &st)) {
+			assert_int_equal(st, 0);
+			assert_int_equal(id, ++got); /* in order: the barrier orders them */
+		}
+	}
+	assert_int_equal(got, 3);
+	xbfix_teardown(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_05_stale_and_readonly_ring),
 		cmocka_unit_test(test_29_invalid_states),
 		cmocka_unit_test(test_watch_flood),
+		cmocka_unit_test(test_behind_barrier),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
