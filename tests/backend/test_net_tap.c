@@ -249,6 +249,26 @@ static void test_tap_both_ways(void **state)
 	assert_int_equal(len, (ssize_t)sizeof(fr));
 	assert_memory_equal(got, fr, sizeof(fr));
 	assert_int_equal(be_state(&t, 3), 4);
+	/* 27: a frontend without its ring nodes, or without rx-copy */
+	for (uint32_t dom = 5; dom <= 6; dom++) {
+		char dir[128];
+		add_vif(&t, dom, "xenbr0");
+		until(&t, dom, 2);
+		snprintf(dir, sizeof(dir), XS_FMT_VIF_FE, dom, 0u);
+		wr(&t, dir, XS_KEY_REQUEST_RX_COPY, dom == 5 ? "1" : "0");
+		wr(&t, dir, XS_KEY_STATE, "4");
+		until(&t, dom, 5);
+	}
+	found = 0;
+	int found2 = 0;
+	rewind(t.logf);
+	while (fgets(line, sizeof(line), t.logf)) {
+		found |= strstr(line, "domain 5 vif 0: tx-ring-ref or rx-ring-ref is missing") != NULL;
+		found2 |= strstr(line, "domain 6 vif 0: the frontend does not request rx-copy") != NULL;
+	}
+	assert_true(found);
+	assert_true(found2);
+	assert_int_equal(be_state(&t, 3), 4);
 	close(s);
 	xb_backend_shutdown(&t.nb.xb);
 	for (int i = 0; i < 100 && t.nb.xb.ndevs; i++)
