@@ -235,7 +235,7 @@ static void test_dom0_conn_close_closes_ports(void **state)
 	assert_int_equal(simd_evtchn_bind_interdomain(s2, d, gp, &dp), 0);
 	simd_close(s2); /* like a backend process exiting */
 	struct simd_evtchn_status st;
-	for (int i = 0; i < 400; i++) {
+	for (int i = 0; i < 2000; i++) {
 		assert_int_equal(simd_evtchn_status(h->s, 0, dp, &st), 0);
 		if (st.state == SIMD_EVTCHN_CLOSED)
 			break;

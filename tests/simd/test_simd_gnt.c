@@ -482,7 +482,7 @@ static void test_mapper_exit_releases(void **state)
 	assert_int_equal(simd_grant_map(s2, f->d, &ref, 1, false, &m), 0);
 	assert_int_equal(info(f, f->d).maps_of_it, 1);
 	simd_close(s2); /* a backend that exits without unmapping */
-	for (int i = 0; i < 400 && info(f, f->d).maps_of_it; i++)
+	for (int i = 0; i < 2000 && info(f, f->d).maps_of_it; i++)
 		usleep(5000);
 	assert_int_equal(info(f, f->d).maps_of_it, 0);
 	assert_int_equal(f->gt[8].flags, GTF_permit_access);

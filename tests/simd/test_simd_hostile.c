@@ -246,7 +246,7 @@ static void test_connection_limit(void **state)
 	assert_int_equal(simd_guest_attach(g[0], SIMD_DOMID_SELF, &g[16]), XCTL_ERR_LIMIT);
 	assert_non_null(strstr(simd_errmsg(g[0]), "16 connections"));
 	simd_close(g[15]);
-	for (int i = 0; i < 400; i++) {
+	for (int i = 0; i < 2000; i++) {
 		if (simd_guest_attach(h->s, d, &g[15]) == 0)
 			break;
 		usleep(5000);
