@@ -252,6 +252,22 @@ static void test_limits(void **state)
 	struct xctl_diags d;
 	struct xctl_buf b = { 0 };
 
+	/* at most XCTL_CFG_MAX_FILES sources in one reader */
+	xctl_cfg_init(&cfg);
+	xctl_diags_init(&d);
+	for (unsigned i = 0; i < XCTL_CFG_MAX_FILES; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "f%u.cfg", i);
+		assert_int_equal(xctl_cfg_parse_text(&cfg, name, 1, "a = 1\n", 6, &d), 0);
+	}
+	assert_int_equal(xctl_cfg_parse_text(&cfg, "f0.cfg", 1, "b = 1\n", 6, &d), 0);
+	assert_int_equal(xctl_cfg_parse_text(&cfg, "one-more.cfg", 1, "c = 1\n", 6, &d), XCTL_ERR_LIMIT);
+	assert_int_equal(d.n, 1);
+	char *msg = diag(&d, 0);
+	assert_string_equal(msg, "one-more.cfg: too many configuration sources (at most 64)");
+	free(msg);
+	done(&cfg, &d);
+
 	/* nesting */
 	assert_int_equal(parse(&cfg, &d, "a = [[[[[[[[[1]]]]]]]]]\n"), XCTL_ERR_PARSE);
 	assert_non_null(strstr(d.v[0].msg, "nested too deeply"));
