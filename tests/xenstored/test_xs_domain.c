@@ -351,6 +351,8 @@ static void test_domain_state(void **state)
 	assert_int_equal(errno, EINVAL);
 	domain_state(c, "32752\0dying", 12, false); /* DOMID_FIRST_RESERVED */
 	assert_int_equal(errno, EINVAL);
+	domain_state(c, "\0dying", 7, false);
+	assert_int_equal(errno, EINVAL);
 	assert_true(xs_is_domain_introduced(c->h, 21));
 	/* A guest may not say it. */
 	struct xs_handle *g21 = open_as(c, 21);

@@ -312,6 +312,12 @@ static void test_path_limits(void **state)
 	ERR("EINVAL", c->d0, XS_WRITE, p, "");
 	OK(c->d0, XS_RM, "/local/domain/5");
 	OK(c->d0, XS_RM, "/local/domain/123456");
+	/* UNWATCH takes a relative path below the home, as WATCH did. */
+	int g = guest(c, 14);
+	OK(g, XS_WATCH, "rel/path", "t");
+	OK(g, XS_UNWATCH, "rel/path", "t");
+	ERR("ENOENT", g, XS_UNWATCH, "/local/domain/14/rel/path", "t");
+	close(g);
 	/* UNWATCH does not check the path (do_unwatch()). */
 	ERR("ENOENT", c->d0, XS_UNWATCH, "bad//path", "t");
 }
