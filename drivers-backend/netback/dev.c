@@ -97,6 +97,7 @@ static int net_publish(struct xb_dev *d, xenio_txn t)
 static void free_queues(struct xb_dev *d, struct net_dev *nd)
 {
 	struct net_vif *v = nd->vif;
+	net_vif_flush(v); /* before the queues are cleared: they hold the frames */
 	for (unsigned i = 0; i < v->nq; i++) {
 		struct net_queue *q = &v->q[i];
 		if (q->tx_bound)
@@ -109,7 +110,6 @@ static void free_queues(struct xb_dev *d, struct net_dev *nd)
 			d->x->ops->unmap(d->x, q->rx_sring, 1);
 		memset(q, 0, sizeof(*q));
 	}
-	net_vif_flush(v);
 	v->nq = 0;
 }
 
