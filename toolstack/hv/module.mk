@@ -6,3 +6,5 @@ LIBXCTL_SRCS += $(wildcard toolstack/hv/*.c) $(wildcard toolstack/hv/sim/*.c)
 ifeq ($(wildcard toolstack/hv/xen/module.mk),)
 LIBXCTL_SRCS += $(wildcard toolstack/hv/xen/*.c)
 endif
+# hv/sim talks to the simulated host through libsimd and libxenstore.
+XCTL_LDLIBS += $(LIBS_XENSTORE)
