@@ -4,6 +4,7 @@
  * printed as JSON and nothing is touched. */
 #include "toolstack/cli/cli.h"
 #include "toolstack/cli/commands.h"
+#include "toolstack/cli/lifecycle.h"
 #include "toolstack/config/load.h"
 #include "toolstack/hv/xen/xen.h"
 #include "common/diag.h"
@@ -41,6 +42,7 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 	struct xctl_diags d;
 	char **overrides = NULL;
 	char *json = NULL;
+	struct xctl_cli_create run = { 0 };
 
 	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
 		switch (c) {
@@ -58,6 +60,18 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'p':
+			run.paused = true;
+			break;
+		case 'c':
+			run.console = true;
+			break;
+		case 'e':
+			run.no_monitor = true;
+			break;
+		case 'F':
+			run.foreground = true;
 			break;
 		case OPT_STRICT:
 			strict = true;
@@ -79,6 +93,10 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 		return xctl_cli_usage_error(cli, "--libxl prints the libxl configuration of a dry run: add -N or -n");
 	struct xctl_config_request r = { .global_path = cli->global_config, .creating = !dry, .strict = strict, .seed = seed,
 					 .seeded = seeded, .ignore_global_masks = nomasks };
+	if (!dry && !seeded) { /* a real creation draws its UUID and MACs, as xl */
+		r.seed = xctl_config_random_seed();
+		r.seeded = true;
+	}
 	status = xctl_cli_config_args_file(cli, argc, argv, "the xl.cfg file of the domain", file, &r.path,
 					   &overrides, &r.noverrides);
 	if (status) {
@@ -119,11 +137,8 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	fprintf(stderr,
-		"xctl create: cannot create domain '%s': domain creation is not available yet in this version of "
-		"xctl.\nThe configuration is valid; 'xctl create -n %s' prints it as JSON.\n",
-		m.name, r.path);
-	status = XCTL_EXIT_FAIL;
+	run.quiet = quiet;
+	status = xctl_cli_create_domain(cli, &g, &m, &run);
 out:
 	free(json);
 	free(overrides);

@@ -333,6 +333,8 @@ int cmd_monitor(struct xctl_cli *cli, int argc, char **argv)
 	if (st)
 		return st;
 	cli->log.timestamps = 1;
+	if (cli->log.level < XCTL_LOG_INFO)
+		cli->log.level = XCTL_LOG_INFO; /* the monitor's log says what it does */
 	int rc = xctl_core_monitor(core, domid);
 	xctl_core_close(core);
 	return rc ? XCTL_EXIT_FAIL : XCTL_EXIT_OK;

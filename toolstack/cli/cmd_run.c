@@ -50,8 +50,7 @@ int xctl_cli_create_domain(struct xctl_cli *cli, const struct xctl_global_config
 		xctl_core_close(core);
 		return XCTL_EXIT_FAIL;
 	}
-	if (!o->quiet)
-		fprintf(stderr, "Domain '%s' created (domid %u)%s\n", m->name, domid, o->paused ? ", paused" : "");
+	xctl_info(&cli->log, "domain '%s' created (domid %u)%s", m->name, domid, o->paused ? ", paused" : "");
 	int st = XCTL_EXIT_OK;
 	if (o->console && core->hv->ops->console(core->hv, domid, "pv", 0))
 		st = XCTL_EXIT_FAIL;

@@ -13,13 +13,13 @@
 
 /* xl 4.17's main_create(): "AFVcdef:inpq" and its long options */
 static const struct xctl_opt create_opts[] = {
-	{ XCTL_OPT_NOT_YET('c'), NULL, NULL, "connect to the console after the domain is created" },
+	{ 'c', NULL, NULL, "connect to the console after the domain is created" },
 	{ 'd', NULL, NULL, "debug: print the resolved configuration (JSON) on stderr before creating" },
-	{ XCTL_OPT_NOT_YET('e'), NULL, NULL, "do not wait in the background for the death of the domain" },
-	{ XCTL_OPT_NOT_YET('F'), NULL, NULL, "run in the foreground until the death of the domain" },
+	{ 'e', NULL, NULL, "do not wait in the background for the death of the domain" },
+	{ 'F', NULL, NULL, "run in the foreground until the death of the domain" },
 	{ 'f', "defconfig", "FILE", "the domain's configuration file (instead of CONFIG)" },
 	{ 'n', "dryrun", NULL, "dry run: resolve the configuration, print it as JSON, create nothing (as -N)" },
-	{ XCTL_OPT_NOT_YET('p'), NULL, NULL, "leave the domain paused after it is created" },
+	{ 'p', NULL, NULL, "leave the domain paused after it is created" },
 	{ 'q', "quiet", NULL, "quiet: print only errors" },
 	{ XCTL_OPT_NOT_YET('V'), "vncviewer", NULL, "connect to the VNC display after the domain is created" },
 	{ XCTL_OPT_NOT_YET('A'), "vncviewer-autopass", NULL, "pass the VNC password to the viewer on its stdin" },
@@ -65,7 +65,66 @@ static const struct xctl_opt sim_stop_opts[] = {
 
 static const struct xctl_opt sim_status_opts[] = {
 	{ OPT_SIM_DIR, "dir", "DIR", "the host's state directory (default $XCTL_SIM_DIR or /run/xctl/sim)" },
+/* the domain lifecycle, as xl 4.17 (xl_cmdtable.c) */
+static const struct xctl_opt list_opts[] = {
+	{ 'l', "long", NULL, "each domain's configuration and state, as JSON" },
+	{ 'v', "verbose", NULL, "add the UUID, the shutdown reason and the security label" },
+	{ XCTL_OPT_NOT_YET('Z'), "context", NULL, "add the security label" },
+	{ XCTL_OPT_NOT_YET('c'), "cpupool", NULL, "add the cpupool" },
+	{ XCTL_OPT_NOT_YET('n'), "numa", NULL, "add the NUMA node affinity" },
+	{ OPT_JSON, "json", NULL, "print the domains' state as JSON" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct xctl_opt json_opts[] = {
 	{ OPT_JSON, "json", NULL, "print as JSON" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct xctl_opt info_opts[] = {
+	{ XCTL_OPT_NOT_YET('n'), "numa", NULL, "add the NUMA topology" },
+	{ OPT_JSON, "json", NULL, "print as JSON" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct xctl_opt uptime_opts[] = {
+	{ 's', NULL, NULL, "short form, as uptime(1)" },
+	{ OPT_JSON, "json", NULL, "print as JSON (seconds)" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct xctl_opt dmesg_opts[] = {
+	{ 'c', "clear", NULL, "clear the hypervisor's message buffer after reading it" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct xctl_opt destroy_opts[] = {
+	{ 'f', NULL, NULL, "allow destroying domain 0 (disaggregated setups only)" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct xctl_opt shutdown_opts[] = {
+	{ 'a', "all", NULL, "every domain but domain 0" },
+	{ 'w', "wait", NULL, "wait until the domain has shut down (-ww: until it is gone)" },
+	{ 'F', NULL, NULL, "without PV drivers, fall back to the ACPI power (or reset) button" },
+	{ OPT_TIMEOUT, "timeout", "SECONDS", "with -w, give up after SECONDS (exit status 1)" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct xctl_opt vcpu_set_opts[] = {
+	{ 'i', "ignore-host", NULL, "allow more vcpus than the host has cpus" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct xctl_opt vcpu_pin_opts[] = {
+	{ 'f', "force", NULL, "also change the affinity set by the configuration" },
+	{ 'i', "ignore-global-affinity-masks", NULL, "ignore the global affinity masks" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct xctl_opt console_opts[] = {
+	{ 't', NULL, "TYPE", "the console: pv or serial" },
+	{ 'n', NULL, "NUM", "the number of the console" },
 	{ 0, NULL, NULL, NULL },
 };
 
@@ -95,6 +154,55 @@ const struct xctl_cmd xctl_commands[] = {
 	  sim_stop_opts, XCTL_CMD_MODIFIES },
 	{ "sim status", cmd_sim_status, "[OPTIONS]", "Show the simulated host's daemons, memory and domains",
 	  "Exit status: 0 when xctl-simd is running, 1 when it is not.", sim_status_opts },
+	{ "list", cmd_list, "[OPTIONS] [DOMAIN...]", "List the domains and their state",
+	  "The columns are xl's: name, id, memory (MiB), vcpus online, state (r running,\n"
+	  "b blocked, p paused, s shut down, then the reason: r reboot, s suspend,\n"
+	  "c crash, w watchdog, S soft reset; d dying) and cpu time (s).",
+	  list_opts, XCTL_CMD_DRYRUN },
+	{ "info", cmd_info, "[OPTIONS] [NAME]", "Show information about the host",
+	  "With NAME, print only the values of the lines whose name starts with NAME.", info_opts, XCTL_CMD_DRYRUN },
+	{ "uptime", cmd_uptime, "[OPTIONS] [DOMAIN...]", "Show how long the domains have been running", NULL,
+	  uptime_opts, XCTL_CMD_DRYRUN },
+	{ "dmesg", cmd_dmesg, "[OPTIONS]", "Show the hypervisor's messages", NULL, dmesg_opts, XCTL_CMD_DRYRUN },
+	{ "domid", cmd_domid, "NAME", "Print the id of the domain with this name", NULL, NULL, XCTL_CMD_DRYRUN },
+	{ "domname", cmd_domname, "DOMID", "Print the name of the domain with this id", NULL, NULL, XCTL_CMD_DRYRUN },
+	{ "destroy", cmd_destroy, "[OPTIONS] DOMAIN", "Terminate a domain immediately",
+	  "Its devices are closed and removed, its xenstore nodes and saved configuration\n"
+	  "go, and its monitor ends.",
+	  destroy_opts, XCTL_CMD_MODIFIES },
+	{ "shutdown", cmd_shutdown, "[OPTIONS] -a|DOMAIN", "Ask a domain to shut down",
+	  "The guest is asked through xenstore (control/shutdown); its monitor then\n"
+	  "applies on_poweroff.",
+	  shutdown_opts, XCTL_CMD_MODIFIES },
+	{ "reboot", cmd_reboot, "[OPTIONS] -a|DOMAIN", "Ask a domain to reboot",
+	  "The guest is asked through xenstore; its monitor then applies on_reboot.", shutdown_opts,
+	  XCTL_CMD_MODIFIES },
+	{ "pause", cmd_pause, "DOMAIN", "Pause a domain", NULL, NULL, XCTL_CMD_MODIFIES },
+	{ "unpause", cmd_unpause, "DOMAIN", "Unpause a paused domain", NULL, NULL, XCTL_CMD_MODIFIES },
+	{ "sysrq", cmd_sysrq, "DOMAIN KEY", "Send a sysrq key to a domain (c crashes a Linux guest)", NULL, NULL,
+	  XCTL_CMD_MODIFIES },
+	{ "rename", cmd_rename, "DOMAIN NEWNAME", "Rename a domain", NULL, NULL, XCTL_CMD_MODIFIES },
+	{ "mem-set", cmd_mem_set, "DOMAIN MEM", "Set a domain's memory target (balloon)",
+	  "MEM is a number with an optional unit: b, k, m (the default), g or t.", NULL, XCTL_CMD_MODIFIES },
+	{ "mem-max", cmd_mem_max, "DOMAIN MEM", "Set the most memory a domain may have",
+	  "MEM is a number with an optional unit: b, k, m (the default), g or t.", NULL, XCTL_CMD_MODIFIES },
+	{ "vcpu-list", cmd_vcpu_list, "[OPTIONS] [DOMAIN...]", "List the vcpus of domains", NULL, json_opts,
+	  XCTL_CMD_DRYRUN },
+	{ "vcpu-set", cmd_vcpu_set, "[OPTIONS] DOMAIN COUNT", "Set the number of online vcpus of a domain", NULL,
+	  vcpu_set_opts, XCTL_CMD_MODIFIES },
+	{ "vcpu-pin", cmd_vcpu_pin, "[OPTIONS] DOMAIN VCPU|all HARD [SOFT]",
+	  "Set the cpu affinity of a domain's vcpus",
+	  "HARD and SOFT are cpu lists (\"0-3,^2\", \"all\"); \"-\" leaves one unchanged.", vcpu_pin_opts,
+	  XCTL_CMD_MODIFIES },
+	{ "console", cmd_console, "[OPTIONS] DOMAIN", "Attach to a domain's console",
+	  "Ctrl-] detaches. When stdin is not a terminal, what the guest prints is copied\n"
+	  "until stdin ends and the console has been quiet for half a second.",
+	  console_opts },
+	{ "monitor", cmd_monitor, "DOMAIN", "Watch a domain and apply its on_* actions",
+	  "create starts one per domain in the background (not with -e; -F keeps it in\n"
+	  "the foreground). It logs to the domain's log (XCTL_LOG_DIR, default\n"
+	  "/var/log/xctl/NAME.log) and ends when the domain is gone.",
+	  NULL, XCTL_CMD_MODIFIES },
 	{ "completion", cmd_completion, "", "Print a bash completion script for xctl", NULL, NULL, XCTL_CMD_DRYRUN },
 	{ "help", cmd_help, "[COMMAND | --json | --markdown | --man]", "Show help for xctl or one command",
 	  "--json prints every command with its options as JSON; --markdown prints the\n"

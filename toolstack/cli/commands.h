@@ -17,6 +17,7 @@ enum {
 	OPT_SIM_DIR,
 	OPT_SIM_MEMORY,
 	OPT_SIM_CPUS,
+	OPT_TIMEOUT,
 };
 
 int cmd_help(struct xctl_cli *cli, int argc, char **argv);
@@ -28,5 +29,26 @@ int cmd_schema_show(struct xctl_cli *cli, int argc, char **argv);
 int cmd_sim_start(struct xctl_cli *cli, int argc, char **argv);
 int cmd_sim_stop(struct xctl_cli *cli, int argc, char **argv);
 int cmd_sim_status(struct xctl_cli *cli, int argc, char **argv);
+/* the domain lifecycle (cmd_list.c, cmd_domain.c, cmd_vcpu.c, cmd_console.c) */
+int cmd_list(struct xctl_cli *cli, int argc, char **argv);
+int cmd_info(struct xctl_cli *cli, int argc, char **argv);
+int cmd_uptime(struct xctl_cli *cli, int argc, char **argv);
+int cmd_dmesg(struct xctl_cli *cli, int argc, char **argv);
+int cmd_domid(struct xctl_cli *cli, int argc, char **argv);
+int cmd_domname(struct xctl_cli *cli, int argc, char **argv);
+int cmd_destroy(struct xctl_cli *cli, int argc, char **argv);
+int cmd_pause(struct xctl_cli *cli, int argc, char **argv);
+int cmd_unpause(struct xctl_cli *cli, int argc, char **argv);
+int cmd_shutdown(struct xctl_cli *cli, int argc, char **argv);
+int cmd_reboot(struct xctl_cli *cli, int argc, char **argv);
+int cmd_sysrq(struct xctl_cli *cli, int argc, char **argv);
+int cmd_rename(struct xctl_cli *cli, int argc, char **argv);
+int cmd_mem_set(struct xctl_cli *cli, int argc, char **argv);
+int cmd_mem_max(struct xctl_cli *cli, int argc, char **argv);
+int cmd_vcpu_list(struct xctl_cli *cli, int argc, char **argv);
+int cmd_vcpu_set(struct xctl_cli *cli, int argc, char **argv);
+int cmd_vcpu_pin(struct xctl_cli *cli, int argc, char **argv);
+int cmd_console(struct xctl_cli *cli, int argc, char **argv);
+int cmd_monitor(struct xctl_cli *cli, int argc, char **argv);
 
 #endif

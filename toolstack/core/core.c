@@ -179,3 +179,11 @@ int xctl_core_spawn_monitor(struct xctl_core *c, uint32_t domid, const char *nam
 		;
 	return 0;
 }
+
+void xctl_core_tidy(struct xctl_core *c)
+{
+	char *d = xctl_core_path(c, "domains", "", NULL);
+	if (d)
+		rmdir(d); /* fails while not empty */
+	free(d);
+}

@@ -113,6 +113,8 @@ int xctl_core_hooks(struct xctl_core *c, const char *op, const char *name, uint3
 		    char **output);
 
 /* ---- helpers */
+/* Remove the state directory's subdirectories that are empty now. */
+void xctl_core_tidy(struct xctl_core *c);
 /* PATH of a file in the state dir: "%s/domains/%s.json" etc. (malloc). */
 char *xctl_core_path(struct xctl_core *c, const char *sub, const char *name, const char *ext);
 

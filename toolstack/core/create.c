@@ -69,6 +69,12 @@ static int save_config(void *ctx, size_t arg)
 	if (!cr->cfg_path)
 		return XCTL_ERR_NOMEM;
 	FILE *f = fopen(cr->cfg_path, "we");
+	if (!f && errno == ENOENT) { /* the directory went with the last domain: again */
+		char *d2 = xctl_core_path(cr->c, "domains", "", NULL);
+		if (d2 && !xctl_mkdirs(d2))
+			f = fopen(cr->cfg_path, "we");
+		free(d2);
+	}
 	if (!f || fputs(cr->json, f) < 0 || fclose(f)) {
 		rc = xctl_err_from_errno(errno);
 		xctl_err_log(cr->c->log, "%s: cannot save its configuration in %s: %s", cr->what, cr->cfg_path,
@@ -86,6 +92,7 @@ static int unsave_config(void *ctx, size_t arg)
 	struct create *cr = ctx;
 	if (cr->cfg_path && unlink(cr->cfg_path) && errno != ENOENT)
 		return xctl_err_from_errno(errno);
+	xctl_core_tidy(cr->c);
 	return 0;
 }
 

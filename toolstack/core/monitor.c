@@ -36,7 +36,7 @@ struct mon {
 	size_t ncrashes;
 };
 
-#define LOG(mo, ...) xctl_logf((mo)->c->log, XCTL_LOG_ERROR, __VA_ARGS__)
+#define LOG(mo, ...) xctl_logf((mo)->c->log, XCTL_LOG_INFO, __VA_ARGS__)
 
 static double mono_s(void)
 {
@@ -56,6 +56,12 @@ static int take_lock(struct mon *mo)
 	if (!mo->lock_path)
 		return XCTL_ERR_NOMEM;
 	mo->lock_fd = open(mo->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (mo->lock_fd < 0 && errno == ENOENT) { /* tidied away meanwhile */
+		char *d2 = xctl_core_path(mo->c, "domains", "", NULL);
+		if (d2 && !xctl_mkdirs(d2))
+			mo->lock_fd = open(mo->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		free(d2);
+	}
 	if (mo->lock_fd < 0)
 		return xctl_err_from_errno(errno);
 	if (flock(mo->lock_fd, LOCK_EX | LOCK_NB)) {
@@ -77,6 +83,8 @@ static void drop_lock(struct mon *mo)
 		close(mo->lock_fd);
 	}
 	free(mo->lock_path);
+	mo->lock_path = NULL;
+	xctl_core_tidy(mo->c);
 }
 
 static int action_for(const struct mon *mo, int reason)

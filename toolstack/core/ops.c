@@ -65,9 +65,10 @@ int xctl_core_destroy(struct xctl_core *c, uint32_t domid)
 		if (p && unlink(p) && errno != ENOENT)
 			xctl_warn(c->log, "cannot remove %s: %s", p, strerror(errno));
 		free(p);
+		wait_monitor(c, info.uuid, 10000);
+		xctl_core_tidy(c);
 		xctl_core_hooks(c, "stopped", info.name, domid, json ? json : "{}", NULL);
 		xctl_core_hooks(c, "release", info.name, domid, json ? json : "{}", NULL);
-		wait_monitor(c, info.uuid, 10000);
 	}
 	free(json);
 	return 0;

@@ -212,9 +212,42 @@ out:
 	return rc;
 }
 
+/* One attempt: an unnamed file (O_TMPFILE) that only appears, complete
+ * and locked, when linked at path: a crash before the link leaves nothing.
+ * XCTL_ERR_EXISTS if path exists, XCTL_ERR_NOTFOUND if dir does not. */
+static int claim_once(const char *dir, const char *path, const struct xctl_record *rec, int *fdp)
+{
+	char tmp[64];
+	int rc, fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	*fdp = -1;
+	if (fd < 0)
+		return errno == ENOENT ? XCTL_ERR_NOTFOUND : xctl_err_from_errno(errno);
+	if (flock(fd, LOCK_EX)) {
+		rc = xctl_err_from_errno(errno);
+		goto fail;
+	}
+	rc = append(fd, MAGIC "\nop %s\nname %s\npid %ld\n", rec->op, rec->name, (long)rec->pid);
+	if (!rc && rec->uuid[0])
+		rc = append(fd, "uuid %s\n", rec->uuid);
+	if (!rc && rec->old_name[0])
+		rc = append(fd, "old-name %s\n", rec->old_name);
+	if (rc)
+		goto fail;
+	snprintf(tmp, sizeof(tmp), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, tmp, AT_FDCWD, path, AT_SYMLINK_FOLLOW)) {
+		rc = errno == EEXIST ? XCTL_ERR_EXISTS : errno == ENOENT ? XCTL_ERR_NOTFOUND : xctl_err_from_errno(errno);
+		goto fail;
+	}
+	*fdp = fd;
+	return 0;
+fail:
+	close(fd);
+	return rc;
+}
+
 int xctl_record_claim(const char *state_dir, struct xctl_record *rec, struct xctl_claim **out, pid_t *holder)
 {
-	char dir[4096], tmp[64];
+	char dir[4096];
 	char *path = NULL;
 	int fd = -1;
 	int rc;
@@ -231,31 +264,15 @@ int xctl_record_claim(const char *state_dir, struct xctl_record *rec, struct xct
 	if (rc)
 		goto out;
 	rec->pid = getpid();
-	/* an unnamed file (O_TMPFILE) that only appears, complete and locked,
-	 * when linked: a crash before the link leaves nothing */
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = xctl_err_from_errno(errno);
-		goto out;
-	}
-	if (flock(fd, LOCK_EX)) {
-		rc = xctl_err_from_errno(errno);
-		goto out;
-	}
-	rc = append(fd, MAGIC "\nop %s\nname %s\npid %ld\n", rec->op, rec->name, (long)rec->pid);
-	if (!rc && rec->uuid[0])
-		rc = append(fd, "uuid %s\n", rec->uuid);
-	if (!rc && rec->old_name[0])
-		rc = append(fd, "old-name %s\n", rec->old_name);
-	if (rc)
-		goto out;
-	snprintf(tmp, sizeof(tmp), "/proc/self/fd/%d", fd);
-	if (linkat(AT_FDCWD, tmp, AT_FDCWD, path, AT_SYMLINK_FOLLOW)) {
-		int e = errno;
-		if (e != EEXIST) {
-			rc = xctl_err_from_errno(e);
+	for (int tries = 0;; tries++) {
+		rc = claim_once(dir, path, rec, &fd);
+		if (rc != XCTL_ERR_NOTFOUND || tries == 10)
+			break;
+		rc = xctl_mkdirs(dir); /* removed by a release meanwhile */
+		if (rc)
 			goto out;
-		}
+	}
+	if (rc == XCTL_ERR_EXISTS) {
 		/* someone holds it, or a stale record is in the way */
 		struct xctl_record other;
 		struct xctl_claim *oc = NULL;
@@ -272,6 +289,8 @@ int xctl_record_claim(const char *state_dir, struct xctl_record *rec, struct xct
 		}
 		goto out;
 	}
+	if (rc)
+		goto out;
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		unlink(path);
@@ -325,6 +344,13 @@ void xctl_record_release(struct xctl_claim *c)
 	if (same_file(c->fd, c->path))
 		unlink(c->path);
 	close(c->fd);
+	/* leave no empty directory behind (a claimer racing with this makes
+	 * it again: xctl_record_claim retries) */
+	char *slash = strrchr(c->path, '/');
+	if (slash) {
+		*slash = '\0';
+		rmdir(c->path);
+	}
 	free(c->path);
 	free(c);
 }

@@ -75,9 +75,8 @@ static int sim_open(struct xctl_hv *hv, const struct xctl_hv_params *p)
 			goto fail;
 		}
 		if (started)
-			xctl_logf(hv->log, XCTL_LOG_WARN - 1,
-				  "started the simulated Xen host in %s (no Xen here: %s is missing)", s->dir,
-				  XCTL_HV_PRIVCMD);
+			fprintf(stderr, "xctl: started the simulated Xen host in %s (no Xen here: %s is missing)\n",
+				s->dir, XCTL_HV_PRIVCMD);
 	}
 	rc = simd_open(s->dir, &s->simd);
 	if (rc) {
@@ -145,6 +144,8 @@ static void fill_info(struct sim *s, const struct simd_domain_info *d, struct xc
 		char *n = sim_xs_read(s, XS_FMT_DOMAIN_NAME, d->domid);
 		if (n)
 			snprintf(o->name, sizeof(o->name), "%s", n);
+		else if (d->domid == 0) /* before xen-init-dom0 has named it */
+			snprintf(o->name, sizeof(o->name), "Domain-0");
 		free(n);
 	}
 }
