@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: LGPL-2.1-only
+# Hooks: a failing prepare hook aborts the create cleanly, its output in
+# the error; the others get NAME DOMID OPERATION and the domain's JSON.
+mkdir -p "$XCTL_HOOKS_DIR/prepare" "$XCTL_HOOKS_DIR/started" "$XCTL_HOOKS_DIR/release"
+cat >"$XCTL_HOOKS_DIR/prepare/10-refuse" <<'HOOK'
+#!/bin/sh
+echo "no room for $1 today"
+exit 3
+HOOK
+cat >"$XCTL_HOOKS_DIR/started/10-note" <<HOOK
+#!/bin/sh
+{ echo "\$1 \$2 \$3"; cat; } >"$XCTL_SCEN_TMP/started.out"
+HOOK
+cat >"$XCTL_HOOKS_DIR/release/10-note" <<HOOK
+#!/bin/sh
+echo "\$1 \$2 \$3" >"$XCTL_SCEN_TMP/release.out"
+HOOK
+chmod +x "$XCTL_HOOKS_DIR"/*/10-*
+make_disk "$XCTL_SCEN_TMP/hook.img" 16
+fails 1 create -q "$XCTL_SCEN_CONFIGS/pv.cfg" name=scen-hook \
+	"disk=[\"format=raw, vdev=xvda, access=rw, target=$XCTL_SCEN_TMP/hook.img\"]" 'vif=[]' $XCTL_SCEN_ARGS_PV
+grep -q "no room for scen-hook today" "$XCTL_SCEN_TMP/err" || fail "the hook's output is not in the error: $(cat "$XCTL_SCEN_TMP/err")"
+is_gone scen-hook || fail "a domain was created although the prepare hook failed"
+rm "$XCTL_HOOKS_DIR/prepare/10-refuse"
+create pv scen-hook
+id=$(x domid scen-hook)
+grep -q "^scen-hook $id started$" "$XCTL_SCEN_TMP/started.out" || fail "started hook: $(cat "$XCTL_SCEN_TMP/started.out")"
+grep -q '"name": "scen-hook"' "$XCTL_SCEN_TMP/started.out" || fail "the started hook got no JSON"
+ok destroy scen-hook
+grep -q "^scen-hook $id release$" "$XCTL_SCEN_TMP/release.out" || fail "release hook did not run"
+rm -r "$XCTL_HOOKS_DIR/prepare" "$XCTL_HOOKS_DIR/started" "$XCTL_HOOKS_DIR/release"

@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: LGPL-2.1-only
+# Helpers of the scenario suite, sourced by run.sh before a scenario.
+# POSIX sh that BusyBox sh also runs (the lab's dom0). A scenario drives
+# only the xctl command line, so that it runs unchanged on the simulated
+# host and on real Xen.
+#
+# The environment (set by tests/scenarios/test_scenarios.c or the lab):
+#   XCTL                the xctl command ("/path/xctl --sim", or "xctl")
+#   XCTL_SCEN_CONFIGS   the example configurations (configs/)
+#   XCTL_SCEN_TMP       a directory of the scenario's own (disk images)
+#   XCTL_SCEN_ARGS_PV, XCTL_SCEN_ARGS_PVH, XCTL_SCEN_ARGS_HVM
+#                       KEY=VALUE overrides for each type (the lab's kernels)
+#   XCTL_SCEN_TIMEOUT   seconds a guest gets to boot or shut down (default 30)
+#   XCTL_STATE_DIR, XCTL_LOG_DIR, XCTL_HOOKS_DIR, XCTL_SIM_DIR (xctl's own)
+
+: "${XCTL_SCEN_TIMEOUT:=30}"
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+say() {
+	echo "== $*"
+}
+
+x() {
+	# shellcheck disable=SC2086
+	$XCTL "$@"
+}
+
+# Run xctl, expecting success; its output on stdout.
+ok() {
+	x "$@" || fail "xctl $* failed (exit $?)"
+}
+
+# Run xctl, expecting failure with exit status $1; stderr kept in $XCTL_SCEN_TMP/err.
+fails() {
+	want=$1
+	shift
+	if x "$@" >"$XCTL_SCEN_TMP/out" 2>"$XCTL_SCEN_TMP/err"; then
+		fail "xctl $* succeeded; it should have failed"
+	else
+		got=$?
+	fi
+	[ "$got" = "$want" ] || fail "xctl $* exited $got, expected $want: $(cat "$XCTL_SCEN_TMP/err")"
+}
+
+# A raw disk image of $2 MiB at $1 (sparse).
+make_disk() {
+	[ -e "$1" ] || dd if=/dev/zero of="$1" bs=1048576 count=0 seek="${2:-16}" 2>/dev/null ||
+		fail "cannot make the disk image $1"
+}
+
+# create TYPE NAME [KEY=VALUE...]: create from configs/TYPE.cfg with one
+# disk and one vif (the example's are replaced by ours), named NAME.
+create() {
+	type=$1
+	name=$2
+	shift 2
+	img="$XCTL_SCEN_TMP/$name.img"
+	make_disk "$img" 16
+	case $type in
+	pv) extra=$XCTL_SCEN_ARGS_PV vdev=xvda ;;
+	pvh) extra=$XCTL_SCEN_ARGS_PVH vdev=xvda ;;
+	hvm) extra=$XCTL_SCEN_ARGS_HVM vdev=hda ;;
+	*) fail "unknown guest type $type" ;;
+	esac
+	# shellcheck disable=SC2086
+	x create -q "$XCTL_SCEN_CONFIGS/$type.cfg" "name=$name" \
+		"disk=[\"format=raw, vdev=$vdev, access=rw, target=$img\"]" \
+		'vif=["bridge=xenbr0"]' $extra "$@" || fail "xctl create of $type domain $name failed"
+	domid=$(x domid "$name") || fail "no domid for $name after create"
+	echo "$domid" >>"$XCTL_SCEN_TMP/domids"
+}
+
+# The state column of xl list for domain $1 (e.g. "-b----"), or "gone".
+state() {
+	x list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }' | grep . || echo gone
+}
+
+# wait_for SECONDS WHAT COMMAND...: until COMMAND succeeds.
+wait_for() {
+	secs=$1
+	what=$2
+	shift 2
+	i=0
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -le $((secs * 10)) ] || fail "gave up after $secs s waiting for $what"
+		sleep 0.1
+	done
+}
+
+is_gone() {
+	[ "$(state "$1")" = gone ]
+}
+
+is_state() {
+	case $(state "$1") in
+	$2) return 0 ;;
+	esac
+	return 1
+}
+
+# A field of `xctl list -l --json DOMAIN`: the value of the first line
+# "KEY": VALUE (numbers and strings).
+json_field() {
+	x list -l --json "$1" | sed -n "s/^ *\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" | head -n 1
+}
+
+# ---- the leak check (run.sh calls these around every scenario)
+
+# Processes of this suite's xctl (their environment has our state dir).
+our_processes() {
+	for p in /proc/[0-9]*; do
+		[ -r "$p/environ" ] || continue
+		tr '\000' '\n' <"$p/environ" 2>/dev/null | grep -qx "XCTL_STATE_DIR=$XCTL_STATE_DIR" || continue
+		cmd=$(tr '\000' ' ' <"$p/cmdline" 2>/dev/null)
+		case ${cmd%% *} in
+		*xctl*) echo "${p#/proc/} $cmd" ;;
+		esac
+	done | sort -n
+}
+
+tree_dump() {
+	xenstore-ls -fp 2>/dev/null | sed 's/[[:space:]]*$//' | sort
+}
+
+# snapshot PREFIX: what must be the same after the scenario.
+snapshot() {
+	tree_dump >"$1.tree"
+	{ [ -d "$XCTL_STATE_DIR" ] && (cd "$XCTL_STATE_DIR" && find . | sort); } >"$1.files"
+	{ [ -n "${XCTL_SIM_DIR:-}" ] && [ -d "$XCTL_SIM_DIR/domains" ] && ls "$XCTL_SIM_DIR/domains"; } >"$1.socks"
+	our_processes | awk '{ $1 = ""; print }' | grep -v ' monitor ' | sort >"$1.procs"
+	our_processes | grep ' monitor ' >"$1.monitors"
+	x list | awk 'NR > 1 { print $1 }' | sort >"$1.domains"
+}
+
+# leak_check BEFORE AFTER: the tree equals the one before (but for the
+# top-level /vm and /libxl directories, which stay once made), the schema
+# finds nothing left of the scenario's domains, and no domain, process,
+# file or socket is left.
+leak_check() {
+	b=$1
+	a=$2
+	status=0
+	grep -v -x -e '/vm = ""   (n0)' -e '/libxl = ""   (n0)' "$b.tree" >"$b.tree2"
+	grep -v -x -e '/vm = ""   (n0)' -e '/libxl = ""   (n0)' "$a.tree" >"$a.tree2"
+	if ! diff "$b.tree2" "$a.tree2" >"$a.treediff"; then
+		echo "LEAK: the xenstore tree differs from the one before the scenario:" >&2
+		cat "$a.treediff" >&2
+		status=1
+	fi
+	xenstore-ls -fp >"$a.dump" 2>/dev/null
+	for id in $(sort -u "$XCTL_SCEN_TMP/domids" 2>/dev/null); do
+		if ! x schema check --after-destroy "$id" "$a.dump" >"$a.schema" 2>&1; then
+			echo "LEAK: xctl schema check --after-destroy $id:" >&2
+			cat "$a.schema" >&2
+			status=1
+		fi
+	done
+	for what in domains files socks procs monitors; do
+		if ! diff "$b.$what" "$a.$what" >"$a.$what.diff"; then
+			echo "LEAK: $what left behind:" >&2
+			cat "$a.$what.diff" >&2
+			status=1
+		fi
+	done
+	return $status
+}

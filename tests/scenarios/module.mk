@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: LGPL-2.1-only
+# tests/scenarios: the scenario suite (POSIX sh driving the xctl command
+# line, also run by the lab on real Xen), run on a simulated host of its own
+# by test_scenarios; testback stands in for the backends not built yet.
+$(BUILD)/tests/testback: $(call objs,tests/scenarios/testback.c) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENSTORE)
+
+$(BUILD)/tests/test_scenarios: $(call objs,tests/scenarios/test_scenarios.c) | $(BUILD)/bin/xctl $(BUILD)/tests/testback
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_scenarios
