@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* The scenario suite on a simulated host of its own: every
- * tests/scenarios/*.sh and tests/scenarios/sim/*.sh, one cmocka test each,
+ * tests/scenarios/NAME.sh and tests/scenarios/sim/NAME.sh, one cmocka test each,
  * run by run.sh (under BusyBox sh when it is installed, as in the lab's
  * dom0) with the leak check around it. The host, its monitors and the stand-in
  * backend die with this program (a guard process cleans up if it is
@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
