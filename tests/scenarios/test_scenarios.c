@@ -143,9 +143,10 @@ int main(void)
 	}
 	snprintf(s.src, sizeof(s.src), "%s", src);
 	if (s.bin[0] != '/') {
-		char abs[600];
-		snprintf(abs, sizeof(abs), "%s/%s", s.src, s.bin);
-		snprintf(s.bin, sizeof(s.bin), "%s", abs);
+		char rel[sizeof(s.bin)];
+		memcpy(rel, s.bin, sizeof(rel));
+		if ((size_t)snprintf(s.bin, sizeof(s.bin), "%.255s/%.255s", s.src, rel) >= sizeof(s.bin))
+			return 1;
 	}
 	char tmpl[] = "/tmp/xctl-scenarios-XXXXXX";
 	if (!mkdtemp(tmpl)) {
