@@ -4,7 +4,7 @@ make_disk "$XCTL_SCEN_TMP/same.img" 16
 for i in 1 2 3 4 5 6 7 8; do
 	(
 		# shellcheck disable=SC2086
-		x create -q "$XCTL_SCEN_CONFIGS/pv.cfg" name=scen-same \
+		x create -q "$XCTL_SCEN_CONFIGS/pv.cfg" 'name="scen-same"' \
 			"disk=[\"format=raw, vdev=xvda, access=ro, target=$XCTL_SCEN_TMP/same.img\"]" 'vif=[]' \
 			$XCTL_SCEN_ARGS_PV >"$XCTL_SCEN_TMP/c$i.out" 2>"$XCTL_SCEN_TMP/c$i.err"
 		echo $? >"$XCTL_SCEN_TMP/c$i.rc"

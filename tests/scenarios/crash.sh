@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: LGPL-2.1-only
-# on_crash=restart: a guest that crashes (sysrq c) is restarted by its
+# 'on_crash="restart"': a guest that crashes (sysrq c) is restarted by its
 # monitor under its name with a new domid.
-create pv scen-crash on_crash=restart
+create pv scen-crash 'on_crash="restart"'
 old=$(x domid scen-crash)
 wait_for "$XCTL_SCEN_TIMEOUT" "scen-crash running" is_state scen-crash '[r-]b----'
 say "crash domain $old"
-ok sysrq scen-crash c
+crash scen-crash
 restarted() {
 	id=$(x domid scen-crash 2>/dev/null) && [ "$id" != "$old" ]
 }

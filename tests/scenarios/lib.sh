@@ -14,6 +14,7 @@
 #   XCTL_STATE_DIR, XCTL_LOG_DIR, XCTL_HOOKS_DIR, XCTL_SIM_DIR (xctl's own)
 
 : "${XCTL_SCEN_TIMEOUT:=30}"
+: "${XCTL_SCEN_ARGS_PV:=}" "${XCTL_SCEN_ARGS_PVH:=}" "${XCTL_SCEN_ARGS_HVM:=}"
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -67,7 +68,7 @@ create() {
 	*) fail "unknown guest type $type" ;;
 	esac
 	# shellcheck disable=SC2086
-	x create -q "$XCTL_SCEN_CONFIGS/$type.cfg" "name=$name" \
+	x create -q "$XCTL_SCEN_CONFIGS/$type.cfg" "name=\"$name\"" \
 		"disk=[\"format=raw, vdev=$vdev, access=rw, target=$img\"]" \
 		'vif=["bridge=xenbr0"]' $extra "$@" || fail "xctl create of $type domain $name failed"
 	domid=$(x domid "$name") || fail "no domid for $name after create"
@@ -109,14 +110,32 @@ json_field() {
 	x list -l --json "$1" | sed -n "s/^ *\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" | head -n 1
 }
 
+# crash NAME: make the guest crash, as an administrator would: sysrq c (a
+# Linux guest panics). A guest that ignores sysrq (the simulated guest
+# until it handles it) is told "crash" on its console shell instead.
+crash() {
+	cid=$(x domid "$1") || fail "no domain $1 to crash"
+	ok sysrq "$1" c
+	i=0
+	while [ $i -lt 30 ]; do
+		now=$(x domid "$1" 2>/dev/null) || return 0
+		[ "$now" = "$cid" ] || return 0
+		case $(state "$1") in
+		---s*) return 0 ;;
+		esac
+		i=$((i + 1))
+		sleep 0.1
+	done
+	printf 'crash\n' | x console "$1" >/dev/null 2>&1
+}
+
 # ---- the leak check (run.sh calls these around every scenario)
 
 # Processes of this suite's xctl (their environment has our state dir).
 our_processes() {
-	for p in /proc/[0-9]*; do
-		[ -r "$p/environ" ] || continue
-		tr '\000' '\n' <"$p/environ" 2>/dev/null | grep -qx "XCTL_STATE_DIR=$XCTL_STATE_DIR" || continue
-		cmd=$(tr '\000' ' ' <"$p/cmdline" 2>/dev/null)
+	for e in $(grep -l -s -F "XCTL_STATE_DIR=$XCTL_STATE_DIR" /proc/[0-9]*/environ); do
+		p=${e%/environ}
+		cmd=$({ tr '\000' ' ' <"$p/cmdline"; } 2>/dev/null)
 		case ${cmd%% *} in
 		*xctl*) echo "${p#/proc/} $cmd" ;;
 		esac
@@ -130,7 +149,7 @@ tree_dump() {
 # snapshot PREFIX: what must be the same after the scenario.
 snapshot() {
 	tree_dump >"$1.tree"
-	{ [ -d "$XCTL_STATE_DIR" ] && (cd "$XCTL_STATE_DIR" && find . | sort); } >"$1.files"
+	{ [ -d "$XCTL_STATE_DIR" ] && (cd "$XCTL_STATE_DIR" && find . -mindepth 1 | sort); } >"$1.files"
 	{ [ -n "${XCTL_SIM_DIR:-}" ] && [ -d "$XCTL_SIM_DIR/domains" ] && ls "$XCTL_SIM_DIR/domains"; } >"$1.socks"
 	our_processes | awk '{ $1 = ""; print }' | grep -v ' monitor ' | sort >"$1.procs"
 	our_processes | grep ' monitor ' >"$1.monitors"
@@ -138,15 +157,18 @@ snapshot() {
 }
 
 # leak_check BEFORE AFTER: the tree equals the one before (but for the
-# top-level /vm and /libxl directories, which stay once made), the schema
+# empty directories that stay once made: /vm, /libxl, and dom0's home
+# where no xen-init-dom0 made it), the schema
 # finds nothing left of the scenario's domains, and no domain, process,
 # file or socket is left.
 leak_check() {
 	b=$1
 	a=$2
 	status=0
-	grep -v -x -e '/vm = ""   (n0)' -e '/libxl = ""   (n0)' "$b.tree" >"$b.tree2"
-	grep -v -x -e '/vm = ""   (n0)' -e '/libxl = ""   (n0)' "$a.tree" >"$a.tree2"
+	for t in "$b" "$a"; do
+		grep -v -x -e '/vm = ""   (n0)' -e '/libxl = ""   (n0)' -e '/local = ""   (n0)' \
+			-e '/local/domain = ""   (n0)' -e '/local/domain/0 = ""   (n0)' "$t.tree" >"$t.tree2"
+	done
 	if ! diff "$b.tree2" "$a.tree2" >"$a.treediff"; then
 		echo "LEAK: the xenstore tree differs from the one before the scenario:" >&2
 		cat "$a.treediff" >&2

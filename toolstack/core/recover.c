@@ -96,6 +96,7 @@ static int recover_one(struct xctl_core *c, const char *name)
 		snprintf(step, sizeof(step), " at step '%s'", r.step_name);
 	fprintf(stderr, "xctl: an earlier 'xctl %s' of '%s'%s was interrupted%s; %s%s\n", r.op[0] ? r.op : "command",
 		name, pid, step, did, rc ? ", with errors (see above)" : "");
+	xctl_core_tidy(c);
 	if (!rc)
 		xctl_record_release(cl);
 	else

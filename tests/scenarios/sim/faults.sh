@@ -7,7 +7,7 @@ snapshot "$XCTL_SCEN_TMP/f0"
 n=1
 while :; do
 	# shellcheck disable=SC2086
-	if XCTL_HV_FAULT=$n x create -q "$XCTL_SCEN_CONFIGS/pv.cfg" name=scen-fault \
+	if XCTL_HV_FAULT=$n x create -q "$XCTL_SCEN_CONFIGS/pv.cfg" 'name="scen-fault"' \
 		"disk=[\"format=raw, vdev=xvda, access=rw, target=$XCTL_SCEN_TMP/fault.img\"]" 'vif=["bridge=xenbr0"]' \
 		$XCTL_SCEN_ARGS_PV >"$XCTL_SCEN_TMP/f.out" 2>"$XCTL_SCEN_TMP/f.err"; then
 		break

@@ -7,7 +7,7 @@ snapshot "$XCTL_SCEN_TMP/k0"
 n=1
 while :; do
 	# shellcheck disable=SC2086
-	XCTL_HV_KILL=$n x create -q "$XCTL_SCEN_CONFIGS/pv.cfg" name=scen-kill \
+	XCTL_HV_KILL=$n x create -q "$XCTL_SCEN_CONFIGS/pv.cfg" 'name="scen-kill"' \
 		"disk=[\"format=raw, vdev=xvda, access=rw, target=$XCTL_SCEN_TMP/kill.img\"]" 'vif=["bridge=xenbr0"]' \
 		$XCTL_SCEN_ARGS_PV >"$XCTL_SCEN_TMP/k.out" 2>"$XCTL_SCEN_TMP/k.err"
 	rc=$?

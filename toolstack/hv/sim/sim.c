@@ -121,7 +121,7 @@ static void sim_close(struct xctl_hv *hv)
 	hv->priv = NULL;
 }
 
-static void fill_info(struct sim *s, const struct simd_domain_info *d, struct xctl_hv_dominfo *o, bool name)
+static int fill_info(struct sim *s, const struct simd_domain_info *d, struct xctl_hv_dominfo *o, bool name)
 {
 	memset(o, 0, sizeof(*o));
 	o->domid = d->domid;
@@ -141,13 +141,20 @@ static void fill_info(struct sim *s, const struct simd_domain_info *d, struct xc
 	o->vcpu_online = d->online_vcpus;
 	o->start_time_ms = d->created_ns / 1000000;
 	if (name) {
+		errno = 0;
 		char *n = sim_xs_read(s, XS_FMT_DOMAIN_NAME, d->domid);
+		if (!n && errno != ENOENT) {
+			xctl_err_log(s->hv->log, "domain %u: cannot read its name from xenstore: %s", d->domid,
+				     errno ? strerror(errno) : "injected fault");
+			return XCTL_ERR_XENSTORE;
+		}
 		if (n)
 			snprintf(o->name, sizeof(o->name), "%s", n);
 		else if (d->domid == 0) /* before xen-init-dom0 has named it */
 			snprintf(o->name, sizeof(o->name), "Domain-0");
 		free(n);
 	}
+	return 0;
 }
 
 static int sim_list(struct xctl_hv *hv, struct xctl_hv_dominfo **out, size_t *n)
@@ -167,9 +174,13 @@ static int sim_list(struct xctl_hv *hv, struct xctl_hv_dominfo **out, size_t *n)
 		free(v);
 		return XCTL_ERR_NOMEM;
 	}
-	for (size_t i = 0; i < nv; i++)
-		fill_info(s, &v[i], &o[i], true);
+	for (size_t i = 0; i < nv && !rc; i++)
+		rc = fill_info(s, &v[i], &o[i], true);
 	free(v);
+	if (rc) {
+		free(o);
+		return rc;
+	}
 	*out = o;
 	*n = nv;
 	return 0;
@@ -186,8 +197,7 @@ static int sim_info(struct xctl_hv *hv, uint32_t domid, struct xctl_hv_dominfo *
 		return rc; /* the caller words "no such domain" */
 	if (rc)
 		return sim_fail(s, rc, "domain %u: cannot get its state", domid);
-	fill_info(s, &d, out, true);
-	return 0;
+	return fill_info(s, &d, out, true);
 }
 
 static int sim_host(struct xctl_hv *hv, struct xctl_hv_hostinfo *o)
@@ -383,8 +393,7 @@ static int sim_wait(struct xctl_hv *hv, uint32_t domid, int timeout_ms, struct x
 		return rc;
 	if (rc)
 		return sim_fail(s, rc, "domain %u: cannot wait for it", domid);
-	fill_info(s, &d, out, true);
-	return 0;
+	return fill_info(s, &d, out, true);
 }
 
 static int sim_soft_reset(struct xctl_hv *hv, uint32_t domid)

@@ -191,8 +191,10 @@ char *sim_xs_read(struct sim *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	int rc = vpath(path, sizeof(path), fmt, ap);
 	va_end(ap);
-	if (rc || sim_fault(s, "xs read"))
+	if (rc || sim_fault(s, "xs read")) {
+		errno = rc ? ENAMETOOLONG : EIO;
 		return NULL;
+	}
 	unsigned len;
 	return xs_read(s->xs, XBT_NULL, path, &len);
 }
@@ -222,8 +224,10 @@ char **sim_xs_dir(struct sim *s, unsigned *n, const char *fmt, ...)
 	int rc = vpath(path, sizeof(path), fmt, ap);
 	va_end(ap);
 	*n = 0;
-	if (rc || sim_fault(s, "xs directory"))
+	if (rc || sim_fault(s, "xs directory")) {
+		errno = rc ? ENAMETOOLONG : EIO;
 		return NULL;
+	}
 	return xs_directory(s->xs, XBT_NULL, path, n);
 }
 
