@@ -92,7 +92,8 @@ static int undo_domain(struct xctl_hv *hv, struct xctl_hv_build *b, size_t arg)
 	if (rc && rc != XCTL_ERR_NOTFOUND)
 		return sim_fail(s, rc, "domain %u: still not gone", b->domid);
 	sb(b)->domain_made = false;
-	return 0;
+	/* what the console daemon may have written while it went */
+	return sim_rm_home(s, b->domid);
 }
 
 /* ---- step: the domain's xenstore tree */

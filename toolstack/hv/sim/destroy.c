@@ -108,8 +108,30 @@ int sim_destroy(struct xctl_hv *hv, uint32_t domid)
 		}
 		if (rc && rc != XCTL_ERR_NOTFOUND)
 			return sim_fail(s, rc, "domain %u: cannot wait for it to go", domid);
+		/* what the console daemon may have written while it went */
+		rc = sim_rm_home(s, domid);
 	}
-	return 0;
+	return rc;
+}
+
+int sim_rm_home(struct sim *s, uint32_t domid)
+{
+	char *vm = sim_xs_read(s, XS_FMT_DOMAIN_VM, domid);
+	char *name = vm ? NULL : sim_xs_read(s, XS_FMT_DOMAIN_NAME, domid);
+	unsigned n = 0;
+	char **v = vm || name ? NULL : sim_xs_dir(s, &n, XS_FMT_DOMAIN_HOME, domid);
+	bool leftover = v != NULL;
+	free(vm);
+	free(name);
+	free(v);
+	if (!leftover)
+		return 0; /* nothing, or a new domain's home (it has vm/name) */
+	struct xw w;
+	int rc = xw_begin(s, &w, "leftover home");
+	if (rc)
+		return rc;
+	xw_rm(&w, XS_FMT_DOMAIN_HOME, domid);
+	return xw_end(&w);
 }
 
 int sim_cleanup_uuid(struct xctl_hv *hv, const char *uuid)

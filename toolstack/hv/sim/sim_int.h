@@ -73,6 +73,9 @@ int sim_create_steps(struct xctl_hv *hv, struct xctl_hv_build *b, struct xctl_hv
 void sim_build_free(struct xctl_hv *hv, struct xctl_hv_build *b);
 int sim_destroy(struct xctl_hv *hv, uint32_t domid);
 int sim_cleanup_uuid(struct xctl_hv *hv, const char *uuid);
+/* Remove /local/domain/N if it holds only what others wrote after the
+ * toolstack removed it (no vm or name node: not a live domain's). */
+int sim_rm_home(struct sim *s, uint32_t domid);
 
 /* Write the nodes of one device (a transaction of its own). */
 int sim_dev_write(struct sim *s, uint32_t domid, enum xctl_guest_type type, const struct xctl_hv_device *dev);
