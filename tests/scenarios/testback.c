@@ -34,11 +34,27 @@ static int state_of(struct xs_handle *xs, const char *path)
 	return st;
 }
 
+/* Write the state only if the node still exists (the toolstack may have
+ * removed the device meanwhile), in one transaction, as xenbus_switch_state. */
 static void set_state(struct xs_handle *xs, const char *path, int st)
 {
 	char v[4];
 	snprintf(v, sizeof(v), "%d", st);
-	xs_write(xs, XBT_NULL, path, v, strlen(v));
+	for (int tries = 0; tries < 10; tries++) {
+		xs_transaction_t t = xs_transaction_start(xs);
+		if (t == XBT_NULL)
+			return;
+		unsigned len;
+		char *old = xs_read(xs, t, path, &len);
+		if (!old) {
+			xs_transaction_end(xs, t, true);
+			return;
+		}
+		free(old);
+		xs_write(xs, t, path, v, strlen(v));
+		if (xs_transaction_end(xs, t, false) || errno != EAGAIN)
+			return;
+	}
 }
 
 static void serve_kind(struct xs_handle *xs, const char *kind)
