@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define SCRIPT_DIR "/etc/xen/scripts/"
 
@@ -252,7 +253,19 @@ int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uin
 			}
 		}
 	}
-	return sim_xs_txn(s, what, do_remove, &r);
+	int rc = sim_xs_txn(s, what, do_remove, &r);
+	/* a backend that was still writing its features may have made the
+	 * directory again after the removal: remove what it left (bounded) */
+	for (int i = 0; !rc && i < 5; i++) {
+		unsigned n = 0;
+		char **v = sim_xs_dir(s, &n, kind == XCTL_HV_DEV_VBD ? XS_FMT_VBD_BE : XS_FMT_VIF_BE, 0u, domid, devid);
+		free(v);
+		if (!v)
+			break;
+		usleep(20000);
+		rc = sim_xs_txn(s, what, do_remove, &r);
+	}
+	return rc;
 }
 
 static long now_ms(void)
