@@ -65,6 +65,10 @@ static const struct xctl_opt sim_stop_opts[] = {
 
 static const struct xctl_opt sim_status_opts[] = {
 	{ OPT_SIM_DIR, "dir", "DIR", "the host's state directory (default $XCTL_SIM_DIR or /run/xctl/sim)" },
+	{ OPT_JSON, "json", NULL, "print as JSON" },
+	{ 0, NULL, NULL, NULL },
+};
+
 /* the domain lifecycle, as xl 4.17 (xl_cmdtable.c) */
 static const struct xctl_opt list_opts[] = {
 	{ 'l', "long", NULL, "each domain's configuration and state, as JSON" },
