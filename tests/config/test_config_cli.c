@@ -310,12 +310,8 @@ static void test_real_create_validates_then_refuses(void **state)
 	snprintf(line, sizeof(line), "%s/real.cfg:3: disk: target '/nonexistent/real.img' does not exist", c->tmp);
 	CHECK(c, r, has_line_starting(r.err, line), "create: missing target not an error");
 	runcmd_free(&r);
-
-	write_tmp(c, "real.cfg", "name = \"real\"\nkernel = \"/boot/vmlinuz\"\ndisk = [ \"/dev/null,raw,xvda,rw\" ]\n");
-	runcmd(&r, XCTL " create \"$TESTDIR/real.cfg\"");
-	CHECK_STATUS(c, r, 1);
-	CHECK(c, r, strstr(r.err, "domain creation is not available yet") != NULL, "create: no clear refusal");
-	runcmd_free(&r);
+	/* a valid configuration creates a domain: the scenario suite
+	 * (tests/scenarios) drives that on a simulated host of its own */
 }
 
 /* Invalid configs and unreadable files: exit 2, every error reported. */

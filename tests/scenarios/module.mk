@@ -12,3 +12,9 @@ $(BUILD)/tests/test_scenarios: $(call objs,tests/scenarios/test_scenarios.c) | $
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_scenarios
+
+$(BUILD)/tests/test_scenarios_sim: $(call objs,tests/scenarios/test_scenarios_sim.c) | $(BUILD)/bin/xctl $(BUILD)/tests/testback
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_scenarios_sim

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* The scenario suite on a simulated host of its own: every
- * tests/scenarios/NAME.sh and tests/scenarios/sim/NAME.sh, one cmocka test each,
+ * tests/scenarios/NAME.sh (test_scenarios) or tests/scenarios/sim/NAME.sh
+ * (test_scenarios_sim: what only the simulated host can do), one cmocka test each,
  * run by run.sh (under BusyBox sh when it is installed, as in the lab's
  * dom0) with the leak check around it. The host, its monitors and the stand-in
  * backend die with this program (a guard process cleans up if it is
@@ -83,6 +84,7 @@ static pid_t start_guard(const char *dir)
 		return -1;
 	pid_t pid = fork();
 	if (pid == 0) {
+		setsid(); /* out of the test's process group: a timeout kills that */
 		close(p[1]);
 		char c;
 		while (read(p[0], &c, 1) > 0)
@@ -163,6 +165,7 @@ int main(void)
 	setenvf("XCTL_DUMP_DIR", "%s/dump", s.dir);
 	setenvf("XENSTORED_PATH", "%s/sim/xenstored.sock", s.dir);
 	setenvf("XCTL", "%s/xctl --sim", s.bin);
+	setenvf("XCTL_SIM_LIFELINE", "%ld", (long)getpid()); /* the host goes with us */
 	setenvf("XCTL_SCEN_CONFIGS", "%s/configs", s.src);
 	setenvf("PATH", "%s:%s", s.bin, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
 	if (!getenv("XCTL_SCEN_TIMEOUT"))
@@ -200,8 +203,12 @@ int main(void)
 	struct CMUnitTest tests[128];
 	char *paths[128];
 	size_t n = 0;
-	const char *dirs[] = { "tests/scenarios", "tests/scenarios/sim" };
-	for (size_t k = 0; k < 2; k++) {
+#ifdef XCTL_SCEN_SIM
+	const char *dirs[] = { "tests/scenarios/sim" };
+#else
+	const char *dirs[] = { "tests/scenarios" };
+#endif
+	for (size_t k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++) {
 		char d[700];
 		snprintf(d, sizeof(d), "%s/%s", s.src, dirs[k]);
 		struct dirent **list;

@@ -8,6 +8,7 @@
 #include "common/util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 struct create {
 	struct xctl_core *c;
+	long kill_step;             /* tests: XCTL_CORE_KILL_STEP (see kill_point) */
 	struct xctl_claim *claim;
 	struct xctl_hv_build b;
 	struct xctl_hv_step *steps;
@@ -26,6 +28,16 @@ struct create {
 	char what[128];
 };
 
+/* Crash tests: XCTL_CORE_KILL_STEP=K kills this process with SIGKILL
+ * where K says: K in 1..n just before step K runs (its journal line
+ * written), n+1 after the last step before the commit, n+2 after the
+ * commit before the claim is released. */
+static void kill_point(const struct create *cr, long k)
+{
+	if (cr->kill_step == k)
+		raise(SIGKILL);
+}
+
 static int journal(void *arg, size_t i, const char *name)
 {
 	struct create *cr = arg;
@@ -36,6 +48,8 @@ static int journal(void *arg, size_t i, const char *name)
 	}
 	if (!rc)
 		rc = xctl_record_step(cr->claim, (int)i, name);
+	if (!rc)
+		kill_point(cr, (long)i + 1);
 	if (rc)
 		xctl_err_log(cr->c->log, "%s: cannot write its crash record: %s", cr->what, xctl_strerror(rc));
 	return rc;
@@ -208,9 +222,12 @@ int xctl_core_create(struct xctl_core *c, const struct xctl_domain_config *m, co
 		goto out;
 	plan.journal = journal;
 	plan.journal_arg = &cr;
+	const char *ks = getenv("XCTL_CORE_KILL_STEP");
+	cr.kill_step = ks ? atol(ks) : 0;
 	rc = xctl_plan_run(&plan);
 	if (rc)
 		goto out;
+	kill_point(&cr, (long)plan.n + 1);
 	/* the commit point: from here on the domain stays */
 	if (cr.b.have_domid && !cr.domid_journaled)
 		xctl_record_domid(cr.claim, cr.b.domid);
@@ -220,6 +237,7 @@ int xctl_core_create(struct xctl_core *c, const struct xctl_domain_config *m, co
 		xctl_plan_undo(&plan);
 		goto out;
 	}
+	kill_point(&cr, (long)plan.n + 2);
 	*domid = cr.b.domid;
 	xctl_core_hooks(c, "started", m->name, cr.b.domid, cr.json, NULL);
 	if (o->monitor && !o->foreground)
