@@ -241,7 +241,8 @@ int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uin
 		snprintf(path, sizeof(path), be_state_fmt(kind), 0u, domid, devid);
 		st = sim_xs_read(s, "%s", path);
 		if (st) {
-			bool closed = !strcmp(st, "6");
+			/* Initialising: no backend has taken it up; Closed: done */
+			bool closed = !strcmp(st, "6") || !strcmp(st, "1");
 			free(st);
 			if (!closed) {
 				const char *online = kind == XCTL_HV_DEV_VBD ? XS_FMT_VBD_BE_ONLINE : XS_FMT_VIF_BE_ONLINE;
