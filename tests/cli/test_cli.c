@@ -382,7 +382,7 @@ static void test_xl_commands_not_implemented(void **state)
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "'vncviewer': xl command not implemented in xctl yet"));
 	runcmd_free(&r);
-	runcmd(&r, XCTL " help list");
+	runcmd(&r, XCTL " help vncviewer");
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "xl command not implemented in xctl yet"));
 	runcmd_free(&r);

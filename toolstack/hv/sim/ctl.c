@@ -174,14 +174,14 @@ int sim_device_add(struct xctl_hv *hv, uint32_t domid, const struct xctl_hv_devi
 	struct sim_devref ref = { dev->kind, devid, dev->backend_domid };
 	rc = sim_dev_wait(s, domid, &ref, 1, timeout_ms > 0 ? timeout_ms : 10000, 2, NULL, NULL);
 	if (rc)
-		sim_dev_remove(s, domid, dev->kind, devid, false, 0);
+		sim_dev_remove(s, domid, dev->kind, devid, true, 2000, true);
 	return rc;
 }
 
 int sim_device_remove(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind, int devid, bool force,
 		      int timeout_ms)
 {
-	return sim_dev_remove(sim_of(hv), domid, kind, (uint32_t)devid, !force, timeout_ms > 0 ? timeout_ms : 10000);
+	return sim_dev_remove(sim_of(hv), domid, kind, (uint32_t)devid, !force, timeout_ms > 0 ? timeout_ms : 10000, false);
 }
 
 /* ---- console: as xenconsole, through the pty the console daemon

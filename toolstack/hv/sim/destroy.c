@@ -45,7 +45,7 @@ static void remove_devices(struct sim *s, uint32_t domid, enum xctl_hv_devkind k
 			uint64_t id;
 			if (xctl_parse_u64(v[i], 10, UINT32_MAX, &id))
 				continue;
-			sim_dev_remove(s, domid, kind, (uint32_t)id, true, DEVICE_CLOSE_TIMEOUT_MS);
+			sim_dev_remove(s, domid, kind, (uint32_t)id, true, DEVICE_CLOSE_TIMEOUT_MS, false);
 		}
 		free(v);
 	}

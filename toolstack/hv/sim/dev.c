@@ -229,7 +229,7 @@ static const char *be_state_fmt(enum xctl_hv_devkind k)
 }
 
 int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uint32_t devid, bool close,
-		   int timeout_ms)
+		   int timeout_ms, bool linger)
 {
 	struct rm_arg r = { domid, 0, devid, kind };
 	char what[96];
@@ -255,16 +255,16 @@ int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uin
 		}
 	}
 	int rc = sim_xs_txn(s, what, do_remove, &r);
-	/* a backend that was still writing its features may have made the
-	 * directory again after the removal: remove what it left (bounded) */
-	for (int i = 0; !rc && i < 5; i++) {
+	/* A device undone just after it was made: a backend still setting it
+	 * up may write its nodes again after the removal. Watch a moment and
+	 * remove what it left (bounded). */
+	for (int i = 0; !rc && linger && i < 10; i++) {
+		usleep(30000);
 		unsigned n = 0;
 		char **v = sim_xs_dir(s, &n, kind == XCTL_HV_DEV_VBD ? XS_FMT_VBD_BE : XS_FMT_VIF_BE, 0u, domid, devid);
 		free(v);
-		if (!v)
-			break;
-		usleep(20000);
-		rc = sim_xs_txn(s, what, do_remove, &r);
+		if (v)
+			rc = sim_xs_txn(s, what, do_remove, &r);
 	}
 	return rc;
 }

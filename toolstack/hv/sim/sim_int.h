@@ -82,7 +82,7 @@ int sim_dev_write(struct sim *s, uint32_t domid, enum xctl_guest_type type, cons
 /* Remove the nodes of one device; with close, first ask the backend to
  * close and wait (timeout_ms) for it. */
 int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uint32_t devid, bool close,
-		   int timeout_ms);
+		   int timeout_ms, bool linger);
 /* Wait until the backend of each listed device is in state >= 2 (InitWait)
  * or timeout; the message names the first one that is not. */
 struct sim_devref {
