@@ -18,3 +18,9 @@ $(BUILD)/tests/test_scenarios_sim: $(call objs,tests/scenarios/test_scenarios_si
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_scenarios_sim
+
+$(BUILD)/tests/test_scenarios_faults: $(call objs,tests/scenarios/test_scenarios_faults.c) | $(BUILD)/bin/xctl $(BUILD)/tests/testback
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_scenarios_faults

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* The scenario suite on a simulated host of its own: every
- * tests/scenarios/NAME.sh (test_scenarios) or tests/scenarios/sim/NAME.sh
- * (test_scenarios_sim: what only the simulated host can do), one cmocka test each,
+ * tests/scenarios/NAME.sh (test_scenarios), or what only the simulated host
+ * can do: tests/scenarios/sim/NAME.sh (test_scenarios_sim) and
+ * tests/scenarios/faults/NAME.sh (test_scenarios_faults, long), one cmocka test each,
  * run by run.sh (under BusyBox sh when it is installed, as in the lab's
  * dom0) with the leak check around it. The host, its monitors and the stand-in
  * backend die with this program (a guard process cleans up if it is
@@ -203,7 +204,9 @@ int main(void)
 	struct CMUnitTest tests[128];
 	char *paths[128];
 	size_t n = 0;
-#ifdef XCTL_SCEN_SIM
+#if defined(XCTL_SCEN_FAULTS)
+	const char *dirs[] = { "tests/scenarios/faults" };
+#elif defined(XCTL_SCEN_SIM)
 	const char *dirs[] = { "tests/scenarios/sim" };
 #else
 	const char *dirs[] = { "tests/scenarios" };

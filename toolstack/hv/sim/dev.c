@@ -258,7 +258,7 @@ int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uin
 	/* A device undone just after it was made: a backend still setting it
 	 * up may write its nodes again after the removal. Watch a moment and
 	 * remove what it left (bounded). */
-	for (int i = 0; !rc && linger && i < 10; i++) {
+	for (int i = 0; !rc && linger && i < 5; i++) {
 		usleep(30000);
 		unsigned n = 0;
 		char **v = sim_xs_dir(s, &n, kind == XCTL_HV_DEV_VBD ? XS_FMT_VBD_BE : XS_FMT_VIF_BE, 0u, domid, devid);
