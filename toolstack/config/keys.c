@@ -217,8 +217,8 @@ const struct xctl_key xctl_keys[XCTL_K__COUNT] = {
 				"rombios, seabios, ovmf"),
 	[XCTL_K_PAE] = KBOOL("pae", pae, HVM, HVM, "1"),
 	[XCTL_K_ACPI] = KBOOL("acpi", acpi, HVM | PVH, HVM | PVH, "1"),
-	[XCTL_K_ACPI_S3] = KBOOL("acpi_s3", acpi_s3, HVM, HVM, "1"),
-	[XCTL_K_ACPI_S4] = KBOOL("acpi_s4", acpi_s4, HVM, HVM, "1"),
+	[XCTL_K_ACPI_S3] = KBOOL("acpi_s3", acpi_s3, HVM, HVM, "1"), /* xs-literal-ok: xl.cfg key */
+	[XCTL_K_ACPI_S4] = KBOOL("acpi_s4", acpi_s4, HVM, HVM, "1"), /* xs-literal-ok: xl.cfg key */
 	[XCTL_K_APIC] = KBOOL("apic", apic, HVM, HVM, "1"),
 	[XCTL_K_NX] = KBOOL("nx", nx, HVM, HVM, "1"),
 	[XCTL_K_HPET] = KBOOL("hpet", hpet, HVM, HVM, "1"),
@@ -321,7 +321,7 @@ const struct xctl_key_other xctl_keys_other[] = {
 	{ "acpi_firmware", HVM, NULL, NULL },
 	{ "smbios_firmware", HVM, NULL, NULL },
 	{ "ms_vm_genid", HVM, NULL, NULL },
-	{ "acpi_laptop_slate", HVM, NULL, NULL },
+	{ "acpi_laptop_slate", HVM, NULL, NULL }, /* xs-literal-ok: xl.cfg key */
 	{ "bios_path_override", HVM, NULL, NULL },
 	{ "mmio_hole", HVM, NULL, NULL },
 	{ "nographic", PV | HVM, NULL, NULL },

@@ -49,7 +49,8 @@ int xctl_core_open(const struct xctl_core_params *p, struct xctl_core **out)
 	if (!c->state_dir || !c->log_dir || !c->hooks_dir)
 		goto fail;
 	c->kind = p->kind == XCTL_HV_AUTO ? xctl_hv_detect() : p->kind;
-	struct xctl_hv_params hp = { .kind = c->kind, .log = p->log, .sim_dir = p->sim_dir, .no_start = p->no_start };
+	struct xctl_hv_params hp = { .kind = c->kind, .log = p->log, .sim_dir = p->sim_dir, .bin_dir = p->bin_dir,
+				   .no_start = p->no_start };
 	rc = xctl_hv_open(&hp, &c->hv);
 	if (rc)
 		goto fail;

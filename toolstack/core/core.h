@@ -10,6 +10,7 @@
  *          claims/NAME          the journal of an operation holding NAME
  *          domains/UUID.json    the resolved configuration of a running domain
  *          domains/UUID.monitor the monitor's pid, locked while it runs
+ *          names/NAME           "DOMID UUID" of the domain of that name
  *   logs   XCTL_LOG_DIR, default /var/log/xctl: NAME.log per domain (monitor)
  *   hooks  XCTL_HOOKS_DIR, default /etc/xctl/hooks.d: prepare/ start/
  *          started/ stopped/ release/, executables run in name order with
@@ -40,6 +41,7 @@ struct xctl_core_params {
 	enum xctl_hv_kind kind;
 	const char *state_dir, *log_dir, *hooks_dir; /* NULL: env, then the default */
 	const char *sim_dir;                         /* NULL: hv's default */
+	const char *bin_dir;                         /* the simulated host's programs; NULL: beside this one */
 	const struct xctl_global_config *global;     /* may be NULL (built-in values) */
 	bool no_recover;                             /* do not look at crash records */
 	bool no_start;                               /* sim: do not start the simulated host */
@@ -111,6 +113,14 @@ bool xctl_core_monitor_alive(struct xctl_core *c, const char *uuid, pid_t *pid);
  * (malloc()ed, may be NULL). Other operations log failures and return 0. */
 int xctl_core_hooks(struct xctl_core *c, const char *op, const char *name, uint32_t domid, const char *json,
 		    char **output);
+
+/* ---- the name index (names.c): STATE/names/NAME = "DOMID UUID" */
+int xctl_core_name_set(struct xctl_core *c, const char *name, uint32_t domid, const char *uuid);
+/* Remove the entry of name (only if it is uuid's, when uuid is given). */
+void xctl_core_name_drop(struct xctl_core *c, const char *name, const char *uuid);
+/* The domid of the domain the index gives name to, checked against the
+ * hypervisor; a stale entry is dropped. XCTL_ERR_NOTFOUND if none. */
+int xctl_core_name_lookup(struct xctl_core *c, const char *name, uint32_t *domid);
 
 /* ---- helpers */
 /* Remove the state directory's subdirectories that are empty now. */

@@ -110,6 +110,21 @@ static int unsave_config(void *ctx, size_t arg)
 	return 0;
 }
 
+static int name_set(void *ctx, size_t arg)
+{
+	(void)arg;
+	struct create *cr = ctx;
+	return xctl_core_name_set(cr->c, cr->b.cfg->name, cr->b.domid, cr->b.cfg->uuid);
+}
+
+static int name_unset(void *ctx, size_t arg)
+{
+	(void)arg;
+	struct create *cr = ctx;
+	xctl_core_name_drop(cr->c, cr->b.cfg->name, cr->b.cfg->uuid);
+	return 0;
+}
+
 static int start_hooks(void *ctx, size_t arg)
 {
 	(void)arg;
@@ -175,8 +190,9 @@ int xctl_core_create(struct xctl_core *c, const struct xctl_domain_config *m, co
 	rc = claim_name(c, m, &cr.claim);
 	if (rc)
 		return rc;
-	/* under the claim, nobody else can give the name now */
-	rc = xctl_hv_domid_by_name(c->hv, m->name, &other);
+	/* under the claim, nobody else can give the name now; the index
+	 * answers in constant time (a full scan would read every domain's name) */
+	rc = xctl_core_name_lookup(c, m->name, &other);
 	if (rc == 0) {
 		xctl_err_log(c->log, "a domain named '%s' already exists (domid %u); nothing was done", m->name, other);
 		rc = XCTL_ERR_EXISTS;
@@ -184,15 +200,16 @@ int xctl_core_create(struct xctl_core *c, const struct xctl_domain_config *m, co
 	}
 	if (rc != XCTL_ERR_NOTFOUND)
 		goto out;
-	rc = xctl_hv_domid_by_uuid(c->hv, m->uuid, &other);
-	if (rc == 0) {
+	/* a uuid xctl has seen before: make sure no domain has it */
+	char *saved = xctl_core_path(c, "domains", m->uuid, ".json");
+	bool seen = saved && access(saved, F_OK) == 0;
+	free(saved);
+	if (seen && !xctl_hv_domid_by_uuid(c->hv, m->uuid, &other)) {
 		xctl_err_log(c->log, "domain '%s': a domain with uuid %s already exists (domid %u); nothing was done",
 			     m->name, m->uuid, other);
 		rc = XCTL_ERR_EXISTS;
 		goto out;
 	}
-	if (rc != XCTL_ERR_NOTFOUND)
-		goto out;
 	rc = xctl_model_to_json_string(m, true, &cr.json);
 	if (rc)
 		goto out;
@@ -212,6 +229,8 @@ int xctl_core_create(struct xctl_core *c, const struct xctl_domain_config *m, co
 		goto out;
 	for (size_t i = 0; i < cr.nsteps && !rc; i++)
 		rc = xctl_plan_add(&plan, cr.steps[i].name, hv_run, hv_undo, &cr, i);
+	if (!rc)
+		rc = xctl_plan_add(&plan, "name", name_set, name_unset, &cr, 0);
 	if (!rc)
 		rc = xctl_plan_add(&plan, "configuration", save_config, unsave_config, &cr, 0);
 	if (!rc)

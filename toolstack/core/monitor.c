@@ -289,6 +289,7 @@ int xctl_core_monitor(struct xctl_core *c, uint32_t domid)
 				LOG(&mo, "destroying domain %u failed; leaving it", domid);
 				break;
 			}
+			xctl_core_name_drop(c, mo.name, mo.uuid);
 			if (action == XCTL_ACTION_DESTROY) {
 				char *p = xctl_core_path(c, "domains", mo.uuid, ".json");
 				if (p)

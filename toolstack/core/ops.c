@@ -65,6 +65,7 @@ int xctl_core_destroy(struct xctl_core *c, uint32_t domid)
 		if (p && unlink(p) && errno != ENOENT)
 			xctl_warn(c->log, "cannot remove %s: %s", p, strerror(errno));
 		free(p);
+		xctl_core_name_drop(c, info.name, info.uuid);
 		wait_monitor(c, info.uuid, 10000);
 		xctl_core_tidy(c);
 		xctl_core_hooks(c, "stopped", info.name, domid, json ? json : "{}", NULL);
@@ -105,7 +106,7 @@ int xctl_core_rename(struct xctl_core *c, uint32_t domid, const char *name)
 	}
 	if (rc)
 		return rc;
-	if (!xctl_hv_domid_by_name(c->hv, name, &other)) {
+	if (!xctl_core_name_lookup(c, name, &other) || !xctl_hv_domid_by_name(c->hv, name, &other)) {
 		xctl_err_log(c->log, "a domain named '%s' already exists (domid %u)", name, other);
 		rc = XCTL_ERR_EXISTS;
 		goto out;
@@ -116,7 +117,11 @@ int xctl_core_rename(struct xctl_core *c, uint32_t domid, const char *name)
 	if (!rc)
 		rc = c->hv->ops->rename(c->hv, domid, name);
 	if (!rc)
+		rc = xctl_core_name_set(c, name, domid, info.uuid);
+	if (!rc)
 		rc = xctl_record_commit(cl);
+	if (!rc)
+		xctl_core_name_drop(c, info.name, info.uuid);
 out:
 	xctl_record_release(cl);
 	return rc;

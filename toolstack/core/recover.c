@@ -41,6 +41,7 @@ static int roll_back_create(struct xctl_core *c, const struct xctl_record *r, ch
 	if (!rc && r->uuid[0])
 		rc = c->hv->ops->cleanup_uuid(c->hv, r->uuid);
 	if (r->uuid[0]) {
+		xctl_core_name_drop(c, r->name, r->uuid);
 		char *p = xctl_core_path(c, "domains", r->uuid, ".json");
 		if (p && unlink(p) && errno != ENOENT)
 			rc = rc ? rc : xctl_err_from_errno(errno);
@@ -68,6 +69,11 @@ static int roll_back_rename(struct xctl_core *c, const struct xctl_record *r, ch
 		return 0;
 	}
 	int rc = c->hv->ops->rename(c->hv, domid, r->old_name);
+	struct xctl_hv_dominfo info;
+	if (!rc && !c->hv->ops->info(c->hv, domid, &info)) {
+		xctl_core_name_drop(c, r->name, info.uuid);
+		rc = xctl_core_name_set(c, r->old_name, domid, info.uuid);
+	}
 	snprintf(did, len, "rolled back: domain %u is '%s' again", domid, r->old_name);
 	return rc;
 }

@@ -317,6 +317,9 @@ struct xctl_hv {
 	/* fault injection counters (see above) */
 	unsigned long calls;
 	unsigned long fault_at, kill_at;
+	/* xenstore requests this context has made (for benchmarks; 0 where
+	 * the implementation cannot count them) */
+	unsigned long xs_requests;
 };
 
 /* Implementations (hv/sim/, hv/xen/). */

@@ -311,7 +311,7 @@ static int run_dev(struct xctl_hv *hv, struct xctl_hv_build *b, size_t i)
 static int undo_dev(struct xctl_hv *hv, struct xctl_hv_build *b, size_t i)
 {
 	struct sim_build *p = sb(b);
-	return sim_dev_remove(sim_of(hv), b->domid, p->devs[i].kind, p->devs[i].devid, true, 2000, true);
+	return sim_dev_remove(sim_of(hv), b->domid, p->devs[i].kind, p->devs[i].devid, true, 500, true);
 }
 
 static int run_wait(struct xctl_hv *hv, struct xctl_hv_build *b, size_t arg)

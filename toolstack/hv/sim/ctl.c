@@ -174,7 +174,7 @@ int sim_device_add(struct xctl_hv *hv, uint32_t domid, const struct xctl_hv_devi
 	struct sim_devref ref = { dev->kind, devid, dev->backend_domid };
 	rc = sim_dev_wait(s, domid, &ref, 1, timeout_ms > 0 ? timeout_ms : 10000, 2, NULL, NULL);
 	if (rc)
-		sim_dev_remove(s, domid, dev->kind, devid, true, 2000, true);
+		sim_dev_remove(s, domid, dev->kind, devid, true, 500, true);
 	return rc;
 }
 

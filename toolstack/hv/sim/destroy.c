@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEVICE_CLOSE_TIMEOUT_MS 5000
+#define DEVICE_CLOSE_TIMEOUT_MS 2000
 
 struct tree {
 	uint32_t domid;
@@ -34,7 +34,7 @@ static void rm_tree(struct xw *w, void *arg)
 
 /* Close and remove every device of kind: the ones libxl's copy lists and
  * any backend left without it. */
-static void remove_devices(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind)
+static void remove_devices(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, bool running)
 {
 	const char *lx = kind == XCTL_HV_DEV_VBD ? XS_FMT_LIBXL_DOM_DEVICE_VBD : XS_FMT_LIBXL_DOM_DEVICE_VIF;
 	const char *be = kind == XCTL_HV_DEV_VBD ? XS_FMT_BACKEND_VBD_DOM : XS_FMT_BACKEND_VIF_DOM;
@@ -45,7 +45,15 @@ static void remove_devices(struct sim *s, uint32_t domid, enum xctl_hv_devkind k
 			uint64_t id;
 			if (xctl_parse_u64(v[i], 10, UINT32_MAX, &id))
 				continue;
-			sim_dev_remove(s, domid, kind, (uint32_t)id, true, DEVICE_CLOSE_TIMEOUT_MS, false);
+			/* as libxl's forced removal when a domain is destroyed: the
+			 * backend is told to close; it is waited for only while a
+			 * frontend can still answer (connected) */
+			char *fst = sim_xs_read(s, kind == XCTL_HV_DEV_VBD ? XS_FMT_VBD_FE_STATE : XS_FMT_VIF_FE_STATE, domid,
+						(uint32_t)id);
+			bool connected = fst && (!strcmp(fst, "3") || !strcmp(fst, "4"));
+			free(fst);
+			sim_dev_remove(s, domid, kind, (uint32_t)id, true, connected && running ? DEVICE_CLOSE_TIMEOUT_MS : 0,
+				       false);
 		}
 		free(v);
 	}
@@ -88,8 +96,9 @@ int sim_destroy(struct xctl_hv *hv, uint32_t domid)
 		return XCTL_ERR_NOTFOUND;
 	if (exists && !(d.flags & SIMD_DOMF_DYING) && !(d.flags & SIMD_DOMF_PAUSED))
 		simd_domain_pause(s->simd, domid); /* stop its vcpus first, as libxl */
-	remove_devices(s, domid, XCTL_HV_DEV_VBD);
-	remove_devices(s, domid, XCTL_HV_DEV_VIF);
+	bool running = exists && !(d.flags & (SIMD_DOMF_DYING | SIMD_DOMF_SHUTDOWN)) && d.guest_pid;
+	remove_devices(s, domid, XCTL_HV_DEV_VBD, running);
+	remove_devices(s, domid, XCTL_HV_DEV_VIF, running);
 	if (exists) {
 		if (sim_fault(s, "simd domain destroy"))
 			return sim_fail(s, XCTL_ERR_HV, "domain %u: cannot destroy it", domid);

@@ -249,8 +249,9 @@ int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uin
 				sim_xs_write(s, "0", online, 0u, domid, devid);
 				sim_xs_write(s, "5", "%s", path);
 				struct sim_devref ref = { kind, devid, 0 };
-				if (sim_dev_wait(s, domid, &ref, 1, timeout_ms, 6, NULL, NULL))
-					xctl_warn(s->hv->log, "%s: the backend did not close; removing its nodes anyway", what);
+				if (timeout_ms > 0 && sim_dev_wait(s, domid, &ref, 1, timeout_ms, 6, NULL, NULL))
+					xctl_info(s->hv->log, "%s: the backend did not close in %d ms; removing its nodes anyway",
+						  what, timeout_ms);
 			}
 		}
 	}
@@ -303,6 +304,7 @@ int sim_dev_wait(struct sim *s, uint32_t domid, const struct sim_devref *devs, s
 			for (size_t j = 0; j < i; j++) {
 				snprintf(path, sizeof(path), be_state_fmt(devs[j].kind), devs[j].backend, domid,
 					 devs[j].devid);
+				s->hv->xs_requests++;
 				xs_unwatch(s->xs, path, token);
 			}
 			return XCTL_ERR_XENSTORE;
@@ -359,6 +361,7 @@ int sim_dev_wait(struct sim *s, uint32_t domid, const struct sim_devref *devs, s
 	}
 	for (size_t j = 0; j < n; j++) {
 		snprintf(path, sizeof(path), be_state_fmt(devs[j].kind), devs[j].backend, domid, devs[j].devid);
+		s->hv->xs_requests++;
 		xs_unwatch(s->xs, path, token);
 	}
 	if (!rc && want_state < 6) {

@@ -14,6 +14,8 @@
 
 bool sim_fault(struct sim *s, const char *what)
 {
+	if (!strncmp(what, "xs ", 3))
+		s->hv->xs_requests++; /* every xenstore request goes through here */
 	return xctl_hv_fault(s->hv, what) != 0;
 }
 
