@@ -52,7 +52,7 @@ static void remove_devices(struct sim *s, uint32_t domid, enum xctl_hv_devkind k
 						(uint32_t)id);
 			bool connected = fst && (!strcmp(fst, "3") || !strcmp(fst, "4"));
 			free(fst);
-			sim_dev_remove(s, domid, kind, (uint32_t)id, true, connected && running ? DEVICE_CLOSE_TIMEOUT_MS : 0,
+			sim_dev_remove(s, domid, kind, (uint32_t)id, true, connected && running ? DEVICE_CLOSE_TIMEOUT_MS : 1000,
 				       false);
 		}
 		free(v);

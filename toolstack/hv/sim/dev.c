@@ -233,6 +233,7 @@ int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uin
 {
 	struct rm_arg r = { domid, 0, devid, kind };
 	char what[96];
+	bool touched = false; /* a backend has taken the device up */
 	snprintf(what, sizeof(what), "domain %u %s %u", domid, sim_devkind_name(kind), devid);
 	if (close) {
 		/* as libxl__initiate_device_generic_remove: online 0, Closing,
@@ -241,25 +242,29 @@ int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uin
 		snprintf(path, sizeof(path), be_state_fmt(kind), 0u, domid, devid);
 		st = sim_xs_read(s, "%s", path);
 		if (st) {
-			/* Initialising: no backend has taken it up; Closed: done */
-			bool closed = !strcmp(st, "6") || !strcmp(st, "1");
+			int state = atoi(st);
 			free(st);
-			if (!closed) {
+			touched = state >= 2;
+			if (state >= 2 && state <= 5) {
 				const char *online = kind == XCTL_HV_DEV_VBD ? XS_FMT_VBD_BE_ONLINE : XS_FMT_VIF_BE_ONLINE;
 				sim_xs_write(s, "0", online, 0u, domid, devid);
 				sim_xs_write(s, "5", "%s", path);
+				/* a backend answers Closing with Closed once it has a
+				 * frontend (Connected); before that it may never */
+				int wait = state >= 4 || linger ? timeout_ms : 0;
 				struct sim_devref ref = { kind, devid, 0 };
-				if (timeout_ms > 0 && sim_dev_wait(s, domid, &ref, 1, timeout_ms, 6, NULL, NULL))
+				if (wait > 0 && sim_dev_wait(s, domid, &ref, 1, wait, 6, NULL, NULL))
 					xctl_info(s->hv->log, "%s: the backend did not close in %d ms; removing its nodes anyway",
-						  what, timeout_ms);
+						  what, wait);
 			}
 		}
 	}
 	int rc = sim_xs_txn(s, what, do_remove, &r);
-	/* A device undone just after it was made: a backend still setting it
-	 * up may write its nodes again after the removal. Watch a moment and
-	 * remove what it left (bounded). */
-	for (int i = 0; !rc && linger && i < 5; i++) {
+	/* A backend still busy with the device may write a node again after the
+	 * removal: watch a moment and remove what it left (bounded). Longer for
+	 * a device undone just after it was made. */
+	int checks = linger ? 5 : touched ? 2 : 0;
+	for (int i = 0; !rc && i < checks; i++) {
 		usleep(30000);
 		unsigned n = 0;
 		char **v = sim_xs_dir(s, &n, kind == XCTL_HV_DEV_VBD ? XS_FMT_VBD_BE : XS_FMT_VIF_BE, 0u, domid, devid);
