@@ -251,7 +251,7 @@ int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uin
 				sim_xs_write(s, "5", "%s", path);
 				/* a backend answers Closing with Closed once it has a
 				 * frontend (Connected); before that it may never */
-				int wait = state >= 4 || linger ? timeout_ms : 0;
+				int wait = state >= 4 ? timeout_ms : 0;
 				struct sim_devref ref = { kind, devid, 0 };
 				if (wait > 0 && sim_dev_wait(s, domid, &ref, 1, wait, 6, NULL, NULL))
 					xctl_info(s->hv->log, "%s: the backend did not close in %d ms; removing its nodes anyway",
