@@ -253,11 +253,13 @@ static void test_create_options_anywhere(void **state)
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/d.cfg", tmp);
 	assert_int_equal(runcmd_write_file(path, "name = \"dbg\"\nkernel = \"/k\"\ndisk = [ \"/dev/null,raw,xvda,rw\" ]\n"), 0);
-	runcmd(&r, XCTL " create -d %s -q", path);
+	/* the create itself is tried on Xen (--xen), which this machine has not:
+	 * it fails after the configuration is printed, and no host is started */
+	runcmd(&r, XCTL " --xen create -d %s -q", path);
 	assert_non_null(strstr(r.err, "\"name\": \"dbg\""));
 	assert_string_equal(r.out, "");
 	runcmd_free(&r);
-	runcmd(&r, XCTL " create %s -q", path);
+	runcmd(&r, XCTL " --xen create %s -q", path);
 	assert_null(strstr(r.err, "\"name\": \"dbg\""));
 	runcmd_free(&r);
 	assert_int_equal(runcmd_rmtree(tmp), 0);
