@@ -277,7 +277,7 @@ static void test_lifeline(void **state)
 	/* the watchdog stops what it started */
 	struct simd_host_status hs;
 	bool down = false;
-	for (int i = 0; i < 500 && !down; i++) {
+	for (int i = 0; i < 2000 && !down; i++) {
 		assert_int_equal(simd_host_status(&f->o, &hs), 0);
 		down = !hs.running && !hs.daemons[0].running;
 		usleep(10000);
