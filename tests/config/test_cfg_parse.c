@@ -133,6 +133,14 @@ static void test_escapes(void **state)
 	free(s);
 	done(&cfg, &d);
 
+	/* control bytes of a token are shown as '?' in messages */
+	assert_int_equal(parse(&cfg, &d, "a = \"x\" \"\x1f \x7e\"\n"), XCTL_ERR_PARSE);
+	assert_int_equal(d.n, 1);
+	s = diag(&d, 0);
+	assert_string_equal(s, "t.cfg:1: expected the end of the line or ';' after the value of 'a', found '\"? ~\"'");
+	free(s);
+	done(&cfg, &d);
+
 	/* a carriage return and a comment without a final newline, both
 	 * lexical errors of libxlu_cfg_l.l */
 	assert_int_equal(parse(&cfg, &d, "a = 1\r\nb = 2\r\n# end"), XCTL_ERR_PARSE);
@@ -267,6 +275,22 @@ static void test_limits(void **state)
 	assert_string_equal(msg, "one-more.cfg: too many configuration sources (at most 64)");
 	free(msg);
 	done(&cfg, &d);
+
+	/* at most XCTL_CFG_MAX_SETTINGS distinct keys */
+	struct xctl_buf keys = { 0 };
+	for (unsigned i = 0; i <= XCTL_CFG_MAX_SETTINGS; i++)
+		xctl_buf_printf(&keys, "k%u = 1\n", i);
+	xctl_cfg_init(&cfg);
+	xctl_diags_init(&d);
+	assert_int_equal(xctl_cfg_parse_text(&cfg, "k.cfg", 1, keys.p, keys.len, &d), XCTL_ERR_LIMIT);
+	assert_int_equal(cfg.n, XCTL_CFG_MAX_SETTINGS);
+	assert_int_equal(d.n, 1);
+	msg = diag(&d, 0);
+	assert_string_equal(msg, "k.cfg:2049: too many settings (at most 2048); the file is too large to be a domain "
+				 "configuration");
+	free(msg);
+	done(&cfg, &d);
+	xctl_buf_free(&keys);
 
 	/* nesting */
 	assert_int_equal(parse(&cfg, &d, "a = [[[[[[[[[1]]]]]]]]]\n"), XCTL_ERR_PARSE);

@@ -384,7 +384,40 @@ static void test_global_masks(void **state)
 	rmdir(dir);
 }
 
+/* The guest type keeps where it was decided: type, or builder alone. */
+static void test_type_origin(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		enum xctl_guest_type type;
+		enum xctl_src src;
+		unsigned line;
+	} t[] = {
+		{ "name = \"o\"\nbuilder = \"hvm\"\n", XCTL_GUEST_HVM, XCTL_SRC_CONFIG, 2 },
+		{ "name = \"o\"\ntype = \"pvh\"\nkernel = \"/k\"\n", XCTL_GUEST_PVH, XCTL_SRC_CONFIG, 2 },
+		{ "name = \"o\"\nkernel = \"/k\"\n", XCTL_GUEST_PV, XCTL_SRC_DEFAULT, 0 },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct xctl_cfg cfg;
+		struct xctl_diags d;
+		struct xctl_domain_config m;
+		struct xctl_resolve_opts o = { 0 };
+		xctl_cfg_init(&cfg);
+		xctl_diags_init(&d);
+		assert_int_equal(xctl_cfg_parse_text(&cfg, "o.cfg", 1, t[i].text, strlen(t[i].text), &d), 0);
+		assert_int_equal(xctl_config_resolve(&cfg, "o.cfg", &o, &m, &d), 0);
+		assert_int_equal(m.type, t[i].type);
+		assert_int_equal(m.origin[XCTL_K_TYPE].src, t[i].src);
+		assert_int_equal(m.origin[XCTL_K_TYPE].line, t[i].line);
+		xctl_model_dispose(&m);
+		xctl_cfg_free(&cfg);
+		xctl_diags_free(&d);
+	}
+}
+
 static const struct CMUnitTest rule_tests[] = {
+	cmocka_unit_test(test_type_origin),
 	cmocka_unit_test(test_global_masks),
 	cmocka_unit_test(test_rules),
 	cmocka_unit_test(test_escapes_and_numbers),
