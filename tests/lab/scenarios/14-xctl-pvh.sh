@@ -6,9 +6,14 @@
 # (hv/xen): the same guest config, disk (kernel blkback through the block
 # script) and vif on xenbr0, disk marker round trip, ping, shutdown,
 # destroy, the xenstore tree saved and schema-checked after each phase.
-# guest.sh drives "xl"; here that name is a function running xctl --xen.
+# guest.sh drives "xl"; here that name is a program of the scenario's own
+# that runs xctl --xen (a program, not a shell function: BusyBox sh in dom0
+# was seen to segfault running a function inside a command substitution).
 . /lab/guest.sh
-xl() {
-	"$LAB_BIN/xctl" --xen "$@"
-}
+xl_dir=/tmp/xl-is-xctl
+mkdir -p "$xl_dir"
+printf '#!/bin/sh\nexec "%s/xctl" --xen "$@"\n' "$LAB_BIN" >"$xl_dir/xl"
+chmod +x "$xl_dir/xl"
+PATH=$xl_dir:$PATH
+export PATH
 lab_xl_guest pvh 10.0.0.22 4
