@@ -237,6 +237,16 @@ static void test_xenstore_ls_escapes_and_padding(void **state)
 	write_tmp(c, "esc.txt", "/tool = \"a\\x01\\\\b\\t\"   (n0)\n");
 	RUN(c, 1, X " schema check \"$TESTDIR/esc.txt\"");
 	HAS(c, "\"a\\x01\\x5cb\\x09\": expected empty");
+	/* octal escapes as xenstore-ls writes them, a 0 in any digit */
+	write_tmp(c, "oct.txt", "/tool = \"a\\101\\060\\011\"   (n0)\n");
+	RUN(c, 1, X " schema check \"$TESTDIR/oct.txt\"");
+	HAS(c, "\"aA0\\x09\": expected empty");
+	/* a dump without permissions (xenstore-ls -f) is checked, and says so */
+	write_tmp(c, "noperm.txt", "/tool = \"\"\n");
+	RUN(c, 0, X " schema check \"$TESTDIR/noperm.txt\"");
+	HAS(c, "warning: the dump has no permissions: they were not checked (use xenstore-ls -fp)");
+	RUN(c, 0, X " schema check \"$TESTDIR/pad.txt\"");
+	assert_null(strstr(c->r.out, "no permissions"));
 }
 
 /* schema show: a concrete path, a template, JSON, the whole schema, a typo. */
