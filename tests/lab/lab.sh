@@ -9,7 +9,7 @@
 #                  BUILD_DIR); what each scenario does is decided by
 #                  tests/lab/plan.sh from its lab-needs header.
 # Environment: XCTL_LAB_CACHE (default /var/cache/xctl-lab), XCTL_LAB_TIMEOUT
-# (seconds QEMU may run, default 900), XCTL_LAB_ACCEL (QEMU accelerator,
+# (seconds QEMU may run, default 1080), XCTL_LAB_ACCEL (QEMU accelerator,
 # default tcg: KVM cannot run Xen on the machines this was written on),
 # XCTL_LAB_ONLY (space-separated
 # scenario names to run; the others are NOT RUN), XCTL_LAB_OUT (artifacts
@@ -33,7 +33,7 @@ src=$(cd "$lab/../.." && pwd)
 scen=$(cd "${XCTL_LAB_SCENARIOS:-$lab/scenarios}" && pwd)
 out=${XCTL_LAB_OUT:-$build/lab}
 cache=${XCTL_LAB_CACHE:-/var/cache/xctl-lab}
-deadline=${XCTL_LAB_TIMEOUT:-900}
+deadline=${XCTL_LAB_TIMEOUT:-1080}
 die() { echo "lab: $*" >&2; exit 1; }
 
 now() { date +%s.%N; }
