@@ -122,7 +122,10 @@ lab_xl_guest() {
 		nonce=$ty-$attempt-$(lab_now)
 		rm -f "$img" "$con"
 		dd if=/dev/zero of="$img" bs=1M count=8 2>/dev/null
-		printf 'LAB-DISK-IN %s\n' "$nonce" | dd of="$img" conv=notrunc 2>/dev/null
+		# On the disk before any backend opens it: a backend may read the
+		# image around dom0's page cache (O_DIRECT, as QEMU's qdisk does).
+		printf 'LAB-DISK-IN %s\n' "$nonce" | dd of="$img" conv=notrunc,fsync 2>/dev/null
+		sync
 
 		s=$(lab_now)
 		xl -v create "$cfg" >"/lab/out/$name-create.log" 2>&1 ||
