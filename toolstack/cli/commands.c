@@ -132,6 +132,12 @@ static const struct xctl_opt console_opts[] = {
 	{ 0, NULL, NULL, NULL },
 };
 
+/* devices, as xl 4.17's block-* and network-* (xl_cmdtable.c) */
+static const struct xctl_opt block_detach_opts[] = {
+	{ 'f', "force", NULL, "do not wait for the domain to release the device" },
+	{ 0, NULL, NULL, NULL },
+};
+
 const struct xctl_cmd xctl_commands[] = {
 	{ "create", cmd_create, "[OPTIONS] CONFIG [KEY=VALUE...]", "Create a domain from an xl.cfg file",
 	  "KEY=VALUE arguments after the file override its settings, as with xl.\n"
@@ -207,6 +213,34 @@ const struct xctl_cmd xctl_commands[] = {
 	  "the foreground). It logs to the domain's log (XCTL_LOG_DIR, default\n"
 	  "/var/log/xctl/NAME.log) and ends when the domain is gone.",
 	  NULL, XCTL_CMD_MODIFIES },
+	{ "block-attach", cmd_block_attach, "DOMAIN DISKSPEC...", "Create a new virtual block device",
+	  "DISKSPEC is a disk as in the disk= list of xl.cfg (xl-disk-configuration(5)),\n"
+	  "in one argument or in several (joined with commas), e.g.\n"
+	  "\"format=raw, vdev=xvdb, access=rw, target=/srv/data.img\". Returns once the\n"
+	  "backend waits for the guest's frontend.",
+	  NULL, XCTL_CMD_MODIFIES },
+	{ "block-detach", cmd_block_detach, "[OPTIONS] DOMAIN DEV", "Destroy a domain's virtual block device",
+	  "DEV is the virtual device (xvdb) or its number (51728). The backend is asked to\n"
+	  "close and the nodes are removed once it has; without -f the detach fails when\n"
+	  "the guest does not release the disk within 10 s.",
+	  block_detach_opts, XCTL_CMD_MODIFIES },
+	{ "block-list", cmd_block_list, "[OPTIONS] DOMAIN...", "List virtual block devices for a domain",
+	  "The columns are xl's: Vdev is the device number, BE the backend domain, handle\n"
+	  "the frontend domain, state the frontend's xenbus state (4 connected), then its\n"
+	  "event channel and ring reference (-1: not written) and the backend's path.",
+	  json_opts },
+	{ "network-attach", cmd_network_attach, "DOMAIN [VIFSPEC...]", "Create a new virtual network device",
+	  "VIFSPEC is a vif as in the vif= list of xl.cfg (xl-network-configuration(5)),\n"
+	  "in one argument or as several KEY=VALUE arguments. The devid, MAC and the\n"
+	  "global configuration's vif defaults are filled in as xl does.",
+	  NULL, XCTL_CMD_MODIFIES },
+	{ "network-detach", cmd_network_detach, "DOMAIN DEVID|MAC", "Destroy a domain's virtual network device",
+	  NULL, NULL, XCTL_CMD_MODIFIES },
+	{ "network-list", cmd_network_list, "[OPTIONS] DOMAIN...", "List virtual network interfaces for a domain",
+	  "The columns are xl's: Idx the devid, BE the backend domain, the MAC, handle,\n"
+	  "the frontend's xenbus state (4 connected), its event channel, tx and rx ring\n"
+	  "references (-1: not written) and the backend's path.",
+	  json_opts },
 	{ "completion", cmd_completion, "", "Print a bash completion script for xctl", NULL, NULL, XCTL_CMD_DRYRUN },
 	{ "help", cmd_help, "[COMMAND | --json | --markdown | --man]", "Show help for xctl or one command",
 	  "--json prints every command with its options as JSON; --markdown prints the\n"

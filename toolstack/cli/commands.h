@@ -50,5 +50,12 @@ int cmd_vcpu_set(struct xctl_cli *cli, int argc, char **argv);
 int cmd_vcpu_pin(struct xctl_cli *cli, int argc, char **argv);
 int cmd_console(struct xctl_cli *cli, int argc, char **argv);
 int cmd_monitor(struct xctl_cli *cli, int argc, char **argv);
+/* devices of a running domain (cmd_device.c) */
+int cmd_block_attach(struct xctl_cli *cli, int argc, char **argv);
+int cmd_block_detach(struct xctl_cli *cli, int argc, char **argv);
+int cmd_block_list(struct xctl_cli *cli, int argc, char **argv);
+int cmd_network_attach(struct xctl_cli *cli, int argc, char **argv);
+int cmd_network_detach(struct xctl_cli *cli, int argc, char **argv);
+int cmd_network_list(struct xctl_cli *cli, int argc, char **argv);
 
 #endif

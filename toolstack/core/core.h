@@ -107,6 +107,27 @@ int xctl_core_monitor(struct xctl_core *c, uint32_t domid);
 /* Is a monitor running for this uuid? *pid its pid. */
 bool xctl_core_monitor_alive(struct xctl_core *c, const char *uuid, pid_t *pid);
 
+/* ---- devices of a running domain (devices.c) */
+/* Attach dev (resolved: a disk with its devid, a vif with devid and MAC,
+ * backend_domid set) as a plan: check that the domain has no such device
+ * (XCTL_ERR_EXISTS, the message says so), add it and wait for its backend
+ * (undo: remove it), then record it in the domain's saved configuration
+ * (undo: the configuration as it was), so that a restart keeps it. A
+ * failure leaves the domain as it was. */
+int xctl_core_device_attach(struct xctl_core *c, uint32_t domid, const struct xctl_hv_device *dev, int timeout_ms);
+/* Detach the device of kind with devid (name: how the user named it, for
+ * messages): drop it from the saved configuration, then remove it (the
+ * backend asked to close and waited for; with force at once). A failed
+ * removal restores the configuration. */
+int xctl_core_device_detach(struct xctl_core *c, uint32_t domid, enum xctl_hv_devkind kind, int devid,
+			    const char *name, bool force, int timeout_ms);
+/* Fill in what a vif spec left out, as libxl does when it adds a nic: the
+ * devid (one more than the highest in use), a MAC (00:16:3e and three bytes
+ * from seed, not one of the domain's) and the type (ioemu for HVM). */
+int xctl_core_vif_prepare(struct xctl_core *c, uint32_t domid, struct xctl_vif *v, uint64_t seed);
+/* "disk" or "vif", for messages. */
+const char *xctl_core_devkind_noun(enum xctl_hv_devkind k);
+
 /* ---- hooks (hooks.c) */
 /* Run every executable of HOOKS/op/ for the domain. For prepare a failing
  * hook stops the run: returns XCTL_ERR_PERM and its output in *output

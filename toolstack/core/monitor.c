@@ -139,6 +139,21 @@ static void core_dump(struct mon *mo, uint32_t domid)
 		LOG(mo, "core dump failed");
 }
 
+/* As xl's reload_domain_config before a restart: the configuration as it
+ * is saved now, with the devices attached or detached since it started. */
+static void reload_config(struct mon *mo)
+{
+	struct xctl_domain_config fresh;
+	if (xctl_core_load_config(mo->c, mo->uuid, &fresh)) {
+		xctl_model_dispose(&fresh);
+		return; /* keep the one read at the start */
+	}
+	if (mo->have_config)
+		xctl_model_dispose(&mo->m);
+	mo->m = fresh;
+	mo->have_config = true;
+}
+
 /* Create the domain again from its configuration; 0 with *domid. */
 static int restart(struct mon *mo, uint32_t *domid)
 {
@@ -246,6 +261,8 @@ int xctl_core_monitor(struct xctl_core *c, uint32_t domid)
 		}
 		bool restarting = action == XCTL_ACTION_RESTART || action == XCTL_ACTION_RENAME_RESTART ||
 				  action == XCTL_ACTION_SOFT_RESET;
+		if (restarting)
+			reload_config(&mo);
 		if (restarting && reason == XCTL_SHUTDOWN_CRASH && crash_loop(&mo)) {
 			LOG(&mo,
 			    "Domain %s crashed %zu times within %d s: not restarting it again (crash-loop guard: "

@@ -166,6 +166,25 @@ struct xctl_hv_device {
 	uint32_t backend_domid; /* resolved from backend_domname, 0 for dom0 */
 };
 
+/* A device of a running domain as the toolstack recorded it (libxl's
+ * /libxl/N/device/KIND/ID) with its state, as libxl_device_disk_getinfo and
+ * libxl_device_nic_getinfo read it from the frontend: what xl block-list and
+ * network-list print. A number the frontend has not written is -1. */
+#define XCTL_HV_DEVPATH_MAX 128
+struct xctl_hv_devinfo {
+	enum xctl_hv_devkind kind;
+	int devid;                      /* vbd: the device number of vdev; vif: the handle */
+	uint32_t backend_id, frontend_id;
+	int state;                      /* the frontend's xenbus state */
+	int evtch;                      /* event-channel */
+	int rref;                       /* vbd: ring-ref */
+	int rref_tx, rref_rx;           /* vif: tx-ring-ref, rx-ring-ref */
+	char backend[XCTL_HV_DEVPATH_MAX];
+	char frontend[XCTL_HV_DEVPATH_MAX];
+	char vdev[32];                  /* vbd: the virtual device name ("xvda"), "" if unknown */
+	uint8_t mac[6];                 /* vif */
+};
+
 /* ---------------------------------------------------------------- create */
 
 /* The state of one domain creation. The core owns it, fills the inputs,
@@ -307,6 +326,12 @@ struct xctl_hv_ops {
 	 * and _destroy. */
 	int (*device_remove)(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind, int devid, bool force,
 			     int timeout_ms);
+	/* The devices of kind of a domain, in the order the toolstack's record
+	 * lists them (xenstore's directory order, as libxl_device_*_list). *out
+	 * is free()d by the caller; 0 devices is *out NULL, *n 0. A device whose
+	 * record has no backend path is left out (as xl's getinfo failing). */
+	int (*device_list)(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind,
+			   struct xctl_hv_devinfo **out, size_t *n);
 };
 
 /* The context. Implementations keep their state in priv. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* hv/sim: requests to a running domain (shutdown, sysrq), changes (rename,
- * memory, vcpus), devices of a running domain, and the console. */
+ * memory, vcpus) and the console. */
 #include "toolstack/hv/sim/sim_int.h"
 #include "sim/simd/simd.h"
 #include "common/err.h"
@@ -156,32 +156,6 @@ int sim_vcpu_set(struct xctl_hv *hv, uint32_t domid, uint32_t count)
 	char what[64];
 	snprintf(what, sizeof(what), "domain %u", domid);
 	return sim_xs_txn(s, what, do_vcpus, &a);
-}
-
-int sim_device_add(struct xctl_hv *hv, uint32_t domid, const struct xctl_hv_device *dev, int timeout_ms)
-{
-	struct sim *s = sim_of(hv);
-	struct simd_domain_info d;
-	int rc = simd_domain_info(s->simd, domid, &d);
-	if (rc)
-		return rc == XCTL_ERR_NOTFOUND ? rc : sim_fail(s, rc, "domain %u: cannot get its state", domid);
-	enum xctl_guest_type t = d.type == SIMD_TYPE_HVM ? XCTL_GUEST_HVM : d.type == SIMD_TYPE_PVH ? XCTL_GUEST_PVH : XCTL_GUEST_PV;
-	rc = sim_dev_write(s, domid, t, dev);
-	if (rc)
-		return rc;
-	uint32_t devid = dev->kind == XCTL_HV_DEV_VBD ? (uint32_t)dev->u.disk->devid
-						      : (uint32_t)(dev->u.vif->devid >= 0 ? dev->u.vif->devid : 0);
-	struct sim_devref ref = { dev->kind, devid, dev->backend_domid };
-	rc = sim_dev_wait(s, domid, &ref, 1, timeout_ms > 0 ? timeout_ms : 10000, 2, NULL, NULL);
-	if (rc)
-		sim_dev_remove(s, domid, dev->kind, devid, true, 500, true);
-	return rc;
-}
-
-int sim_device_remove(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind, int devid, bool force,
-		      int timeout_ms)
-{
-	return sim_dev_remove(sim_of(hv), domid, kind, (uint32_t)devid, !force, timeout_ms > 0 ? timeout_ms : 10000, false);
 }
 
 /* ---- console: as xenconsole, through the pty the console daemon

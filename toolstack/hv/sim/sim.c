@@ -453,4 +453,5 @@ const struct xctl_hv_ops xctl_hv_sim_ops = {
 	.console = sim_console,
 	.device_add = sim_device_add,
 	.device_remove = sim_device_remove,
+	.device_list = sim_device_list,
 };

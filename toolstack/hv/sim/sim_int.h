@@ -103,8 +103,11 @@ int sim_mem_max(struct xctl_hv *hv, uint32_t domid, uint64_t kib);
 int sim_vcpu_set(struct xctl_hv *hv, uint32_t domid, uint32_t count);
 int sim_console(struct xctl_hv *hv, uint32_t domid, const char *type, int num);
 int sim_device_add(struct xctl_hv *hv, uint32_t domid, const struct xctl_hv_device *dev, int timeout_ms);
+/* devices of a running domain (devices.c) */
 int sim_device_remove(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind, int devid, bool force,
 		      int timeout_ms);
+int sim_device_list(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind, struct xctl_hv_devinfo **out,
+		    size_t *n);
 
 void sim_uuid_format(const uint8_t u[16], char out[XCTL_UUID_STRLEN]);
 int sim_uuid_parse(const char *s, uint8_t u[16]);

@@ -64,6 +64,13 @@ int xctl_xen_vcpu_pin(struct xctl_hv *hv, uint32_t domid, uint32_t vcpu, const s
 		      const struct xctl_hv_cpumap *soft);
 int xctl_xen_wait(struct xctl_hv *hv, uint32_t domid, int timeout_ms, struct xctl_hv_dominfo *out, bool *gone);
 
+/* xen_devices.c: the devices of a running domain (block-attach ...). */
+int xctl_xen_device_add(struct xctl_hv *hv, uint32_t domid, const struct xctl_hv_device *dev, int timeout_ms);
+int xctl_xen_device_remove(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind, int devid, bool force,
+			   int timeout_ms);
+int xctl_xen_device_list(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind,
+			 struct xctl_hv_devinfo **out, size_t *n);
+
 /* libxl's JSON of a domain configuration, as xl -N prints it (xen_json.c);
  * free() it. NULL when out of memory or yajl fails. */
 char *xctl_xen_config_to_json(libxl_domain_config *d);

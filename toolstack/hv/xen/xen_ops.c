@@ -275,80 +275,6 @@ static int xen_console(struct xctl_hv *hv, uint32_t domid, const char *type, int
 	return 0;
 }
 
-/* ---- devices of a running domain */
-
-static int xen_device_add(struct xctl_hv *hv, uint32_t domid, const struct xctl_hv_device *dev, int timeout_ms)
-{
-	(void)timeout_ms; /* libxl waits for the backend itself (its own timeout) */
-	libxl_ctx *ctx = xctl_xen_ctx(hv);
-	int rc = 0, lrc = 0;
-	if (xctl_hv_fault(hv, "libxl_device_add"))
-		return XCTL_ERR_HV;
-	if (dev->kind == XCTL_HV_DEV_VBD) {
-		libxl_device_disk d;
-		libxl_device_disk_init(&d);
-		rc = xctl_xen_disk(&d, dev->u.disk);
-		if (!rc)
-			lrc = libxl_device_disk_add(ctx, domid, &d, NULL);
-		libxl_device_disk_dispose(&d);
-	} else {
-		struct xctl_global_config g;
-		libxl_device_nic n;
-		libxl_device_nic_init(&n);
-		rc = xctl_global_init(&g);
-		if (!rc)
-			rc = xctl_xen_nic(&n, dev->u.vif, (size_t)(dev->u.vif->devid >= 0 ? dev->u.vif->devid : 0), &g,
-					  hv->log);
-		if (!rc)
-			lrc = libxl_device_nic_add(ctx, domid, &n, NULL);
-		libxl_device_nic_dispose(&n);
-		xctl_global_dispose(&g);
-	}
-	if (lrc) {
-		xctl_err_log(hv->log, "domain %u: cannot add %s (libxl error %d)", domid,
-			     dev->kind == XCTL_HV_DEV_VBD ? "the disk" : "the vif", lrc);
-		rc = xctl_xen_err(lrc);
-	}
-	return rc;
-}
-
-static int xen_device_remove(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind, int devid, bool force,
-			     int timeout_ms)
-{
-	(void)timeout_ms;
-	libxl_ctx *ctx = xctl_xen_ctx(hv);
-	int lrc;
-	if (xctl_hv_fault(hv, "libxl_device_remove"))
-		return XCTL_ERR_HV;
-	if (kind == XCTL_HV_DEV_VBD) {
-		/* libxl names disks by vdev: find the one with this devid */
-		int num = 0;
-		libxl_device_disk *disks = libxl_device_disk_list(ctx, domid, &num);
-		lrc = ERROR_NOTFOUND;
-		for (int i = 0; i < num && lrc == ERROR_NOTFOUND; i++) {
-			libxl_diskinfo info;
-			libxl_diskinfo_init(&info);
-			if (!libxl_device_disk_getinfo(ctx, domid, &disks[i], &info) && info.devid == devid)
-				lrc = force ? libxl_device_disk_destroy(ctx, domid, &disks[i], NULL)
-					    : libxl_device_disk_remove(ctx, domid, &disks[i], NULL);
-			libxl_diskinfo_dispose(&info);
-		}
-		libxl_device_disk_list_free(disks, num);
-	} else {
-		libxl_device_nic n;
-		libxl_device_nic_init(&n);
-		lrc = libxl_devid_to_device_nic(ctx, domid, devid, &n);
-		if (!lrc)
-			lrc = force ? libxl_device_nic_destroy(ctx, domid, &n, NULL)
-				    : libxl_device_nic_remove(ctx, domid, &n, NULL);
-		libxl_device_nic_dispose(&n);
-	}
-	if (lrc)
-		xctl_err_log(hv->log, "domain %u: cannot remove %s %d (libxl error %d)", domid,
-			     kind == XCTL_HV_DEV_VBD ? "vbd" : "vif", devid, lrc);
-	return xctl_xen_err(lrc);
-}
-
 const struct xctl_hv_ops xctl_hv_xen_ops = {
 	.name = "xen",
 	.open = xen_open,
@@ -375,6 +301,7 @@ const struct xctl_hv_ops xctl_hv_xen_ops = {
 	.vcpu_pin = xctl_xen_vcpu_pin,
 	.wait = xctl_xen_wait,
 	.console = xen_console,
-	.device_add = xen_device_add,
-	.device_remove = xen_device_remove,
+	.device_add = xctl_xen_device_add,
+	.device_remove = xctl_xen_device_remove,
+	.device_list = xctl_xen_device_list,
 };
