@@ -79,14 +79,10 @@ static int no_options(struct xctl_cli *cli, int argc, char **argv)
 
 /* ---- block-attach DOMAIN DISKSPEC... */
 
-static int check_disk(const struct xctl_disk *k, const char *spec)
+/* A disk's target must exist where the toolstack runs (a backend in
+ * another domain sees its own files). */
+static int check_target(const struct xctl_disk *k)
 {
-	if (!k->target && !k->is_cdrom) {
-		fprintf(stderr, "block-attach: the disk spec '%s' names no target: give the file or device with "
-				"target=PATH (only a cdrom may be empty)\n",
-			spec);
-		return XCTL_EXIT_USAGE;
-	}
 	struct stat st;
 	if (k->target && k->target[0] == '/' && !k->backend_domname && stat(k->target, &st)) {
 		fprintf(stderr, "block-attach: the disk's target %s does not exist: create it first or name an "
@@ -124,7 +120,7 @@ int cmd_block_attach(struct xctl_cli *cli, int argc, char **argv)
 		st = XCTL_EXIT_FAIL;
 		goto out_disk;
 	}
-	if ((st = check_disk(&disk, spec)))
+	if ((st = check_target(&disk)))
 		goto out_disk;
 	uint32_t domid;
 	struct xctl_hv_device dev = { .kind = XCTL_HV_DEV_VBD, .u.disk = &disk };

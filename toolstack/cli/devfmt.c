@@ -4,7 +4,6 @@
  * domain (as xl prints diskinfo.frontend_id there); numbers the frontend has
  * not written are -1. */
 #include "toolstack/cli/devfmt.h"
-#include "toolstack/config/vifspec.h"
 #include "common/json.h"
 
 void xctl_devfmt_block_header(FILE *out)
@@ -43,8 +42,9 @@ void xctl_devfmt_json(struct xctl_jw *w, const char *domain, uint32_t domid, con
 		xctl_jw_kstr(w, "vdev", d->vdev[0] ? d->vdev : NULL);
 		xctl_jw_kint(w, "devid", d->devid);
 	} else {
-		char mac[XCTL_MAC_STRLEN];
-		xctl_mac_format(d->mac, mac, sizeof(mac));
+		char mac[18];
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", d->mac[0], d->mac[1], d->mac[2], d->mac[3],
+			 d->mac[4], d->mac[5]);
 		xctl_jw_kint(w, "devid", d->devid);
 		xctl_jw_kstr(w, "mac", mac);
 	}
