@@ -372,6 +372,29 @@ static void test_attach_failures_leave_nothing(void **state)
 	assert_no_traces(n);
 }
 
+/* -N: xl's "disk: JSON" / "vif: JSON" (libxl's JSON), nothing attached */
+static void test_dry_run(void **state)
+{
+	(void)state;
+	struct runcmd_result r;
+	runcmd(&r, XCTL " -N block-attach devt 'format=raw, vdev=xvdb, access=ro, target=%s/b.img'", dir);
+	assert_int_equal(r.status, 0);
+	char want[600];
+	snprintf(want, sizeof(want), "disk: {\n    \"pdev_path\": \"%s/b.img\",\n    \"vdev\": \"xvdb\",\n"
+		 "    \"format\": \"raw\"\n}\n\n", dir);
+	assert_string_equal(r.out, want);
+	runcmd_free(&r);
+	runcmd(&r, XCTL " -N network-attach devt bridge=br1 mac=00:16:3e:01:02:03");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "vif: {\n    \"mac\": \"00:16:3e:01:02:03\",\n    \"bridge\": \"br1\"\n}\n\n");
+	runcmd_free(&r);
+	assert_no_traces(0);
+	runcmd(&r, XCTL " network-list devt | wc -l");
+	assert_string_equal(r.out, "1\n");
+	runcmd_free(&r);
+	expect(1, "-N block-attach nosuch vdev=xvdb,target=/dev/null", "nosuch is an invalid domain identifier", NULL);
+}
+
 static void test_damaged_config_undoes_attach(void **state)
 {
 	(void)state;
@@ -435,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_list_continues),
 		cmocka_unit_test(test_attach_failures_leave_nothing),
 		cmocka_unit_test(test_damaged_config_undoes_attach),
+		cmocka_unit_test(test_dry_run),
 		cmocka_unit_test(test_vif_attach_detach),
 	};
 	int rc = cmocka_run_group_tests_name("device formats", formats, NULL, NULL);

@@ -8,6 +8,7 @@
 #include "toolstack/cli/lifecycle.h"
 #include "toolstack/config/global.h"
 #include "toolstack/config/load.h"
+#include "toolstack/hv/xen/xen.h"
 #include "common/diag.h"
 #include "common/err.h"
 #include "common/json.h"
@@ -77,6 +78,18 @@ static int no_options(struct xctl_cli *cli, int argc, char **argv)
 	return xctl_cli_getopt(cli, argc, argv, &arg) == XCTL_GETOPT_END ? XCTL_EXIT_OK : XCTL_EXIT_USAGE;
 }
 
+/* -N: print the device as libxl's JSON, as xl does, and attach nothing. */
+static int dry_run(struct xctl_cli *cli, const struct xctl_disk *disk, const struct xctl_vif *vif,
+		   const struct xctl_global_config *g)
+{
+	char *json = NULL;
+	if (xctl_xen_device_json(disk, vif, g, &cli->log, &json))
+		return XCTL_EXIT_FAIL;
+	printf("%s: %s\n", disk ? "disk" : "vif", json);
+	free(json);
+	return fflush(stdout) ? XCTL_EXIT_FAIL : XCTL_EXIT_OK;
+}
+
 /* ---- block-attach DOMAIN DISKSPEC... */
 
 /* A disk's target must exist where the toolstack runs (a backend in
@@ -129,6 +142,10 @@ int cmd_block_attach(struct xctl_cli *cli, int argc, char **argv)
 	if ((st = xctl_cli_domain(cli, core, argv[cli->optind], &domid)) ||
 	    (st = backend_domid(core, disk.backend_domname, &dev.backend_domid)))
 		goto out_disk;
+	if (cli->dry_run) {
+		st = dry_run(cli, &disk, NULL, &g);
+		goto out_disk;
+	}
 	if (xctl_core_device_attach(core, domid, &dev, DEVICE_TIMEOUT_MS)) {
 		fprintf(stderr, "block-attach: cannot attach disk %s to domain %s (see the message above)\n", disk.vdev,
 			argv[cli->optind]);
@@ -182,6 +199,10 @@ int cmd_network_attach(struct xctl_cli *cli, int argc, char **argv)
 	if ((st = xctl_cli_domain(cli, core, argv[cli->optind], &domid)) ||
 	    (st = backend_domid(core, vif.backend_domname, &dev.backend_domid)))
 		goto out;
+	if (cli->dry_run) {
+		st = dry_run(cli, NULL, &vif, &g);
+		goto out;
+	}
 	if (xctl_core_vif_prepare(core, domid, &vif, xctl_config_random_seed()) ||
 	    xctl_core_device_attach(core, domid, &dev, DEVICE_TIMEOUT_MS)) {
 		fprintf(stderr, "network-attach: cannot attach a vif to domain %s (see the message above)\n",

@@ -217,8 +217,9 @@ const struct xctl_cmd xctl_commands[] = {
 	  "DISKSPEC is a disk as in the disk= list of xl.cfg (xl-disk-configuration(5)),\n"
 	  "in one argument or in several (joined with commas), e.g.\n"
 	  "\"format=raw, vdev=xvdb, access=rw, target=/srv/data.img\". Returns once the\n"
-	  "backend waits for the guest's frontend.",
-	  NULL, XCTL_CMD_MODIFIES },
+	  "backend waits for the guest's frontend. With -N (global) the disk is printed\n"
+	  "as libxl's JSON and nothing is attached.",
+	  NULL, XCTL_CMD_DRYRUN | XCTL_CMD_MODIFIES },
 	{ "block-detach", cmd_block_detach, "[OPTIONS] DOMAIN DEV", "Destroy a domain's virtual block device",
 	  "DEV is the virtual device (xvdb) or its number (51728). The backend is asked to\n"
 	  "close and the nodes are removed once it has; without -f the detach fails when\n"
@@ -232,8 +233,9 @@ const struct xctl_cmd xctl_commands[] = {
 	{ "network-attach", cmd_network_attach, "DOMAIN [VIFSPEC...]", "Create a new virtual network device",
 	  "VIFSPEC is a vif as in the vif= list of xl.cfg (xl-network-configuration(5)),\n"
 	  "in one argument or as several KEY=VALUE arguments. The devid, MAC and the\n"
-	  "global configuration's vif defaults are filled in as xl does.",
-	  NULL, XCTL_CMD_MODIFIES },
+	  "global configuration's vif defaults are filled in as xl does. With -N (global)\n"
+	  "the vif is printed as libxl's JSON and nothing is attached.",
+	  NULL, XCTL_CMD_DRYRUN | XCTL_CMD_MODIFIES },
 	{ "network-detach", cmd_network_detach, "DOMAIN DEVID|MAC", "Destroy a domain's virtual network device",
 	  NULL, NULL, XCTL_CMD_MODIFIES },
 	{ "network-list", cmd_network_list, "[OPTIONS] DOMAIN...", "List virtual network interfaces for a domain",

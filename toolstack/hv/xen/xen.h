@@ -17,4 +17,12 @@ struct xctl_log;
 int xctl_xen_libxl_json(const struct xctl_domain_config *m, const struct xctl_global_config *g,
 			const struct xctl_log *log, char **json);
 
+/* libxl's JSON of one device, as xl -N block-attach ("disk: JSON") and
+ * network-attach ("vif: JSON") print it: the disk, or else the vif (over the
+ * global configuration's vif defaults). *json is free()d by the caller. */
+struct xctl_disk;
+struct xctl_vif;
+int xctl_xen_device_json(const struct xctl_disk *disk, const struct xctl_vif *vif,
+			 const struct xctl_global_config *g, const struct xctl_log *log, char **json);
+
 #endif

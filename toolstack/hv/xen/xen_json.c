@@ -58,3 +58,38 @@ int xctl_xen_libxl_json(const struct xctl_domain_config *m, const struct xctl_gl
 		xtl_logger_destroy((xentoollog_logger *)lg);
 	return rc;
 }
+
+int xctl_xen_device_json(const struct xctl_disk *disk, const struct xctl_vif *vif,
+			 const struct xctl_global_config *g, const struct xctl_log *log, char **json)
+{
+	const unsigned char *buf;
+	libxl_yajl_length len = 0;
+	libxl_device_disk d;
+	libxl_device_nic n;
+	yajl_gen_status gs = yajl_gen_generation_complete;
+	int rc;
+	*json = NULL;
+	libxl_device_disk_init(&d);
+	libxl_device_nic_init(&n);
+	if (disk) {
+		rc = xctl_xen_disk(&d, disk);
+	} else {
+		rc = xctl_xen_nic(&n, vif, 0, g, log);
+		if (vif->devid < 0)
+			n.devid = -1; /* as xl leaves it: libxl picks one when it adds the nic */
+	}
+	yajl_gen hand = rc ? NULL : libxl_yajl_gen_alloc(NULL);
+	if (hand)
+		gs = disk ? libxl_device_disk_gen_json(hand, &d) : libxl_device_nic_gen_json(hand, &n);
+	if (hand && gs == yajl_gen_status_ok && yajl_gen_get_buf(hand, &buf, &len) == yajl_gen_status_ok)
+		*json = strndup((const char *)buf, len);
+	if (hand)
+		yajl_gen_free(hand);
+	if (!rc && !*json) {
+		xctl_err_log(log, "cannot write the %s as libxl's JSON", disk ? "disk" : "vif");
+		rc = XCTL_ERR_NOMEM;
+	}
+	libxl_device_disk_dispose(&d);
+	libxl_device_nic_dispose(&n);
+	return rc;
+}
