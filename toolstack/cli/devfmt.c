@@ -5,11 +5,12 @@
  * not written are -1. */
 #include "toolstack/cli/devfmt.h"
 #include "common/json.h"
+#include "xenstore-schema/xs_paths.h"
 
 void xctl_devfmt_block_header(FILE *out)
 {
-	fprintf(out, "%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE", "handle", "state", "evt-ch", "ring-ref",
-		"BE-path");
+	fprintf(out, "%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE", "handle", "state", "evt-ch",
+		XS_KEY_RING_REF /* "ring-ref", xl's column */, "BE-path");
 }
 
 void xctl_devfmt_block_row(FILE *out, const struct xctl_hv_devinfo *d)
@@ -21,7 +22,7 @@ void xctl_devfmt_block_row(FILE *out, const struct xctl_hv_devinfo *d)
 void xctl_devfmt_network_header(FILE *out)
 {
 	fprintf(out, "%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE", "Mac Addr.", "handle", "state",
-		"evt-ch", "tx-", "rx-ring-ref", "BE-path");
+		"evt-ch", "tx-", XS_KEY_RX_RING_REF /* "rx-ring-ref" */, "BE-path");
 }
 
 void xctl_devfmt_network_row(FILE *out, const struct xctl_hv_devinfo *d)
