@@ -125,6 +125,10 @@ int xctl_core_device_detach(struct xctl_core *c, uint32_t domid, enum xctl_hv_de
  * devid (one more than the highest in use), a MAC (00:16:3e and three bytes
  * from seed, not one of the domain's) and the type (ioemu for HVM). */
 int xctl_core_vif_prepare(struct xctl_core *c, uint32_t domid, struct xctl_vif *v, uint64_t seed);
+/* Recovery of a killed attach (rolled back) or detach (finished) from its
+ * crash record (recover.c calls it); did says what was done. */
+struct xctl_record;
+int xctl_core_device_recover(struct xctl_core *c, const struct xctl_record *r, char *did, size_t len);
 /* "disk" or "vif", for messages. */
 const char *xctl_core_devkind_noun(enum xctl_hv_devkind k);
 

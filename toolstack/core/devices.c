@@ -5,6 +5,7 @@
  * hot-plugged device in the domain's configuration). */
 #include "toolstack/core/core.h"
 #include "toolstack/core/plan.h"
+#include "toolstack/core/record.h"
 #include "toolstack/config/resolve.h"
 #include "common/diag.h"
 #include "common/err.h"
@@ -13,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,8 @@ struct devop {
 	char *cfg_path;   /* the saved configuration, NULL when xctl did not create the domain */
 	char *old_json;   /* its text before the change (for undo) */
 	char what[160];   /* "domain 'web' disk xvdb" */
+	struct xctl_claim *claim; /* the crash record (a claim of the domain's name) */
+	long kill_step;   /* tests: XCTL_CORE_KILL_STEP, as for create */
 };
 
 /* ---- the saved configuration */
@@ -249,13 +253,65 @@ static int remove_device(void *ctx, size_t arg)
 	return o->c->hv->ops->device_remove(o->c->hv, o->domid, o->kind, o->devid, o->force, o->timeout_ms);
 }
 
+/* The crash record: a claim of the domain's name for the operation, so
+ * that a kill -9 in the middle is finished or rolled back by the next xctl
+ * (xctl_core_device_recover), and two device operations on one domain run
+ * one after the other. */
+static int claim(struct devop *o, const char *op)
+{
+	struct xctl_record r = { 0 };
+	pid_t holder = 0;
+	int rc = XCTL_ERR_BUSY;
+	snprintf(r.op, sizeof(r.op), "%s", op);
+	snprintf(r.name, sizeof(r.name), "%s", o->info.name);
+	snprintf(r.uuid, sizeof(r.uuid), "%s", o->info.uuid);
+	snprintf(r.device, sizeof(r.device), "%s %d", o->kind == XCTL_HV_DEV_VBD ? "vbd" : "vif", o->devid);
+	for (int tries = 0; tries < 200; tries++) { /* 20 s for another operation to end */
+		rc = xctl_record_claim(o->c->state_dir, &r, &o->claim, &holder);
+		if (rc == XCTL_ERR_AGAIN)
+			xctl_core_recover_name(o->c, r.name);
+		else if (rc != XCTL_ERR_BUSY)
+			break;
+		else
+			usleep(100000);
+	}
+	if (rc == XCTL_ERR_BUSY)
+		xctl_err_log(o->c->log, "%s: another xctl (pid %ld) is still changing the domain; try again when it is done",
+			     o->what, (long)holder);
+	else if (rc)
+		xctl_err_log(o->c->log, "%s: cannot write its crash record in %s/%s: %s", o->what, o->c->state_dir,
+			     XCTL_RECORD_DIR, xctl_strerror(rc));
+	if (!rc)
+		rc = xctl_record_domid(o->claim, o->domid);
+	return rc;
+}
+
+static void kill_point(const struct devop *o, long k)
+{
+	if (o->kill_step == k)
+		raise(SIGKILL);
+}
+
+static int journal(void *arg, size_t i, const char *name)
+{
+	struct devop *o = arg;
+	int rc = xctl_record_step(o->claim, (int)i, name);
+	if (rc)
+		xctl_err_log(o->c->log, "%s: cannot write its crash record: %s", o->what, xctl_strerror(rc));
+	else
+		kill_point(o, (long)i + 1);
+	return rc;
+}
+
 static int begin(struct devop *o, struct xctl_core *c, uint32_t domid, enum xctl_hv_devkind kind, int devid,
-		 const char *name)
+		 const char *name, const char *op)
 {
 	o->c = c;
 	o->domid = domid;
 	o->kind = kind;
 	o->devid = devid;
+	const char *k = getenv("XCTL_CORE_KILL_STEP");
+	o->kill_step = k ? atol(k) : 0;
 	int rc = c->hv->ops->info(c->hv, domid, &o->info);
 	if (rc) {
 		if (rc == XCTL_ERR_NOTFOUND)
@@ -268,11 +324,31 @@ static int begin(struct devop *o, struct xctl_core *c, uint32_t domid, enum xctl
 		return XCTL_ERR_NOTFOUND;
 	}
 	o->cfg_path = xctl_core_path(c, "domains", o->info.uuid, ".json");
-	return o->cfg_path ? 0 : XCTL_ERR_NOMEM;
+	if (!o->cfg_path)
+		return XCTL_ERR_NOMEM;
+	return claim(o, op);
+}
+
+/* Run the plan under the claim; commit when it succeeded. */
+static int run(struct devop *o, struct xctl_plan *p)
+{
+	p->journal = journal;
+	p->journal_arg = o;
+	int rc = xctl_plan_run(p);
+	if (!rc) {
+		kill_point(o, (long)p->n + 1);
+		rc = xctl_record_commit(o->claim);
+		kill_point(o, (long)p->n + 2);
+	}
+	return rc;
 }
 
 static void end(struct devop *o)
 {
+	if (o->claim) {
+		xctl_record_release(o->claim);
+		xctl_core_tidy(o->c);
+	}
 	free(o->cfg_path);
 	free(o->old_json);
 }
@@ -287,7 +363,7 @@ int xctl_core_device_attach(struct xctl_core *c, uint32_t domid, const struct xc
 		snprintf(name, sizeof(name), "%s", dev->u.disk->vdev ? dev->u.disk->vdev : "?");
 	else
 		snprintf(name, sizeof(name), "%d", devid);
-	int rc = begin(&o, c, domid, dev->kind, devid, name);
+	int rc = begin(&o, c, domid, dev->kind, devid, name, vbd ? "block-attach" : "network-attach");
 	if (rc)
 		goto out;
 	o.dev = dev;
@@ -300,7 +376,7 @@ int xctl_core_device_attach(struct xctl_core *c, uint32_t domid, const struct xc
 	if (!rc)
 		rc = xctl_plan_add(&p, "configuration", config_change, config_restore, &o, 1);
 	if (!rc)
-		rc = xctl_plan_run(&p);
+		rc = run(&o, &p);
 	xctl_plan_free(&p);
 out:
 	end(&o);
@@ -311,7 +387,7 @@ int xctl_core_device_detach(struct xctl_core *c, uint32_t domid, enum xctl_hv_de
 			    const char *name, bool force, int timeout_ms)
 {
 	struct devop o = { 0 };
-	int rc = begin(&o, c, domid, kind, devid, name);
+	int rc = begin(&o, c, domid, kind, devid, name, kind == XCTL_HV_DEV_VBD ? "block-detach" : "network-detach");
 	if (rc)
 		goto out;
 	o.force = force;
@@ -322,10 +398,51 @@ int xctl_core_device_detach(struct xctl_core *c, uint32_t domid, enum xctl_hv_de
 	if (!rc)
 		rc = xctl_plan_add(&p, kind == XCTL_HV_DEV_VBD ? "vbd" : "vif", remove_device, NULL, &o, 0);
 	if (!rc)
-		rc = xctl_plan_run(&p);
+		rc = run(&o, &p);
 	xctl_plan_free(&p);
 out:
 	end(&o);
+	return rc;
+}
+
+/* A killed attach is rolled back, a killed detach finished: either way the
+ * device goes (when the attach had got as far as adding it: step 1) and
+ * leaves the saved configuration. */
+int xctl_core_device_recover(struct xctl_core *c, const struct xctl_record *r, char *did, size_t len)
+{
+	bool attach = strstr(r->op, "-attach") != NULL;
+	char kind[8] = "";
+	int devid = -1;
+	if (sscanf(r->device, "%7s %d", kind, &devid) != 2 || (strcmp(kind, "vbd") && strcmp(kind, "vif"))) {
+		snprintf(did, len, "its record names no device ('%s'): nothing done", r->device);
+		return 0;
+	}
+	if (r->committed) {
+		snprintf(did, len, "it had finished");
+		return 0;
+	}
+	if (attach && r->step < 1) {
+		snprintf(did, len, "rolled back: nothing had been done");
+		return 0;
+	}
+	struct devop o = { .c = c, .kind = strcmp(kind, "vbd") ? XCTL_HV_DEV_VIF : XCTL_HV_DEV_VBD, .devid = devid };
+	snprintf(o.what, sizeof(o.what), "domain '%s' %s %d", r->name, kind, devid);
+	uint32_t domid;
+	int rc = 0;
+	if (r->uuid[0] && !xctl_hv_domid_by_uuid(c->hv, r->uuid, &domid)) {
+		struct xctl_hv_devinfo *v = NULL;
+		size_t n = 0;
+		rc = c->hv->ops->device_list(c->hv, domid, o.kind, &v, &n);
+		if (!rc && has_device(v, n, devid))
+			rc = c->hv->ops->device_remove(c->hv, domid, o.kind, devid, true, 0);
+		free(v);
+	}
+	o.cfg_path = r->uuid[0] ? xctl_core_path(c, "domains", r->uuid, ".json") : NULL;
+	int rc2 = config_change(&o, 0);
+	rc = rc ? rc : rc2;
+	free(o.cfg_path);
+	free(o.old_json);
+	snprintf(did, len, "%s: %s %d removed", attach ? "rolled back" : "finished", kind, devid);
 	return rc;
 }
 

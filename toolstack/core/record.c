@@ -116,6 +116,8 @@ int xctl_record_parse(const char *text, size_t len, struct xctl_record *rec)
 			copy(rec->name, sizeof(rec->name), val);
 		} else if (!strcmp(line, "old-name")) {
 			copy(rec->old_name, sizeof(rec->old_name), val);
+		} else if (!strcmp(line, "device")) {
+			copy(rec->device, sizeof(rec->device), val);
 		} else if (!strcmp(line, "uuid")) {
 			copy(rec->uuid, sizeof(rec->uuid), val);
 		} else if (!strcmp(line, "pid")) {
@@ -231,6 +233,8 @@ static int claim_once(const char *dir, const char *path, const struct xctl_recor
 		rc = append(fd, "uuid %s\n", rec->uuid);
 	if (!rc && rec->old_name[0])
 		rc = append(fd, "old-name %s\n", rec->old_name);
+	if (!rc && rec->device[0])
+		rc = append(fd, "device %s\n", rec->device);
 	if (rc)
 		goto fail;
 	snprintf(tmp, sizeof(tmp), "/proc/self/fd/%d", fd);

@@ -28,7 +28,7 @@
 #define XCTL_RECORD_DIR "claims"
 
 struct xctl_record {
-	char op[16];                      /* "create", "rename", "restart" */
+	char op[16];                      /* "create", "rename", "restart", "block-attach", ... */
 	char name[XCTL_RECORD_NAME_MAX];  /* the name claimed */
 	char old_name[XCTL_RECORD_NAME_MAX]; /* rename: the name before */
 	char uuid[37];                    /* create: the new domain's uuid */
@@ -38,6 +38,7 @@ struct xctl_record {
 	int step;                         /* last step begun, -1 none */
 	char step_name[64];
 	bool committed;
+	char device[32];                  /* block-attach ...: "vbd 51728", "vif 1" */
 };
 
 struct xctl_claim; /* an open, locked record */

@@ -91,6 +91,8 @@ static int recover_one(struct xctl_core *c, const char *name)
 		rc = finish_create(c, &r, did, sizeof(did));
 	else if (create)
 		rc = roll_back_create(c, &r, did, sizeof(did));
+	else if (strstr(r.op, "-attach") || strstr(r.op, "-detach")) /* block-attach, network-detach, ... */
+		rc = xctl_core_device_recover(c, &r, did, sizeof(did));
 	else if (!strcmp(r.op, "rename") && !r.committed)
 		rc = roll_back_rename(c, &r, did, sizeof(did));
 	else
