@@ -3,22 +3,59 @@
  * simulated host of its own, then destroy them; print the wall time and
  * the xenstore requests of the create at domain 1, 10, 100 and 1,000 (and
  * the median of the five creates around each), side by side with the
- * ratio to the first. bench_lifecycle [N] (default 1000). */
+ * ratio to the first, then the same for each phase of the create and for
+ * the destroys.
+ *
+ * bench_lifecycle [N] (default 1000). Everything it starts goes with it,
+ * even when it is killed: the host's watchdog follows this process
+ * (XCTL_SIM_LIFELINE), and a cleaner process of its own session stops the
+ * host and removes the bench's directory once this process is gone. */
 #include "toolstack/config/load.h"
 #include "toolstack/core/core.h"
 #include "common/diag.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/util.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#define PHASES_MAX 16
+#define PHASE_NAME 32
+
+/* Per-phase wall times of every create, in the order first seen. */
+struct phases {
+	char name[PHASES_MAX][PHASE_NAME];
+	size_t n, at; /* at: the create being timed */
+	double *ms;   /* [create * PHASES_MAX + phase] */
+};
+
+static void timed(void *arg, const char *phase, long long ns, int rc)
+{
+	struct phases *ph = arg;
+	(void)rc;
+	size_t k = 0;
+	while (k < ph->n && strcmp(ph->name[k], phase))
+		k++;
+	if (k == ph->n) {
+		if (ph->n == PHASES_MAX)
+			return;
+		snprintf(ph->name[ph->n++], PHASE_NAME, "%s", phase);
+	}
+	ph->ms[ph->at * PHASES_MAX + k] += (double)ns / 1e6;
+}
 
 static double now_s(void)
 {
@@ -33,16 +70,74 @@ static int cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median5(const double *v, size_t n, size_t at)
+/* The median of the five values around v[at * stride] (v[i * stride]). */
+static double median5(const double *v, size_t n, size_t at, size_t stride)
 {
 	double w[5];
 	size_t k = 0, lo = at >= 2 ? at - 2 : 0;
 	if (lo + 5 > n)
 		lo = n >= 5 ? n - 5 : 0;
 	for (size_t i = lo; i < n && k < 5; i++)
-		w[k++] = v[i];
+		w[k++] = v[i * stride];
 	qsort(w, k, sizeof(*w), cmp_d);
 	return w[k / 2];
+}
+
+static const size_t rows[] = { 1, 10, 100, 1000, 10000 };
+
+static void print_phases(const struct phases *ph, size_t made)
+{
+	printf("\ncreate phases, median5 (ms) and ratio to create 1:\n%-14s", "phase");
+	for (size_t k = 0; k < XCTL_ARRAY_SIZE(rows) && rows[k] <= made; k++)
+		printf(" %9zu %6s", rows[k], "ratio");
+	printf("\n");
+	for (size_t p = 0; p < ph->n; p++) {
+		double first = median5(ph->ms + p, made, 0, PHASES_MAX);
+		printf("%-14s", ph->name[p]);
+		for (size_t k = 0; k < XCTL_ARRAY_SIZE(rows) && rows[k] <= made; k++) {
+			double m = median5(ph->ms + p, made, rows[k] - 1, PHASES_MAX);
+			printf(" %9.2f %6.2f", m, first > 0 ? m / first : 0.0);
+		}
+		printf("\n");
+	}
+}
+
+static int run_cleanup(const char *bin, const char *dir)
+{
+	char cmd[2 * PATH_MAX + 64];
+	snprintf(cmd, sizeof(cmd), "'%s/xctl' --sim sim stop >/dev/null 2>&1; rm -rf '%s'", bin, dir);
+	return system(cmd) ? 1 : 0;
+}
+
+/* Stop the host and remove dir if the bench process (our parent) dies
+ * before it has done so itself: it writes a byte to the pipe when it has. */
+static int start_cleaner(const char *bin, const char *dir)
+{
+	int pp[2];
+	if (pipe2(pp, O_CLOEXEC))
+		return -1;
+	pid_t parent = getpid();
+	pid_t c = fork();
+	if (c == 0) {
+		close(pp[1]);
+		setsid(); /* not in the bench's process group: a ^C reaches only the bench */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		struct pollfd w[2] = { { .fd = (int)syscall(SYS_pidfd_open, parent, 0), .events = POLLIN },
+				       { .fd = pp[0], .events = POLLIN } };
+		if (w[0].fd < 0)
+			_exit(1);
+		while (poll(w, 2, -1) < 0 && errno == EINTR)
+			;
+		char b;
+		if (w[1].revents && read(pp[0], &b, 1) == 1)
+			_exit(0); /* the bench cleaned up itself */
+		_exit(run_cleanup(bin, dir));
+	}
+	close(pp[0]);
+	if (c < 0)
+		close(pp[1]);
+	return c < 0 ? -1 : pp[1];
 }
 
 int main(int argc, char **argv)
@@ -50,12 +145,24 @@ int main(int argc, char **argv)
 	size_t n = argc > 1 ? (size_t)atol(argv[1]) : 1000;
 	const char *bin = getenv("XCTL_BIN") ? getenv("XCTL_BIN") : "build/bin";
 	char dir[] = "/tmp/xctl-bench-life-XXXXXX", v[600], img[700], cmd[1400];
+	char bindir[PATH_MAX];
 	if (!n || !mkdtemp(dir)) {
 		fprintf(stderr, "bench_lifecycle: usage: bench_lifecycle [N>0]; or mkdtemp failed\n");
 		return 2;
 	}
+	if (!realpath(bin, bindir)) {
+		fprintf(stderr, "bench_lifecycle: no %s (XCTL_BIN)\n", bin);
+		rmdir(dir);
+		return 1;
+	}
 	snprintf(v, sizeof(v), "%s/sim", dir);
 	setenv("XCTL_SIM_DIR", v, 1);
+	int cleaner = start_cleaner(bindir, dir); /* from here on dir goes with us */
+	if (cleaner < 0) {
+		fprintf(stderr, "bench_lifecycle: cannot fork: %s\n", strerror(errno));
+		rmdir(dir);
+		return 1;
+	}
 	snprintf(v, sizeof(v), "%s/state", dir);
 	setenv("XCTL_STATE_DIR", v, 1);
 	snprintf(v, sizeof(v), "%s/log", dir);
@@ -74,36 +181,25 @@ int main(int argc, char **argv)
 	struct xctl_log lg;
 	xctl_log_init(&lg, "bench_lifecycle", XCTL_LOG_ERROR);
 	struct xctl_core *c = NULL;
-	char bindir[PATH_MAX];
-	if (!realpath(bin, bindir)) {
-		fprintf(stderr, "bench_lifecycle: no %s (XCTL_BIN)\n", bin);
-		return 1;
-	}
 	struct xctl_core_params p = { .log = &lg, .kind = XCTL_HV_SIM, .bin_dir = bindir };
+	double t_host = now_s();
 	int rc = xctl_core_open(&p, &c);
 	if (rc) {
 		fprintf(stderr, "bench_lifecycle: cannot start the simulated host: %s\n", xctl_strerror(rc));
 		return 1;
 	}
-	/* no xctl-netback yet: the scenario suite's stand-in serves the vifs */
-	pid_t tb = 0;
-	snprintf(cmd, sizeof(cmd), "%s/xctl-netback", bin);
-	if (access(cmd, X_OK)) {
-		tb = fork();
-		if (tb == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			snprintf(cmd, sizeof(cmd), "%s/../tests/testback", bin);
-			execl(cmd, cmd, "--kind", "vif", (char *)NULL);
-			_exit(127);
-		}
-	}
+	t_host = now_s() - t_host;
 
-	double *t = calloc(n, sizeof(*t)), *q = calloc(n, sizeof(*q));
+	double *t = calloc(n, sizeof(*t)), *q = calloc(n, sizeof(*q)), *td = calloc(n, sizeof(*td));
 	uint32_t *ids = calloc(n, sizeof(*ids));
-	char disk[900], name[64], **ov = NULL;
+	struct phases ph = { .ms = calloc(n * PHASES_MAX, sizeof(double)) };
+	if (!t || !q || !td || !ids || !ph.ms) {
+		fprintf(stderr, "bench_lifecycle: out of memory for %zu domains\n", n);
+		return 1;
+	}
+	char disk[900], name[64];
 	snprintf(disk, sizeof(disk), "disk=[\"format=raw, vdev=xvda, access=ro, target=%s\"]", img);
 	char *overrides[] = { disk, "vif=[\"bridge=xenbr0\"]", "memory=8", "maxmem=8", "vcpus=1", "maxvcpus=1", name };
-	(void)ov;
 	double start = now_s();
 	size_t made = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -122,7 +218,8 @@ int main(int argc, char **argv)
 			xctl_global_dispose(&g);
 			break;
 		}
-		struct xctl_create_opts o = { .paused = true };
+		ph.at = i;
+		struct xctl_create_opts o = { .paused = true, .timed = timed, .timed_arg = &ph };
 		unsigned long before = c->hv->xs_requests;
 		double t0 = now_s();
 		rc = xctl_core_create(c, &m, &o, &ids[i]);
@@ -139,34 +236,43 @@ int main(int argc, char **argv)
 	}
 	double created = now_s() - start;
 	start = now_s();
-	for (size_t i = 0; i < made; i++)
+	for (size_t i = 0; i < made; i++) {
+		double t0 = now_s();
 		xctl_core_destroy(c, ids[i]);
-	double destroyed = now_s() - start;
-
-	printf("lifecycle bench: %zu PV domains (1 disk, 1 vif, created paused) on a simulated host\n", made);
-	printf("%-10s %12s %12s %8s %10s %10s %8s\n", "create #", "time (ms)", "median5 (ms)", "ratio", "xs reqs",
-	       "median5", "ratio");
-	size_t at[] = { 1, 10, 100, 1000, 10000 };
-	for (size_t k = 0; k < sizeof(at) / sizeof(at[0]) && made && at[k] <= made; k++) {
-		size_t i = at[k] - 1;
-		double mt = median5(t, made, i), m1 = median5(t, made, 0);
-		double mq = median5(q, made, i), q1 = median5(q, made, 0);
-		printf("%-10zu %12.2f %12.2f %8.2f %10.0f %10.0f %8.2f\n", at[k], t[i] * 1e3, mt * 1e3, mt / m1, q[i], mq,
-		       mq / q1);
+		td[i] = now_s() - t0;
 	}
-	printf("all creates: %.2f s (%.2f ms each); all destroys: %.2f s (%.2f ms each)\n", created,
-	       made ? created * 1e3 / (double)made : 0.0, destroyed, made ? destroyed * 1e3 / (double)made : 0.0);
+	double destroyed = now_s() - start;
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+
+	printf("lifecycle bench: %zu PV domains (1 disk, 1 vif, created paused) on a simulated host "
+	       "(started in %.2f s)\n",
+	       made, t_host);
+	printf("%-10s %12s %12s %8s %10s %10s %8s %12s %8s\n", "create #", "time (ms)", "median5 (ms)", "ratio",
+	       "xs reqs", "median5", "ratio", "destroy (ms)", "ratio");
+	for (size_t k = 0; k < XCTL_ARRAY_SIZE(rows) && made && rows[k] <= made; k++) {
+		size_t i = rows[k] - 1;
+		double mt = median5(t, made, i, 1), m1 = median5(t, made, 0, 1);
+		double mq = median5(q, made, i, 1), q1 = median5(q, made, 0, 1);
+		/* destroys run in create order: destroy #i is the one with i-1 left after it */
+		double md = median5(td, made, i, 1), d1 = median5(td, made, 0, 1);
+		printf("%-10zu %12.2f %12.2f %8.2f %10.0f %10.0f %8.2f %12.2f %8.2f\n", rows[k], t[i] * 1e3, mt * 1e3,
+		       mt / m1, q[i], mq, mq / q1, md * 1e3, md / d1);
+	}
+	printf("all creates: %.2f s (%.2f ms each); all destroys: %.2f s (%.2f ms each); bench max RSS %ld MB\n",
+	       created, made ? created * 1e3 / (double)made : 0.0, destroyed,
+	       made ? destroyed * 1e3 / (double)made : 0.0, ru.ru_maxrss / 1024);
+	if (made)
+		print_phases(&ph, made);
 	fflush(stdout);
 	free(t);
 	free(q);
+	free(td);
 	free(ids);
+	free(ph.ms);
 	xctl_core_close(c);
-	if (tb > 0) {
-		kill(tb, SIGTERM);
-		waitpid(tb, NULL, 0);
-	}
-	snprintf(cmd, sizeof(cmd), "'%s/xctl' --sim sim stop >/dev/null 2>&1; rm -rf '%s'", bin, dir);
-	if (system(cmd))
-		return 1;
-	return made == n ? 0 : 1;
+	int bad = run_cleanup(bindir, dir);
+	if (write(cleaner, "", 1) != 1)
+		bad = 1;
+	return made == n && !bad ? 0 : 1;
 }

@@ -26,13 +26,15 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: xctl-blkback [--dir DIR] [--xen|--sim] [--all] [--workers N]\n"
-		   "                    [--log-level LEVEL]\n"
+		   "                    [--max-devices N] [--log-level LEVEL]\n"
 		   "  --dir DIR        the simulated host's directory (implies --sim)\n"
 		   "  --xen, --sim     force the Xen or the simulated host's port\n"
 		   "  --all            serve every disk, not only type=standalone (default on\n"
 		   "                   the simulated host)\n"
 		   "  --workers N      I/O threads per disk (default %u)\n"
-		   "  --log-level L    error, warn, info (default), debug\n", BLK_WORKERS_DEFAULT);
+		   "  --max-devices N  serve at most N disks (1..%u, default %u)\n"
+		   "  --log-level L    error, warn, info (default), debug\n", BLK_WORKERS_DEFAULT,
+		XB_MAX_DEVICES_LIMIT, XB_MAX_DEVICES_DEFAULT);
 }
 
 int main(int argc, char **argv)
@@ -41,12 +43,13 @@ int main(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },  { "xen", no_argument, NULL, 'X' },
 		{ "sim", no_argument, NULL, 'S' },        { "all", no_argument, NULL, 'a' },
 		{ "workers", required_argument, NULL, 'w' },
+		{ "max-devices", required_argument, NULL, 'm' },
 		{ "log-level", required_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *force = NULL;
 	bool all = false;
-	uint64_t workers = BLK_WORKERS_DEFAULT;
+	uint64_t workers = BLK_WORKERS_DEFAULT, maxdev = XB_MAX_DEVICES_DEFAULT;
 	int level = XCTL_LOG_INFO, c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -57,6 +60,13 @@ int main(int argc, char **argv)
 		case 'w':
 			if (xctl_parse_u64(optarg, 10, 16, &workers)) {
 				fprintf(stderr, "xctl-blkback: --workers takes 0..16, not \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
+		case 'm':
+			if (xctl_parse_u64(optarg, 10, XB_MAX_DEVICES_LIMIT, &maxdev) || maxdev == 0) {
+				fprintf(stderr, "xctl-blkback: --max-devices takes 1..%u, not \"%s\"\n",
+					XB_MAX_DEVICES_LIMIT, optarg);
 				return 2;
 			}
 			break;
@@ -98,8 +108,9 @@ int main(int argc, char **argv)
 		xenio_close(x);
 		return 1;
 	}
-	xctl_info(&lg, "serving %s disks on %s (%s port)", all ? "all" : "type=standalone",
-		  bb.xb.dir, x->ops->name);
+	bb.xb.max_devices = (unsigned)maxdev;
+	xctl_info(&lg, "serving %s disks on %s (%s port, at most %u)", all ? "all" : "type=standalone",
+		  bb.xb.dir, x->ops->name, bb.xb.max_devices);
 	int timeout = 0;
 	uint64_t stop_at = 0;
 	for (;;) {

@@ -7,28 +7,32 @@
 #include "drivers-backend/xenio/xenio.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #define SHUTDOWN_MS 5000
-#define MAX_FDS (4 + XB_MAX_DEVICES)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: xctl-netback [--dir DIR] [--xen|--sim] [--all] [--log-level LEVEL]\n"
+	fprintf(f, "usage: xctl-netback [--dir DIR] [--xen|--sim] [--all] [--max-devices N]\n"
+		   "                    [--log-level LEVEL]\n"
 		   "  --dir DIR        the simulated host's directory (implies --sim)\n"
 		   "  --xen, --sim     force the Xen or the simulated host's port\n"
 		   "  --all            serve every vif, not only those with script=xctl-netback\n"
 		   "                   (default on the simulated host)\n"
-		   "  --log-level L    error, warn, info (default), debug\n");
+		   "  --max-devices N  serve at most N vifs (1..%u, default %u)\n"
+		   "  --log-level L    error, warn, info (default), debug\n",
+		XB_MAX_DEVICES_LIMIT, XB_MAX_DEVICES_DEFAULT);
 }
 
 int main(int argc, char **argv)
@@ -36,11 +40,13 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },  { "xen", no_argument, NULL, 'X' },
 		{ "sim", no_argument, NULL, 'S' },        { "all", no_argument, NULL, 'a' },
+		{ "max-devices", required_argument, NULL, 'm' },
 		{ "log-level", required_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *force = NULL;
 	bool all = false;
+	uint64_t maxdev = XB_MAX_DEVICES_DEFAULT;
 	int level = XCTL_LOG_INFO, c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -48,6 +54,13 @@ int main(int argc, char **argv)
 		case 'X': force = "xen"; break;
 		case 'S': force = "sim"; break;
 		case 'a': all = true; break;
+		case 'm':
+			if (xctl_parse_u64(optarg, 10, XB_MAX_DEVICES_LIMIT, &maxdev) || maxdev == 0) {
+				fprintf(stderr, "xctl-netback: --max-devices takes 1..%u, not \"%s\"\n",
+					XB_MAX_DEVICES_LIMIT, optarg);
+				return 2;
+			}
+			break;
 		case 'l':
 			level = xctl_log_level_parse(optarg);
 			if (level < 0) {
@@ -84,17 +97,34 @@ int main(int argc, char **argv)
 		xenio_close(x);
 		return 1;
 	}
-	xctl_info(&lg, "serving %s vifs on %s (%s port)", all ? "all" : "script=xctl-netback",
-		  nb.xb.dir, x->ops->name);
+	nb.xb.max_devices = (unsigned)maxdev;
+	xctl_info(&lg, "serving %s vifs on %s (%s port, at most %u)", all ? "all" : "script=xctl-netback",
+		  nb.xb.dir, x->ops->name, nb.xb.max_devices);
 	int timeout = 0;
 	uint64_t stop_at = 0;
-	static struct pollfd p[MAX_FDS];
+	/* the poll set grows with the vifs: three of ours, then one TAP each */
+	struct pollfd *p = NULL;
+	int *taps = NULL;
+	unsigned cap = 0;
 	for (;;) {
+		if (!p || cap < nb.xb.ndevs) {
+			unsigned want = nb.xb.ndevs + 16;
+			struct pollfd *np = realloc(p, (3 + want) * sizeof(*np));
+			if (np)
+				p = np;
+			int *nt = np ? realloc(taps, want * sizeof(*nt)) : NULL;
+			if (nt)
+				taps = nt;
+			if (!np || !nt) {
+				xctl_err_log(&lg, "out of memory for the poll set of %u vifs; stopping", nb.xb.ndevs);
+				break;
+			}
+			cap = want;
+		}
 		p[0] = (struct pollfd){ .fd = x->ops->evtchn_fd(x), .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = x->ops->xs_fd(x), .events = POLLIN };
 		p[2] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-		int taps[XB_MAX_DEVICES];
-		unsigned nt = netback_fds(&nb, taps, XB_MAX_DEVICES);
+		unsigned nt = netback_fds(&nb, taps, cap);
 		for (unsigned i = 0; i < nt; i++)
 			p[3 + i] = (struct pollfd){ .fd = taps[i], .events = POLLIN };
 		if (poll(p, 3 + nt, stop_at ? 100 : (timeout < 0 || timeout > 1000 ? 1000 : timeout)) < 0 &&
@@ -116,6 +146,8 @@ int main(int argc, char **argv)
 			break;
 	}
 	xctl_info(&lg, "stopped");
+	free(p);
+	free(taps);
 	netback_fini(&nb);
 	xenio_close(x);
 	return 0;

@@ -287,12 +287,41 @@ static void evaluate(struct xb_dev *d)
 	}
 }
 
+static uint64_t key_of(uint32_t domid, uint32_t devid)
+{
+	return (uint64_t)domid << 32 | devid;
+}
+
 static struct xb_dev *find(struct xb_backend *b, uint32_t domid, uint32_t devid)
 {
-	for (unsigned i = 0; i < b->ndevs; i++)
-		if (b->devs[i]->domid == domid && b->devs[i]->devid == devid)
-			return b->devs[i];
-	return NULL;
+	return idmap_get(&b->index, key_of(domid, devid));
+}
+
+/* Add d to the table and the index. */
+static int add(struct xb_backend *b, struct xb_dev *d)
+{
+	if (b->ndevs == b->cap) {
+		unsigned cap = b->cap ? b->cap * 2 : 16;
+		struct xb_dev **v = realloc(b->devs, cap * sizeof(*v));
+		if (!v)
+			return XCTL_ERR_NOMEM;
+		b->devs = v;
+		b->cap = cap;
+	}
+	int rc = idmap_put(&b->index, key_of(d->domid, d->devid), d);
+	if (rc)
+		return rc;
+	b->devs[b->ndevs++] = d;
+	return 0;
+}
+
+/* Take the device at i out of the table and the index (not freed). */
+static void drop(struct xb_backend *b, unsigned i)
+{
+	struct xb_dev *d = b->devs[i];
+	idmap_del(&b->index, key_of(d->domid, d->devid));
+	b->devs[i] = b->devs[--b->ndevs];
+	b->devs[b->ndevs] = NULL;
 }
 
 static int publish_initwait(struct xb_dev *d)
@@ -321,14 +350,18 @@ static int publish_initwait(struct xb_dev *d)
 
 static void create(struct xb_backend *b, uint32_t domid, uint32_t devid)
 {
-	if (b->ndevs == XB_MAX_DEVICES) {
-		xctl_err_log(b->log, "domain %u %s %u: not served: this backend serves %u devices "
-			     "already", domid, b->h->type, devid, XB_MAX_DEVICES);
+	if (b->ndevs >= b->max_devices) {
+		xctl_err_log(b->log, "domain %u %s %u: not served: this backend serves %u devices already, "
+			     "its limit; start it with a larger --max-devices (at most %u), or remove devices",
+			     domid, b->h->type, devid, b->ndevs, XB_MAX_DEVICES_LIMIT);
+		b->refused = true;
 		return;
 	}
 	struct xb_dev *d = calloc(1, sizeof(*d));
-	if (!d)
+	if (!d) {
+		xctl_err_log(b->log, "domain %u %s %u: not served: out of memory", domid, b->h->type, devid);
 		return;
+	}
 	d->b = b;
 	d->x = b->x;
 	d->log = b->log;
@@ -349,7 +382,13 @@ static void create(struct xb_backend *b, uint32_t domid, uint32_t devid)
 	snprintf(d->fe, sizeof(d->fe), "%s", fe);
 	free(fe);
 	snprintf(d->fe_state_path, sizeof(d->fe_state_path), "%s/%s", d->fe, XS_KEY_STATE);
-	b->devs[b->ndevs++] = d;
+	snprintf(d->token, sizeof(d->token), "%s/%u/%u", TOKEN_FE, domid, devid);
+	d->seen = b->gen;
+	if (add(b, d)) {
+		xctl_err_log(d->log, "%s: not served: out of memory", d->who);
+		free(d);
+		return;
+	}
 	if (feid != domid) {
 		xctl_err_log(d->log, "%s: frontend-id %llu does not match the device's domain; not "
 			     "served", d->who, (unsigned long long)feid);
@@ -363,7 +402,7 @@ static void create(struct xb_backend *b, uint32_t domid, uint32_t devid)
 	int prc = b->h->probe(d);
 	if (prc == XCTL_ERR_AGAIN) {
 		/* the toolstack has not written everything yet: a later event retries */
-		b->devs[--b->ndevs] = NULL;
+		drop(b, b->ndevs - 1);
 		free(d);
 		return;
 	}
@@ -377,7 +416,7 @@ static void create(struct xb_backend *b, uint32_t domid, uint32_t devid)
 		xctl_err_log(d->log, "%s: cannot publish the backend's features", d->who);
 		d->failed = true;
 	}
-	if (d->x->ops->xs_watch(d->x, d->fe_state_path, TOKEN_FE) == 0)
+	if (d->x->ops->xs_watch(d->x, d->fe_state_path, d->token) == 0)
 		d->watching = true;
 	d->dirty = true;
 	xctl_info(d->log, "%s: serving (frontend %s)", d->who, d->fe);
@@ -387,74 +426,200 @@ static void destroy(struct xb_backend *b, unsigned i)
 {
 	struct xb_dev *d = b->devs[i];
 	if (d->watching)
-		d->x->ops->xs_unwatch(d->x, d->fe_state_path, TOKEN_FE);
+		d->x->ops->xs_unwatch(d->x, d->fe_state_path, d->token);
 	if (d->priv && b->h->remove)
 		b->h->remove(d);
 	xctl_info(d->log, "%s: removed", d->who);
+	drop(b, i);
 	free(d);
-	b->devs[i] = b->devs[--b->ndevs];
+	if (b->refused)
+		b->rescan = true; /* room for a device refused before */
 }
 
-static bool listed(char **names, unsigned n, uint32_t v)
+/* A device id as listed: decimal, below XB_DOMAIN_WIDE. */
+static bool parse_id(const char *s, uint64_t max, uint32_t *out)
 {
-	char s[16];
-	snprintf(s, sizeof(s), "%u", v);
-	for (unsigned i = 0; i < n; i++)
-		if (!strcmp(names[i], s))
-			return true;
-	return false;
+	uint64_t v;
+	if (xctl_parse_u64(s, 10, max, &v))
+		return false;
+	*out = (uint32_t)v;
+	return true;
 }
 
+/* List DIR/DOMID and serve what is new there; mark what is found. 0, or
+ * the listing's error (XCTL_ERR_NOTFOUND: the domain's directory is gone). */
+static int scan_domain(struct xb_backend *b, uint32_t domid)
+{
+	char p[XB_DIR_MAX + 16], **devs = NULL;
+	unsigned n = 0;
+	snprintf(p, sizeof(p), "%s/%u", b->dir, domid);
+	int rc = b->x->ops->xs_directory(b->x, XENIO_TXN_NONE, p, &devs, &n);
+	if (rc)
+		return rc;
+	for (unsigned k = 0; k < n; k++) {
+		uint32_t devid;
+		if (!parse_id(devs[k], XB_DOMAIN_WIDE - 1, &devid))
+			continue;
+		struct xb_dev *d = find(b, domid, devid);
+		if (d)
+			d->seen = b->gen;
+		else
+			create(b, domid, devid);
+	}
+	free(devs);
+	return 0;
+}
+
+/* Devices (of domid, or of every domain) the last scan did not find. */
+static void mark_gone(struct xb_backend *b, bool all, uint32_t domid)
+{
+	for (unsigned i = 0; i < b->ndevs; i++) {
+		struct xb_dev *d = b->devs[i];
+		if ((all || d->domid == domid) && d->seen != b->gen) {
+			d->remove_pending = true;
+			d->dirty = true;
+		}
+	}
+}
+
+/* The whole directory: at start, and when it appears or goes. */
 static void rescan(struct xb_backend *b)
 {
 	char **doms = NULL;
 	unsigned nd = 0;
 	b->rescan = false;
-	if (b->x->ops->xs_directory(b->x, XENIO_TXN_NONE, b->dir, &doms, &nd))
-		nd = 0;
-	/* devices whose backend directory went away */
-	for (unsigned i = 0; i < b->ndevs; i++) {
-		struct xb_dev *d = b->devs[i];
-		char **devs = NULL;
-		unsigned n = 0;
-		char p[XB_DIR_MAX + 16];
-		bool present = false;
-		snprintf(p, sizeof(p), "%s/%u", b->dir, d->domid);
-		if (listed(doms, nd, d->domid) &&
-		    !b->x->ops->xs_directory(b->x, XENIO_TXN_NONE, p, &devs, &n))
-			present = listed(devs, n, d->devid);
-		free(devs);
-		if (!present) {
-			d->remove_pending = true;
-			d->dirty = true;
-		}
-	}
+	b->refused = false;
+	b->gen++;
+	int rc = b->x->ops->xs_directory(b->x, XENIO_TXN_NONE, b->dir, &doms, &nd);
+	if (rc && rc != XCTL_ERR_NOTFOUND)
+		return; /* cannot tell what is gone: the next event tries again */
+	bool complete = true;
 	for (unsigned i = 0; i < nd; i++) {
-		uint64_t domid;
-		if (xctl_parse_u64(doms[i], 10, DOMID_MAX, &domid))
+		uint32_t domid;
+		if (!parse_id(doms[i], DOMID_MAX, &domid))
 			continue;
-		char p[XB_DIR_MAX + 16];
-		snprintf(p, sizeof(p), "%s/%s", b->dir, doms[i]);
-		char **devs = NULL;
-		unsigned n = 0;
-		if (b->x->ops->xs_directory(b->x, XENIO_TXN_NONE, p, &devs, &n))
-			continue;
-		for (unsigned k = 0; k < n; k++) {
-			uint64_t devid;
-			if (xctl_parse_u64(devs[k], 10, UINT32_MAX, &devid))
-				continue;
-			if (!find(b, (uint32_t)domid, (uint32_t)devid))
-				create(b, (uint32_t)domid, (uint32_t)devid);
-		}
-		free(devs);
+		int r = scan_domain(b, domid);
+		if (r && r != XCTL_ERR_NOTFOUND)
+			complete = false;
 	}
 	free(doms);
+	if (complete)
+		mark_gone(b, true, 0);
+}
+
+/* What a watch event on the backend directory names: the directory itself
+ * (or something above it), one domain's directory, or one device's. */
+enum be_scope { SCOPE_ALL, SCOPE_DOMAIN, SCOPE_DEVICE, SCOPE_NODE };
+
+static enum be_scope be_event(const struct xb_backend *b, const char *path, uint32_t *domid, uint32_t *devid)
+{
+	size_t n = strlen(b->dir);
+	if (strncmp(path, b->dir, n) || path[n] != '/')
+		return SCOPE_ALL;
+	char dom[16], dev[16];
+	const char *p = path + n + 1, *slash = strchr(p, '/');
+	size_t len = slash ? (size_t)(slash - p) : strlen(p);
+	if (len == 0 || len >= sizeof(dom))
+		return SCOPE_ALL;
+	memcpy(dom, p, len);
+	dom[len] = 0;
+	if (!parse_id(dom, DOMID_MAX, domid))
+		return SCOPE_ALL;
+	if (!slash)
+		return SCOPE_DOMAIN;
+	p = slash + 1;
+	slash = strchr(p, '/');
+	len = slash ? (size_t)(slash - p) : strlen(p);
+	if (len == 0 || len >= sizeof(dev))
+		return SCOPE_DOMAIN;
+	memcpy(dev, p, len);
+	dev[len] = 0;
+	if (!parse_id(dev, XB_DOMAIN_WIDE - 1, devid))
+		return SCOPE_DOMAIN;
+	return slash ? SCOPE_NODE : SCOPE_DEVICE;
+}
+
+static void todo_add(struct xb_backend *b, uint64_t key)
+{
+	if (b->ntodo && b->todo[b->ntodo - 1] == key)
+		return; /* a device's nodes come in a row */
+	if (b->ntodo == b->captodo) {
+		unsigned cap = b->captodo ? b->captodo * 2 : 64;
+		uint64_t *v = realloc(b->todo, cap * sizeof(*v));
+		if (!v) {
+			b->rescan = true; /* what was named is lost: look at everything */
+			return;
+		}
+		b->todo = v;
+		b->captodo = cap;
+	}
+	b->todo[b->ntodo++] = key;
+}
+
+static void on_be_event(struct xb_backend *b, const char *path)
+{
+	uint32_t domid = 0, devid = 0;
+	enum be_scope sc = be_event(b, path, &domid, &devid);
+	if (sc == SCOPE_ALL) {
+		b->rescan = true;
+		return;
+	}
+	if (sc == SCOPE_DOMAIN) {
+		todo_add(b, key_of(domid, XB_DOMAIN_WIDE));
+		return;
+	}
+	struct xb_dev *d = find(b, domid, devid);
+	if (!d)
+		todo_add(b, key_of(domid, devid)); /* new, or not complete before */
+	else if (sc == SCOPE_DEVICE)
+		d->check = true; /* its directory was made or removed */
+	/* a node below a known device's directory: nothing to look at */
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* What the events of this poll named, once each. */
+static void run_todo(struct xb_backend *b)
+{
+	qsort(b->todo, b->ntodo, sizeof(*b->todo), cmp_u64);
+	for (unsigned i = 0; i < b->ntodo; i++) {
+		if (i && b->todo[i] == b->todo[i - 1])
+			continue;
+		uint32_t domid = (uint32_t)(b->todo[i] >> 32), devid = (uint32_t)b->todo[i];
+		if (devid == XB_DOMAIN_WIDE) {
+			b->gen++;
+			int rc = scan_domain(b, domid);
+			if (!rc || rc == XCTL_ERR_NOTFOUND)
+				mark_gone(b, false, domid);
+		} else if (!find(b, domid, devid)) {
+			create(b, domid, devid);
+		}
+	}
+	b->ntodo = 0;
+}
+
+/* A device whose directory had an event: is it still there? */
+static void check(struct xb_dev *d)
+{
+	char *v = NULL;
+	size_t len = 0;
+	d->check = false;
+	if (d->x->ops->xs_read(d->x, XENIO_TXN_NONE, d->be, &v, &len) == XCTL_ERR_NOTFOUND) {
+		d->remove_pending = true;
+		d->dirty = true;
+	}
+	free(v);
 }
 
 int xb_backend_init(struct xb_backend *b, struct xenio *x, const struct xctl_log *log,
 		    const struct xb_hooks *h, void *ctx)
 {
 	memset(b, 0, sizeof(*b));
+	b->max_devices = XB_MAX_DEVICES_DEFAULT;
 	b->x = x;
 	b->log = log;
 	b->h = h;
@@ -481,30 +646,45 @@ int xb_backend_poll(struct xb_backend *b)
 		if (rc)
 			break;
 		if (!strcmp(tok, TOKEN_BE)) {
-			b->rescan = true;
+			on_be_event(b, path);
 		} else {
-			for (unsigned i = 0; i < b->ndevs; i++)
-				if (!strcmp(b->devs[i]->fe_state_path, path))
-					b->devs[i]->dirty = true;
+			uint32_t domid, devid;
+			struct xb_dev *d;
+			/* "fe/DOMID/DEVID": the device's own token */
+			if (sscanf(tok, TOKEN_FE "/%u/%u", &domid, &devid) == 2 && (d = find(b, domid, devid)) &&
+			    !strcmp(d->token, tok) && !strcmp(d->fe_state_path, path))
+				d->dirty = true;
 		}
 		free(path);
 		free(tok);
 	}
-	if (b->rescan)
-		rescan(b);
-	for (unsigned i = 0; i < b->ndevs;) {
-		struct xb_dev *d = b->devs[i];
-		if (d->remove_pending) {
-			if (do_disconnect(d)) {
-				i++;
+	/* a second pass when a device went and one refused before fits now */
+	for (int pass = 0; pass < 2; pass++) {
+		if (b->stopping)
+			b->rescan = false;
+		else if (b->rescan)
+			rescan(b);
+		else if (b->ntodo)
+			run_todo(b);
+		b->ntodo = 0;
+		for (unsigned i = 0; i < b->ndevs;) {
+			struct xb_dev *d = b->devs[i];
+			if (d->check)
+				check(d);
+			if (d->remove_pending) {
+				if (do_disconnect(d)) {
+					i++;
+					continue;
+				}
+				destroy(b, i);
 				continue;
 			}
-			destroy(b, i);
-			continue;
+			if (d->dirty)
+				evaluate(d);
+			i++;
 		}
-		if (d->dirty)
-			evaluate(d);
-		i++;
+		if (!b->rescan)
+			break;
 	}
 	return 0;
 }
@@ -513,13 +693,21 @@ void xb_backend_shutdown(struct xb_backend *b)
 {
 	for (unsigned i = 0; i < b->ndevs; i++)
 		b->devs[i]->remove_pending = true;
+	b->stopping = true;
 	b->x->ops->xs_unwatch(b->x, b->dir, TOKEN_BE);
 }
 
 void xb_backend_free(struct xb_backend *b)
 {
+	b->refused = false;
 	while (b->ndevs) {
 		b->devs[0]->connected = false;
 		destroy(b, 0);
 	}
+	free(b->devs);
+	free(b->todo);
+	idmap_free(&b->index);
+	b->devs = NULL;
+	b->todo = NULL;
+	b->cap = b->captodo = b->ntodo = 0;
 }

@@ -25,6 +25,7 @@
 #ifndef XCTL_XENBUS_H
 #define XCTL_XENBUS_H
 
+#include "drivers-backend/common/idmap.h"
 #include "drivers-backend/xenio/xenio.h"
 
 #include <stdbool.h>
@@ -48,7 +49,11 @@ enum xb_state {
 
 const char *xb_state_name(int s);
 
-#define XB_MAX_DEVICES 256 /* per backend process */
+/* Devices one backend process serves at most, unless its max_devices says
+ * otherwise (the daemons' --max-devices). A device beyond the limit is not
+ * served; the log says which and why. The table itself grows as needed. */
+#define XB_MAX_DEVICES_DEFAULT 4096
+#define XB_MAX_DEVICES_LIMIT 65536
 #define XB_PATH_MAX 128
 #define XB_DIR_MAX 64
 
@@ -91,7 +96,10 @@ struct xb_dev {
 	bool dirty;
 	bool watching;
 	bool ignored;          /* not wanted by this backend */
+	bool check;            /* its backend directory may be gone: look */
+	unsigned seen;         /* the last scan that found its directory */
 	unsigned transitions;
+	char token[40];        /* of its frontend watch: "fe/DOMID/DEVID" */
 };
 
 struct xb_backend {
@@ -101,15 +109,27 @@ struct xb_backend {
 	void *ctx;             /* the backend program's */
 	uint32_t self;
 	char dir[XB_DIR_MAX]; /* /local/domain/SELF/backend/TYPE */
-	bool rescan;
-	struct xb_dev *devs[XB_MAX_DEVICES];
-	unsigned ndevs;
+	bool rescan;           /* list the whole directory at the next poll */
+	bool refused;          /* a device was refused for the limit: rescan when one goes */
+	bool stopping;         /* xb_backend_shutdown: serve nothing new */
+	unsigned max_devices;  /* XB_MAX_DEVICES_DEFAULT after init; set before the first poll */
+	struct xb_dev **devs;  /* every device, in no particular order */
+	unsigned ndevs, cap;
+	struct idmap index;    /* (domid << 32 | devid) -> device */
+	/* what the watch events of one poll name: looked at after draining */
+	uint64_t *todo;        /* (domid << 32 | devid), or domid << 32 | XB_DOMAIN_WIDE */
+	unsigned ntodo, captodo;
+	unsigned gen;          /* scans, for xb_dev.seen */
 };
+#define XB_DOMAIN_WIDE 0xffffffffu
 
 int xb_backend_init(struct xb_backend *b, struct xenio *x, const struct xctl_log *log,
 		    const struct xb_hooks *h, void *ctx);
-/* Take every queued watch event (coalescing), then rescan and re-evaluate
- * what is dirty. Call when xs_fd is readable, and after I/O completions
+/* Take every queued watch event (coalescing), then look at what they name
+ * and re-evaluate what is dirty. A watch event below the backend directory
+ * costs a look at its one device (or its one domain), never a listing of
+ * every device: the whole directory is listed only at start, when it
+ * appears or goes, and after a device refused for the limit can be served. Call when xs_fd is readable, and after I/O completions
  * (retries pending disconnects). */
 int xb_backend_poll(struct xb_backend *b);
 /* Stop: disconnect (waiting is the caller's: call poll until ndevs is 0)

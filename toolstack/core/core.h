@@ -76,6 +76,10 @@ struct xctl_create_opts {
 	int device_timeout_ms;       /* 0: 10 s */
 	void (*progress)(void *arg, const char *what, int elapsed_ms);
 	void *progress_arg;
+	/* benchmarks: told the wall time of each phase of the create (the
+	 * plan's steps, and "claim", "checks" before them, "commit" after) */
+	void (*timed)(void *arg, const char *phase, long long ns, int rc);
+	void *timed_arg;
 };
 /* Create the domain m (validated, with uuid and name) as one plan: claim
  * the name, check no domain has it, run the prepare hooks, the hv's steps,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct create {
@@ -142,6 +143,23 @@ static int unpause(void *ctx, size_t arg)
 	return cr->c->hv->ops->unpause(cr->c->hv, cr->b.domid);
 }
 
+static long long now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* Tell the caller's timing callback how long a phase took; t0 restarts. */
+static void phase(const struct xctl_create_opts *o, const char *name, long long *t0, int rc)
+{
+	if (!o->timed)
+		return;
+	long long t = now_ns();
+	o->timed(o->timed_arg, name, t - *t0, rc);
+	*t0 = t;
+}
+
 /* Claim the name; a stale record in the way is recovered first. */
 static int claim_name(struct xctl_core *c, const struct xctl_domain_config *m, struct xctl_claim **claim)
 {
@@ -187,7 +205,9 @@ int xctl_core_create(struct xctl_core *c, const struct xctl_domain_config *m, co
 		xctl_err_log(c->log, "domain name '%s' is too long (at most %d characters)", m->name, XCTL_DOMNAME_MAX - 1);
 		return XCTL_ERR_INVAL;
 	}
+	long long t0 = o->timed ? now_ns() : 0;
 	rc = claim_name(c, m, &cr.claim);
+	phase(o, "claim", &t0, rc);
 	if (rc)
 		return rc;
 	/* under the claim, nobody else can give the name now; the index
@@ -241,11 +261,16 @@ int xctl_core_create(struct xctl_core *c, const struct xctl_domain_config *m, co
 		goto out;
 	plan.journal = journal;
 	plan.journal_arg = &cr;
+	plan.timed = o->timed;
+	plan.timed_arg = o->timed_arg;
+	phase(o, "checks", &t0, 0);
 	const char *ks = getenv("XCTL_CORE_KILL_STEP");
 	cr.kill_step = ks ? atol(ks) : 0;
 	rc = xctl_plan_run(&plan);
 	if (rc)
 		goto out;
+	if (o->timed)
+		t0 = now_ns();
 	kill_point(&cr, (long)plan.n + 1);
 	/* the commit point: from here on the domain stays */
 	if (cr.b.have_domid && !cr.domid_journaled)
@@ -261,6 +286,7 @@ int xctl_core_create(struct xctl_core *c, const struct xctl_domain_config *m, co
 	xctl_core_hooks(c, "started", m->name, cr.b.domid, cr.json, NULL);
 	if (o->monitor && !o->foreground)
 		xctl_core_spawn_monitor(c, cr.b.domid, m->name);
+	phase(o, "commit", &t0, 0);
 out:
 	if (cr.steps && c->hv->ops->build_free)
 		c->hv->ops->build_free(c->hv, &cr.b);

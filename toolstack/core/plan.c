@@ -4,6 +4,7 @@
 #include "common/log.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 void xctl_plan_init(struct xctl_plan *p, const char *what, const struct xctl_log *log)
@@ -46,13 +47,23 @@ int xctl_plan_undo(struct xctl_plan *p)
 	return first;
 }
 
+static long long now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
 int xctl_plan_run(struct xctl_plan *p)
 {
 	for (size_t i = p->done; i < p->n; i++) {
 		struct xctl_plan_step *s = &p->v[i];
 		int rc = p->journal ? p->journal(p->journal_arg, i, s->name) : 0;
+		long long t0 = p->timed ? now_ns() : 0;
 		if (!rc)
 			rc = s->run(s->ctx, s->arg);
+		if (p->timed)
+			p->timed(p->timed_arg, s->name, now_ns() - t0, rc);
 		if (rc) {
 			p->failed_at = i;
 			xctl_debug(p->log, "%s: step '%s' failed (%s); undoing %zu earlier step%s", p->what, s->name,

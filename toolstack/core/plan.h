@@ -35,6 +35,10 @@ struct xctl_plan {
 	 * (as a failure of step i that did nothing). */
 	int (*journal)(void *arg, size_t i, const char *name);
 	void *journal_arg;
+	/* timed: called after step i ran (benchmarks: per-phase timings), with
+	 * its wall time in nanoseconds and its result. */
+	void (*timed)(void *arg, const char *name, long long ns, int rc);
+	void *timed_arg;
 };
 
 void xctl_plan_init(struct xctl_plan *p, const char *what, const struct xctl_log *log);
