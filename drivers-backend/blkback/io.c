@@ -30,7 +30,8 @@ struct blk_io {
 	unsigned inflight;
 	bool stop;
 	unsigned delay_ms;
-	unsigned nworkers;
+	unsigned nworkers;     /* started */
+	unsigned want;         /* to start at the first request */
 	pthread_t workers[MAX_WORKERS];
 };
 
@@ -275,14 +276,9 @@ int blk_io_open(const struct blk_io_cfg *cfg, struct blk_io **out)
 	rc = probe(io, cfg);
 	if (rc)
 		goto fail;
-	io->nworkers = cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
-	for (unsigned i = 0; i < io->nworkers; i++) {
-		if (pthread_create(&io->workers[i], NULL, worker, io)) {
-			io->nworkers = i;
-			blk_io_close(io);
-			return XCTL_ERR_NOMEM;
-		}
-	}
+	/* the threads start with the first request: a backend serving
+	 * thousands of disks that do no I/O holds no thread for them */
+	io->want = cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
 	*out = io;
 	return 0;
 fail:
@@ -299,9 +295,29 @@ const struct blk_io_info *blk_io_info(const struct blk_io *io)
 	return &io->info;
 }
 
+static void start_workers(struct blk_io *io)
+{
+	while (io->nworkers < io->want) {
+		if (pthread_create(&io->workers[io->nworkers], NULL, worker, io)) {
+			xctl_warn(io->log, "%s: cannot start I/O thread %u of %u; serving with %u", io->who,
+				  io->nworkers + 1, io->want, io->nworkers);
+			io->want = io->nworkers;
+			break;
+		}
+		io->nworkers++;
+	}
+}
+
+unsigned blk_io_threads(const struct blk_io *io)
+{
+	return io->nworkers;
+}
+
 void blk_io_submit(struct blk_io *io, struct blk_job *j)
 {
 	io->inflight++;
+	if (io->nworkers < io->want)
+		start_workers(io);
 	if (!io->nworkers) {
 		blk_io_run(io, j);
 		complete(io, j);

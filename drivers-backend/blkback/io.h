@@ -64,6 +64,8 @@ void blk_io_submit(struct blk_io *io, struct blk_job *job);
 struct blk_job *blk_io_reap(struct blk_io *io);
 /* Jobs submitted and not yet reaped. */
 unsigned blk_io_inflight(const struct blk_io *io);
+/* I/O threads running: none until the first request, then the configured number. */
+unsigned blk_io_threads(const struct blk_io *io);
 /* Stop the workers (waiting for running jobs) and close. */
 void blk_io_close(struct blk_io *io);
 

@@ -69,3 +69,11 @@ $(BUILD)/tests/test_net_sim: $(call objs,tests/backend/test_net_sim.c tests/gues
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_XENSTORE) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_net_sim
 endif
+
+$(BUILD)/tests/test_xb_scale: $(call objs,tests/backend/test_xb_scale.c tests/backend/xbfix.c \
+		tests/backend/blkfe.c tests/xenstored/harness.c) $(BE_TEST_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BE_TEST_LIBS) $(LIBS_XENSTORE) $(LIBS_CMOCKA) -lpthread
+$(BUILD)/tests/test_xb_scale: | $(BUILD)/bin/xctl-xenstored $(BUILD)/bin/xctl-blkback $(BUILD)/bin/xctl-netback
+TESTS += $(BUILD)/tests/test_xb_scale
