@@ -7,7 +7,9 @@
 #include "common/util.h"
 #include "xenstore-schema/xs_paths.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <sys/epoll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -66,6 +68,16 @@ static int net_probe(struct xb_dev *d)
 		free(nd->vif);
 		free(nd);
 		return rc;
+	}
+	/* the TAP joins the set the daemon polls: only TAPs with frames are read */
+	struct netback *nb = d->b->ctx;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = nd };
+	if (epoll_ctl(nb->tap_epfd, EPOLL_CTL_ADD, nd->tapfd, &ev)) {
+		xctl_err_log(d->log, "%s: cannot poll its TAP %s: %s", d->who, nd->tap, strerror(errno));
+		close(nd->tapfd);
+		free(nd->vif);
+		free(nd);
+		return XCTL_ERR_IO;
 	}
 	struct net_sink sink = { net_tap_write, &nd->tapfd };
 	net_vif_init(nd->vif, d->x, d->log, d->who, d->domid, &sink);
@@ -217,8 +229,11 @@ static void net_remove(struct xb_dev *d)
 	if (!nd)
 		return;
 	free_queues(d, nd);
-	if (nd->tapfd >= 0)
+	if (nd->tapfd >= 0) {
+		struct netback *nb = d->b->ctx;
+		epoll_ctl(nb->tap_epfd, EPOLL_CTL_DEL, nd->tapfd, NULL);
 		close(nd->tapfd);
+	}
 	free(nd->vif);
 	free(nd);
 	d->priv = NULL;
@@ -241,18 +256,47 @@ int netback_init(struct netback *nb, struct xenio *x, const struct xctl_log *log
 	nb->x = x;
 	nb->log = log;
 	nb->only_configured = only_configured;
-	return xb_backend_init(&nb->xb, x, log, &net_hooks, nb);
+	nb->tap_epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (nb->tap_epfd < 0) {
+		xctl_err_log(log, "cannot create the TAPs' poll set: %s", strerror(errno));
+		return XCTL_ERR_IO;
+	}
+	int rc = xb_backend_init(&nb->xb, x, log, &net_hooks, nb);
+	if (rc) {
+		close(nb->tap_epfd);
+		nb->tap_epfd = -1;
+	}
+	return rc;
 }
 
-unsigned netback_fds(struct netback *nb, int *fds, unsigned max)
+int netback_tap_fd(const struct netback *nb)
 {
-	unsigned n = 0;
-	for (unsigned i = 0; i < nb->xb.ndevs && n < max; i++) {
-		struct net_dev *nd = nb->xb.devs[i]->priv;
-		if (nd && nd->tapfd >= 0)
-			fds[n++] = nd->tapfd;
+	return nb->tap_epfd;
+}
+
+/* Frames from the host, from the TAPs that have some: a bounded burst
+ * each, even when not connected (then dropped) so a TAP never clogs. */
+static void read_taps(struct netback *nb)
+{
+	uint8_t frame[NET_FRAME_MAX + 1];
+	struct epoll_event ev[64];
+	for (int round = 0; round < NET_TAP_ROUNDS; round++) {
+		int n = epoll_wait(nb->tap_epfd, ev, (int)XCTL_ARRAY_SIZE(ev), 0);
+		for (int i = 0; i < n; i++) {
+			struct net_dev *nd = ev[i].data.ptr;
+			for (int k = 0; k < NET_TAP_BURST; k++) {
+				ssize_t r = read(nd->tapfd, frame, sizeof(frame));
+				if (r <= 0)
+					break;
+				if (nd->xb->connected)
+					net_rx_frame(nd->vif, frame, (size_t)r);
+				else
+					nd->vif->st.rx_dropped++;
+			}
+		}
+		if (n < (int)XCTL_ARRAY_SIZE(ev))
+			break;
 	}
-	return n;
 }
 
 static struct net_queue *queue_of_port(struct netback *nb, uint32_t port, struct xb_dev **dev)
@@ -277,24 +321,11 @@ int netback_service(struct netback *nb, unsigned ready)
 	struct xenio *x = nb->x;
 	uint64_t now = backend_now_ms();
 	int timeout = -1;
-	uint8_t frame[NET_FRAME_MAX + 1];
+	read_taps(nb);
 	for (unsigned i = 0; i < nb->xb.ndevs; i++) {
 		struct xb_dev *d = nb->xb.devs[i];
 		struct net_dev *nd = d->priv;
-		if (!nd)
-			continue;
-		/* frames from the host: read a bounded burst, even when not
-		 * connected (then they are dropped) so the TAP never clogs */
-		for (int k = 0; k < NET_TAP_BURST; k++) {
-			ssize_t n = read(nd->tapfd, frame, sizeof(frame));
-			if (n <= 0)
-				break;
-			if (d->connected)
-				net_rx_frame(nd->vif, frame, (size_t)n);
-			else
-				nd->vif->st.rx_dropped++;
-		}
-		if (!d->connected)
+		if (!nd || !d->connected)
 			continue;
 		for (unsigned k = 0; k < nd->vif->nq; k++) {
 			struct net_queue *q = &nd->vif->q[k];
@@ -340,4 +371,7 @@ int netback_service(struct netback *nb, unsigned ready)
 void netback_fini(struct netback *nb)
 {
 	xb_backend_free(&nb->xb);
+	if (nb->tap_epfd >= 0)
+		close(nb->tap_epfd);
+	nb->tap_epfd = -1;
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,6 +82,12 @@ int main(int argc, char **argv)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a few descriptors per device: take what the hard limit allows */
+	struct rlimit rl;
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	sigset_t ss;
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGTERM);
@@ -102,32 +109,14 @@ int main(int argc, char **argv)
 		  nb.xb.dir, x->ops->name, nb.xb.max_devices);
 	int timeout = 0;
 	uint64_t stop_at = 0;
-	/* the poll set grows with the vifs: three of ours, then one TAP each */
-	struct pollfd *p = NULL;
-	int *taps = NULL;
-	unsigned cap = 0;
 	for (;;) {
-		if (!p || cap < nb.xb.ndevs) {
-			unsigned want = nb.xb.ndevs + 16;
-			struct pollfd *np = realloc(p, (3 + want) * sizeof(*np));
-			if (np)
-				p = np;
-			int *nt = np ? realloc(taps, want * sizeof(*nt)) : NULL;
-			if (nt)
-				taps = nt;
-			if (!np || !nt) {
-				xctl_err_log(&lg, "out of memory for the poll set of %u vifs; stopping", nb.xb.ndevs);
-				break;
-			}
-			cap = want;
-		}
-		p[0] = (struct pollfd){ .fd = x->ops->evtchn_fd(x), .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = x->ops->xs_fd(x), .events = POLLIN };
-		p[2] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-		unsigned nt = netback_fds(&nb, taps, cap);
-		for (unsigned i = 0; i < nt; i++)
-			p[3 + i] = (struct pollfd){ .fd = taps[i], .events = POLLIN };
-		if (poll(p, 3 + nt, stop_at ? 100 : (timeout < 0 || timeout > 1000 ? 1000 : timeout)) < 0 &&
+		struct pollfd p[4] = {
+			{ .fd = x->ops->evtchn_fd(x), .events = POLLIN },
+			{ .fd = x->ops->xs_fd(x), .events = POLLIN },
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = netback_tap_fd(&nb), .events = POLLIN },
+		};
+		if (poll(p, 4, stop_at ? 100 : (timeout < 0 || timeout > 1000 ? 1000 : timeout)) < 0 &&
 		    errno != EINTR)
 			break;
 		unsigned ready = (p[0].revents ? 1u : 0) | (p[1].revents ? 2u : 0);
@@ -146,8 +135,6 @@ int main(int argc, char **argv)
 			break;
 	}
 	xctl_info(&lg, "stopped");
-	free(p);
-	free(taps);
 	netback_fini(&nb);
 	xenio_close(x);
 	return 0;
