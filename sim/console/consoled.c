@@ -48,6 +48,7 @@ struct cdtag {
 struct cdom {
 	struct cd *cd;
 	uint32_t domid;
+	unsigned seen;             /* the last rescan that listed it */
 	bool up;                   /* ring mapped, port bound */
 	struct simd_grant_map *map;
 	uint32_t port;
@@ -70,7 +71,9 @@ struct cd {
 	int sigfd;
 	struct cdom **doms;
 	size_t ndoms;
+	struct cdom **bydom;       /* [domid]: the same consoles, found in one step */
 	bool quit;
+	unsigned scan;             /* rescans, for cdom.seen */
 	unsigned epoch;            /* bumped when a console goes: the rest of an epoll batch is stale */
 	struct simd_watch *watch;  /* xctl-simd's domain events: a destroy seen even if
 				    * @releaseDomain came before the domain was dying */
@@ -261,15 +264,9 @@ out:
 	return rc;
 }
 
-static struct cdom *dom_find(struct cd *cd, uint32_t domid, size_t *idx)
+static struct cdom *dom_find(struct cd *cd, uint32_t domid)
 {
-	for (size_t i = 0; i < cd->ndoms; i++)
-		if (cd->doms[i]->domid == domid) {
-			if (idx)
-				*idx = i;
-			return cd->doms[i];
-		}
-	return NULL;
+	return domid <= SIMD_DOMID_MAX ? cd->bydom[domid] : NULL;
 }
 
 static void dom_add(struct cd *cd, uint32_t domid)
@@ -296,6 +293,7 @@ static void dom_add(struct cd *cd, uint32_t domid)
 		return;
 	}
 	cd->doms[cd->ndoms++] = d;
+	cd->bydom[domid] = d;
 }
 
 static void dom_remove(struct cd *cd, size_t idx)
@@ -305,6 +303,7 @@ static void dom_remove(struct cd *cd, size_t idx)
 	snprintf(p, sizeof(p), XS_FMT_CONSOLE_FE, d->domid);
 	xs_unwatch(cd->xs, p, d->token);
 	dom_down(d);
+	cd->bydom[d->domid] = NULL;
 	cd->doms[idx] = cd->doms[--cd->ndoms];
 	free(d);
 }
@@ -318,17 +317,23 @@ static void rescan(struct cd *cd)
 		xctl_err_log(cd->log, "cannot list domains: %s", simd_errmsg(cd->s));
 		return;
 	}
-	for (size_t i = cd->ndoms; i-- > 0;) {
-		bool alive = false;
-		for (size_t k = 0; k < n; k++)
-			if (list[k].domid == cd->doms[i]->domid && !(list[k].flags & SIMD_DOMF_DYING))
-				alive = true;
-		if (!alive)
-			dom_remove(cd, i);
-	}
-	for (size_t k = 0; k < n; k++)
-		if (list[k].domid != 0 && !(list[k].flags & SIMD_DOMF_DYING) && !dom_find(cd, list[k].domid, NULL))
+	/* one pass over each list (a console per domain is looked up by
+	 * domid): a rescan costs the same per domain at any number of them */
+	unsigned stamp = ++cd->scan;
+	for (size_t k = 0; k < n; k++) {
+		if (list[k].domid == 0 || (list[k].flags & SIMD_DOMF_DYING))
+			continue;
+		struct cdom *d = dom_find(cd, list[k].domid);
+		if (!d && list[k].domid <= SIMD_DOMID_MAX) {
 			dom_add(cd, list[k].domid);
+			d = dom_find(cd, list[k].domid);
+		}
+		if (d)
+			d->seen = stamp;
+	}
+	for (size_t i = cd->ndoms; i-- > 0;)
+		if (cd->doms[i]->seen != stamp)
+			dom_remove(cd, i);
 	free(list);
 }
 
@@ -343,7 +348,7 @@ static void on_xenstore(struct cd *cd)
 		if (!strcmp(tok, XS_WATCH_INTRODUCE_DOMAIN) || !strcmp(tok, XS_WATCH_RELEASE_DOMAIN))
 			rescan(cd);
 		else if (xctl_parse_u64(tok, 10, SIMD_DOMID_MAX, &domid) == 0) {
-			struct cdom *d = dom_find(cd, (uint32_t)domid, NULL);
+			struct cdom *d = dom_find(cd, (uint32_t)domid);
 			if (d && !d->up)
 				dom_up(d);
 		}
@@ -414,8 +419,9 @@ static int setup(struct cd *cd)
 		return xctl_err_from_errno(errno);
 	}
 	cd->doms = calloc(CONSOLED_MAX_DOMAINS, sizeof(*cd->doms));
+	cd->bydom = calloc(SIMD_DOMID_MAX + 1, sizeof(*cd->bydom));
 	cd->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (!cd->doms || cd->epfd < 0)
+	if (!cd->doms || !cd->bydom || cd->epfd < 0)
 		return XCTL_ERR_NOMEM;
 	sigset_t ss;
 	sigemptyset(&ss);
@@ -499,6 +505,7 @@ int main(int argc, char **argv)
 	while (cd.ndoms)
 		dom_remove(&cd, cd.ndoms - 1);
 	free(cd.doms);
+	free(cd.bydom);
 	if (cd.xs)
 		xs_close(cd.xs);
 	if (cd.watch)
