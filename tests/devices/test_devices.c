@@ -274,6 +274,10 @@ static void test_bad_input(void **state)
 	expect(1, "network-detach devt 00:16:3e:01:02:03", "Unknown device 00:16:3e:01:02:03.", NULL);
 	expect(2, "network-detach devt eth0", "Unknown device eth0.", "is not a vif's devid", NULL);
 	expect(2, "network-detach devt 00:16:3e:zz:02:03", "is not a vif's devid", NULL);
+	expect(2, "network-detach devt", "missing argument", NULL);
+	expect(2, "network-detach devt 1 2", "unexpected argument '2'", NULL);
+	expect(2, "network-detach -x devt 1", NULL);
+	expect(2, "block-detach devt xvda xvdb", "unexpected argument 'xvdb'", NULL);
 	expect(2, "network-attach devt mtu=big", "network-attach: the vif spec 'mtu=big' is not valid", NULL);
 	expect(1, "network-attach nosuch", "nosuch is an invalid domain identifier", NULL);
 	expect(1, "network-list nosuch", "nosuch is an invalid domain identifier", NULL);
@@ -395,6 +399,44 @@ static void test_dry_run(void **state)
 	expect(1, "-N block-attach nosuch vdev=xvdb,target=/dev/null", "nosuch is an invalid domain identifier", NULL);
 }
 
+/* Another xctl holding the domain's claim (here a record locked by flock(1)
+ * for a second): the attach waits for it, then goes on. */
+static void test_waits_for_other_operation(void **state)
+{
+	(void)state;
+	struct runcmd_result r;
+	runcmd_merged(&r, "mkdir -p \"$XCTL_STATE_DIR\"/claims && c=\"$XCTL_STATE_DIR\"/claims/devt && "
+			  "printf 'xctl-record 1\\nop block-attach\\nname devt\\npid 1\\ndevice vbd 51760\\n' >$c && "
+			  "{ flock $c sleep 1 & } && while flock -n $c true; do sleep 0.02; done && "
+			  XCTL " block-attach devt 'format=raw, vdev=xvdd, target=%s/b.img'",
+		      dir);
+	if (r.status)
+		fprintf(stderr, "%s\n", r.out);
+	/* it waited for the holder (not "another xctl is still changing the
+	 * domain"), then recovered the record it left (nothing had been done) */
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "an earlier 'xctl block-attach' of 'devt' (pid 1) was interrupted; rolled back"));
+	runcmd_free(&r);
+	expect(0, "block-detach devt xvdd", NULL);
+}
+
+/* A frontend directory without the toolstack's record (what a guest left)
+ * still makes the vdev taken: hv/sim refuses to write over it. */
+static void test_frontend_leftover_refused(void **state)
+{
+	(void)state;
+	struct runcmd_result r;
+	runcmd_merged(&r, "xenstore-write /local/domain/1/device/vbd/51760/state 1");
+	assert_int_equal(r.status, 0);
+	runcmd_free(&r);
+	char a[512];
+	snprintf(a, sizeof(a), "block-attach devt 'format=raw, vdev=xvdd, target=%s/b.img'", dir);
+	expect(1, a, "domain 1 already has vbd 51760", NULL);
+	runcmd_merged(&r, "xenstore-rm /local/domain/1/device/vbd/51760");
+	assert_int_equal(r.status, 0);
+	runcmd_free(&r);
+}
+
 static void test_damaged_config_undoes_attach(void **state)
 {
 	(void)state;
@@ -425,10 +467,20 @@ static void test_vif_attach_detach(void **state)
 	runcmd(&r, XCTL " network-list --json devt");
 	assert_non_null(strstr(r.out, "\"devid\": 1,\n    \"mac\": \"00:16:3e:"));
 	runcmd_free(&r);
-	expect(1, "network-attach devt devid=1 vifname=xdv$PPID", "the domain already has it (vif 1)", NULL);
+	expect(1, "network-attach devt devid=1 vifname=xdv$PPID", "the domain already has it (vif 1)",
+	       "network-attach: cannot attach a vif to domain devt", NULL);
 	runcmd(&r, "grep -c '\"mac\"' \"$XCTL_STATE_DIR\"/domains/*.json");
 	assert_string_equal(r.out, "2\n");
 	runcmd_free(&r);
+	/* a PV guest's vif is of type vif when the spec says nothing (as libxl) */
+	runcmd(&r, "grep -c '\"type\": \"vif\"' \"$XCTL_STATE_DIR\"/domains/*.json");
+	assert_string_equal(r.out, "2\n");
+	runcmd_free(&r);
+	expect(0, "network-attach devt type=ioemu vifname=xdw$PPID", NULL);
+	runcmd(&r, "grep -c '\"type\": \"ioemu\"' \"$XCTL_STATE_DIR\"/domains/*.json");
+	assert_string_equal(r.out, "1\n");
+	runcmd_free(&r);
+	expect(0, "network-detach devt 2", NULL);
 	expect(0, "network-detach devt 00:16:3e:11:22:33", NULL);
 	expect(0, "network-detach devt 1", NULL);
 	runcmd_merged(&r, XCTL " network-list devt | wc -l; grep -c '\"mac\"' \"$XCTL_STATE_DIR\"/domains/*.json");
@@ -459,6 +511,8 @@ int main(void)
 		cmocka_unit_test(test_attach_failures_leave_nothing),
 		cmocka_unit_test(test_damaged_config_undoes_attach),
 		cmocka_unit_test(test_dry_run),
+		cmocka_unit_test(test_waits_for_other_operation),
+		cmocka_unit_test(test_frontend_leftover_refused),
 		cmocka_unit_test(test_vif_attach_detach),
 	};
 	int rc = cmocka_run_group_tests_name("device formats", formats, NULL, NULL);

@@ -319,10 +319,6 @@ static int begin(struct devop *o, struct xctl_core *c, uint32_t domid, enum xctl
 		return rc;
 	}
 	snprintf(o->what, sizeof(o->what), "domain '%s' %s %s", o->info.name, xctl_core_devkind_noun(kind), name);
-	if (o->info.dying) {
-		xctl_err_log(c->log, "%s: the domain is being destroyed", o->what);
-		return XCTL_ERR_NOTFOUND;
-	}
 	o->cfg_path = xctl_core_path(c, "domains", o->info.uuid, ".json");
 	if (!o->cfg_path)
 		return XCTL_ERR_NOMEM;

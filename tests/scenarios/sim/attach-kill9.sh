@@ -61,4 +61,12 @@ while :; do
 done
 [ $k -ge 4 ] || fail "block-detach ran to its end at kill step $k: fewer steps than expected"
 gone
+
+# a vif killed as it was about to be added: rolled back, nothing of it left
+k=2
+XCTL_CORE_KILL_STEP=$k x network-attach scen-ak "vifname=xak$$" >"$XCTL_SCEN_TMP/k.out" 2>"$XCTL_SCEN_TMP/k.err"
+[ $? = 137 ] || fail "network-attach with XCTL_CORE_KILL_STEP=$k was not killed: $(cat "$XCTL_SCEN_TMP/k.err")"
+recovered network-attach
+grep -q "rolled back: vif 1 removed" "$XCTL_SCEN_TMP/k.rec" || fail "network-attach recovery: $(cat "$XCTL_SCEN_TMP/k.rec")"
+x network-list scen-ak | awk 'NR > 1 { print $1 }' | grep -qx 1 && fail "vif 1 listed after the rollback"
 ok destroy scen-ak
