@@ -21,6 +21,8 @@
 # tests/lab/bench). Every bench-*.txt a scenario leaves is printed at the end.
 # XCTL_LAB_SMP: vCPUs of QEMU and of dom0 (default 1: with 2, dom0's memory
 # was corrupted in every run on a loaded machine, docs/lab.md).
+# XCTL_LAB_XS_TRACE=1: dom0's xenstored traces every request to
+# xenstored-trace.log among the artifacts (for diagnosis; it slows xenstored).
 set -euo pipefail
 
 # The whole script is one function, so that bash has read all of it before
@@ -111,6 +113,7 @@ echo "$plan" | while read -r verb name file tmo needs; do
 	echo "RUN $name $file $tmo" >>"$ov/lab/plan.txt"
 done
 [ -z "${XCTL_LAB_BREAK:-}" ] || echo "$XCTL_LAB_BREAK" >"$ov/lab/break"
+[ "${XCTL_LAB_XS_TRACE:-0}" = 0 ] || : >"$ov/lab/xs-trace"
 (cd "$ov" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out/overlay.cpio"
 cat "$base/base.cpio" "$out/overlay.cpio" >"$out/dom0-initrd.cpio"
 rm -rf "$ov" "$out/overlay.cpio"

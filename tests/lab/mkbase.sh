@@ -82,7 +82,7 @@ mkdir -p "$d/bin" "$d/sbin" "$d/dev" "$d/proc" "$d/sys" "$d/tmp" "$d/etc/xen/scr
 	"$d/lab/guest" "$d/usr/share" "$d/usr/lib"
 cp "$root/bin/busybox" "$d/bin/busybox"
 mknod "$d/dev/console" c 5 1
-for b in xl xenstored xenstore-control xenconsoled xen-init-dom0 libxl-save-helper xenconsole; do
+for b in xl xenstored xenstore-control xenconsoled xen-init-dom0 libxl-save-helper xenconsole xenctx; do
 	copy_elf "$d" "$root/usr/lib/xen-4.17/bin/$b" "/usr/lib/xen-4.17/bin/$b" "$root"
 done
 copy_elf "$d" "$root/usr/bin/xenstore" /usr/bin/xenstore "$root"
@@ -105,6 +105,8 @@ add_modules "$d" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkbac
 	xen-netback loop bridge tun virtio_pci virtio_blk
 cp "$tmp/vmlinuz" "$d/lab/guest/vmlinuz"
 cp "$tmp/guest-initrd.img" "$d/lab/guest/initrd.img"
+# the guest kernel's symbols, for xenctx's stack of a guest stuck in boot
+cp "$root/boot/System.map-$kver" "$d/lab/guest/System.map"
 mkcpio "$d" >"$tmp/base.cpio"
 du -sk "$d" | awk '{ printf "lab mkbase: dom0 base initramfs %d MiB\n", $1 / 1024 }' >&2
 rm -rf "$d"

@@ -70,6 +70,26 @@ lab_boot_fault() {
 	return 0
 }
 
+# lab_boot_diagnose DOMID KEEP: what a guest that did not boot was doing,
+# into KEEP-state.txt: each vCPU's registers and stack (xenctx, with the
+# guest kernel's symbols), its vCPUs as Xen sees them, and the xenstore
+# state of its devices' frontends and backends.
+lab_boot_diagnose() {
+	bd_id=$1 bd_keep=$2
+	{
+		echo "== xenctx -C -S (registers and stack of every vCPU, twice, 1 s apart)"
+		/usr/lib/xen-4.17/bin/xenctx -s /lab/guest/System.map -C -S "$bd_id" 2>&1
+		sleep 1
+		/usr/lib/xen-4.17/bin/xenctx -s /lab/guest/System.map -C -S "$bd_id" 2>&1
+		echo "== xl vcpu-list"
+		command xl vcpu-list "$bd_id" 2>&1
+		echo "== frontends"
+		xenstore-ls -f "/local/domain/$bd_id/device" 2>&1
+		echo "== backends"
+		xenstore-ls -f /local/domain/0/backend 2>&1
+	} >"$bd_keep-state.txt"
+}
+
 # lab_wait_boot NAME CONSOLE MAX STALL: wait for the guest's READY marker.
 # Gives up when the domain crashed or stopped, when its console, once it has
 # printed, has been silent for STALL seconds (a guest stuck in boot), or
@@ -144,12 +164,13 @@ lab_xl_guest() {
 		lab_log "$name did not reach its init's READY marker: $LAB_BOOT_WHY"
 		keep=/lab/out/$name-attempt$attempt
 		cp "$con" "$keep-console.log" 2>/dev/null || : >"$keep-console.log"
+		lab_boot_diagnose "$domid" "$keep"
 		# Xen's console through the real xl, whichever tool the scenario drives
 		command xl dmesg >"$keep-xen.log" 2>&1
 		fault=$(lab_boot_fault "$ty" "$domid" "$keep-console.log" "$keep-xen.log") || fault=""
 		xl destroy "$name" >/dev/null 2>&1
 		[ -n "$fault" ] ||
-			lab_fail "$name did not boot: $LAB_BOOT_WHY; not the documented emulation fault, so not retried (see $(basename "$keep")-console.log, -xen.log)"
+			lab_fail "$name did not boot: $LAB_BOOT_WHY; not the documented emulation fault, so not retried (see $(basename "$keep")-console.log, -xen.log, -state.txt)"
 		[ "$attempt" -gt "$retries" ] &&
 			lab_fail "$name did not boot in $attempt attempts, each an $fault"
 		lab_result "$sc/retry$attempt" RETRY 0 "attempt $attempt: $fault; retried"

@@ -74,9 +74,12 @@ lab_run_scenario() {
 	start=$(lab_now)
 	rm -f "$LAB_OUT/.reason" "$LAB_OUT/.schema-failed"
 	lab_say "LAB-SCENARIO-START $name uptime=$start"
-	LAB_SCENARIO=$name timeout "$tmo" sh -c '. "$LAB_LIB"; . "$1"' sh "$file" \
+	# SIGKILL: a scenario stuck in its EXIT trap (a hung xl destroy) would
+	# outlive a SIGTERM and hold the whole run; what it started is left.
+	LAB_SCENARIO=$name timeout -s KILL "$tmo" sh -c '. "$LAB_LIB"; . "$1"' sh "$file" \
 		>"$LAB_OUT/scenario-$name.log" 2>&1
 	rc=$?
+	case $rc in 124 | 137) lab_stuck_state "$name" ;; esac
 	secs=$(lab_elapsed "$start")
 	reason=$(cat "$LAB_OUT/.reason" 2>/dev/null)
 	schema=$(cat "$LAB_OUT/.schema-failed" 2>/dev/null | tr '\n' ' ')
@@ -90,6 +93,23 @@ lab_run_scenario() {
 	*) lab_result "$name" FAIL "$secs" "${reason:-exit status $rc}" ;;
 	esac
 	tail -n 40 "$LAB_OUT/scenario-$name.log" | sed "s/^/LAB-LOG $name| /" >>"$LAB_CONSOLE"
+}
+
+# lab_stuck_state NAME: after a scenario timed out, what dom0's processes
+# were doing (stuck-NAME.txt): the process list and, for xenstored and
+# every xl or xctl process, its state and kernel stack.
+lab_stuck_state() {
+	{
+		ps
+		for p in /proc/[0-9]*; do
+			c=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)
+			case $c in *xenstored* | *xl\ * | *xctl*) ;; *) continue ;; esac
+			echo "== ${p#/proc/}: $c"
+			grep -E '^(State|Threads)' "$p/status" 2>/dev/null
+			cat "$p/wchan" 2>/dev/null && echo
+			cat "$p/stack" 2>/dev/null
+		done
+	} >"$LAB_OUT/stuck-$1.txt" 2>&1
 }
 
 # lab_wait_for TIMEOUT COMMAND...: run COMMAND every half second until it

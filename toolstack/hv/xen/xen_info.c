@@ -7,11 +7,16 @@
 #include "common/log.h"
 #include "common/util.h"
 
+#include "xenstore-schema/xs_paths.h"
+
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <xenstore.h>
 
 static void copy_str(char *dst, size_t size, const char *s)
 {
@@ -356,29 +361,91 @@ out:
 	return rc;
 }
 
+/* The domain's state from the hypervisor alone (no xenstore read): whether
+ * it is gone, or shut down or dying. */
+static int wait_state(libxl_ctx *ctx, uint32_t domid, bool *gone, bool *done)
+{
+	libxl_dominfo info;
+	libxl_dominfo_init(&info);
+	int lrc = libxl_domain_info(ctx, &info, domid);
+	*gone = lrc == ERROR_DOMAIN_NOTFOUND;
+	*done = *gone || (!lrc && (info.shutdown || info.dying));
+	libxl_dominfo_dispose(&info);
+	return *gone || !lrc ? 0 : xctl_xen_err(lrc);
+}
+
+static long elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
 int xctl_xen_wait(struct xctl_hv *hv, uint32_t domid, int timeout_ms, struct xctl_hv_dominfo *out, bool *gone)
 {
-	/* Polled every 100 ms: libxl's domain-death events need its event loop
-	 * in the caller, which the port does not impose. */
-	struct timespec start, now;
+	/* As xl's domain-death wait: Xen's xenstored fires @releaseDomain when a
+	 * domain shuts down, starts dying or is gone, and the domain's state is
+	 * then read from the hypervisor. Between events nothing is asked of
+	 * xenstored or Xen: a monitor of an idle guest costs nothing. */
+	libxl_ctx *ctx = xctl_xen_ctx(hv);
+	struct timespec start;
+	bool done = false;
+	int rc = 0;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	*gone = false;
-	for (;;) {
-		int rc = xctl_xen_info(hv, domid, out);
-		if (rc == XCTL_ERR_NOTFOUND) {
-			memset(out, 0, sizeof(*out));
-			out->domid = domid;
-			*gone = true;
-			return 0;
-		}
-		if (rc)
-			return rc;
-		if (out->shutdown || out->dying)
-			return 0;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (timeout_ms >= 0 && elapsed >= timeout_ms)
-			return XCTL_ERR_TIMEOUT;
-		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+	struct xs_handle *xs = xs_open(0);
+	if (!xs) {
+		xctl_err_log(hv->log, "domain %u: cannot wait for its shutdown: cannot connect to xenstored (%s)", domid,
+			     strerror(errno));
+		return XCTL_ERR_XENSTORE;
 	}
+	if (!xs_watch(xs, XS_WATCH_RELEASE_DOMAIN, "xctl-wait")) {
+		xctl_err_log(hv->log, "domain %u: cannot wait for its shutdown: cannot watch %s (%s)", domid,
+			     XS_WATCH_RELEASE_DOMAIN, strerror(errno));
+		rc = XCTL_ERR_XENSTORE;
+		goto out;
+	}
+	/* the watch is set before the first look: no change falls between */
+	for (;;) {
+		rc = wait_state(ctx, domid, gone, &done);
+		if (rc || done)
+			break;
+		int left = -1;
+		if (timeout_ms >= 0) {
+			long e = elapsed_ms(&start);
+			if (e >= timeout_ms) {
+				rc = XCTL_ERR_TIMEOUT;
+				break;
+			}
+			left = (int)(timeout_ms - e);
+		}
+		struct pollfd pfd = { .fd = xs_fileno(xs), .events = POLLIN };
+		int n = poll(&pfd, 1, left);
+		if (n < 0 && errno != EINTR) {
+			xctl_err_log(hv->log, "domain %u: waiting for its shutdown failed: %s", domid, strerror(errno));
+			rc = XCTL_ERR_IO;
+			break;
+		}
+		if (n > 0) {
+			unsigned int num;
+			free(xs_read_watch(xs, &num));
+		}
+	}
+out:
+	xs_close(xs);
+	if (rc)
+		return rc;
+	if (*gone) {
+		memset(out, 0, sizeof(*out));
+		out->domid = domid;
+		return 0;
+	}
+	rc = xctl_xen_info(hv, domid, out);
+	if (rc == XCTL_ERR_NOTFOUND) {
+		memset(out, 0, sizeof(*out));
+		out->domid = domid;
+		*gone = true;
+		return 0;
+	}
+	return rc;
 }
