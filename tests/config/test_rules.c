@@ -139,6 +139,9 @@ static const struct rule rules[] = {
 	{ HVMK "videoram = 8\n", NULL, false },
 	{ HVMK "videoram = 7\n", "videoram: 7 MiB is too little for vga = \"cirrus\"", true },
 	{ HVMK "vga = \"none\"\nvideoram = 1\n", NULL, false },
+	{ HVMK "vga = \"none\"\nvideoram = 0\n", NULL, false },
+	{ HVMK "videoram = 0\n", "videoram: 0 MiB is too little for vga = \"cirrus\"", true },
+	{ HVMK "vga = \"none\"\nvideoram = 65537\n", "videoram: ", true },
 	{ HVMK "device_model_version = \"qemu-xen-traditional\"\nvideoram = 4\n", NULL, false },
 	{ HVMK "device_model_version = \"qemu-xen-traditional\"\nvideoram = 5\n", "videoram: ignored: cirrus", false },
 	/* deprecated aliases for the wrong guest type */

@@ -237,7 +237,7 @@ const struct xctl_key xctl_keys[XCTL_K__COUNT] = {
 				    "delay_for_missed_ticks, no_delay_for_missed_ticks, no_missed_ticks_pending, "
 				    "one_missed_tick_pending"),
 	[XCTL_K_XEN_PLATFORM_PCI] = KBOOL("xen_platform_pci", xen_platform_pci, HVM, HVM, "1"),
-	[XCTL_K_VIDEORAM] = KINT("videoram", videoram, HVM, 1, 65536, 0, NULL, "1 to 65536 MiB"),
+	[XCTL_K_VIDEORAM] = KINT("videoram", videoram, HVM, 0, 65536, 0, NULL, "0 to 65536 MiB"),
 	[XCTL_K_VGA] = KENUM("vga", vga, HVM, vga_names, 0, HVM, "cirrus", "none, stdvga, cirrus, qxl"),
 	[XCTL_K_VNC] = KBOOL("vnc", vnc, PV | HVM, HVM, "1"),
 	[XCTL_K_VNCLISTEN] = KSTR("vnclisten", vnclisten, PV | HVM, XCTL_KF_NONEMPTY, NULL, "ADDRESS[:DISPLAYNUM]"),

@@ -106,8 +106,12 @@ int xctl_core_load_config(struct xctl_core *c, const char *uuid, struct xctl_dom
 		return rc;
 	xctl_diags_init(&d);
 	rc = xctl_model_from_json_string(json, strlen(json), m, &d);
-	if (rc)
-		xctl_err_log(c->log, "the saved configuration of domain %s is damaged (%zu problems)", uuid, d.n);
+	if (rc) {
+		char *first = d.n ? xctl_diag_format(&d.v[0]) : NULL;
+		xctl_err_log(c->log, "the saved configuration of domain %s does not read back (%zu problem%s%s%s)", uuid,
+			     d.n, d.n == 1 ? "" : "s", first ? "; the first: " : "", first ? first : "");
+		free(first);
+	}
 	xctl_diags_free(&d);
 	free(json);
 	return rc;
