@@ -21,6 +21,8 @@
 # tests/lab/bench). Every bench-*.txt a scenario leaves is printed at the end.
 # XCTL_LAB_SMP: vCPUs of QEMU and of dom0 (default 1: with 2, dom0's memory
 # was corrupted in every run on a loaded machine, docs/lab.md).
+# XCTL_LAB_DOM0_VCPUS: dom0's vCPUs alone (default XCTL_LAB_SMP): with
+# XCTL_LAB_SMP=2 and this 1, Xen has two CPUs and dom0 one.
 # XCTL_LAB_XS_TRACE=1: dom0's xenstored traces every request to
 # xenstored-trace.log among the artifacts (for diagnosis; it slows xenstored).
 set -euo pipefail
@@ -135,7 +137,7 @@ t=$(now)
 timeout --kill-after=10 "$deadline" qemu-system-x86_64 -accel "${XCTL_LAB_ACCEL:-tcg}" -cpu max,-rdtscp -smp "${XCTL_LAB_SMP:-1}" -m 3072 \
 	-display none -monitor none -nodefaults -no-reboot -serial "file:$serial" \
 	-kernel "$base/xen.elf" \
-	-append "dom0_mem=1024M,max:1024M dom0_max_vcpus=${XCTL_LAB_SMP:-1} console=com1 com1=115200,8n1 smap=0 noreboot conring_size=1m" \
+	-append "dom0_mem=1024M,max:1024M dom0_max_vcpus=${XCTL_LAB_DOM0_VCPUS:-${XCTL_LAB_SMP:-1}} console=com1 com1=115200,8n1 smap=0 noreboot conring_size=1m" \
 	-initrd "$base/vmlinuz console=hvc0 earlyprintk=xen,$out/dom0-initrd.cpio" \
 	-drive "file=$out/output.img,if=none,format=raw,id=out" -device virtio-blk-pci,drive=out \
 	>"$out/qemu.log" 2>&1 &
