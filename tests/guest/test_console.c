@@ -267,14 +267,16 @@ static void test_two_consoles(void **state)
 	say(a, "echo after b went\r");
 	assert_log(a, "] after b went");
 	assert_int_equal(simd_domain_destroy(host.s, a), 0);
-	/* the daemon closed the ports it bound for both consoles */
+	/* the daemon closed the ports it bound for both consoles: dom0 holds no
+	 * more ports than before (fewer when the console of an earlier test's
+	 * domain was still being closed when d0a was read) */
 	for (int i = 0; i < 400; i++) {
 		assert_int_equal(simd_domain_info(host.s, 0, &d0b), 0);
-		if (d0b.nr_ports == d0a.nr_ports)
+		if (d0b.nr_ports <= d0a.nr_ports)
 			break;
 		usleep(5000);
 	}
-	assert_int_equal(d0b.nr_ports, d0a.nr_ports);
+	assert_true(d0b.nr_ports <= d0a.nr_ports);
 }
 
 /* Output the guest put in the ring without a notification is still logged
