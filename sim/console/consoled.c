@@ -49,6 +49,7 @@ struct cdom {
 	struct cd *cd;
 	uint32_t domid;
 	unsigned seen;             /* the last rescan that listed it */
+	size_t idx;                /* in cd->doms */
 	bool up;                   /* ring mapped, port bound */
 	struct simd_grant_map *map;
 	uint32_t port;
@@ -74,6 +75,7 @@ struct cd {
 	struct cdom **bydom;       /* [domid]: the same consoles, found in one step */
 	bool quit;
 	unsigned scan;             /* rescans, for cdom.seen */
+	bool listed;               /* the domains at start are known */
 	unsigned epoch;            /* bumped when a console goes: the rest of an epoll batch is stale */
 	struct simd_watch *watch;  /* xctl-simd's domain events: a destroy seen even if
 				    * @releaseDomain came before the domain was dying */
@@ -292,6 +294,7 @@ static void dom_add(struct cd *cd, uint32_t domid)
 		free(d);
 		return;
 	}
+	d->idx = cd->ndoms;
 	cd->doms[cd->ndoms++] = d;
 	cd->bydom[domid] = d;
 }
@@ -305,6 +308,7 @@ static void dom_remove(struct cd *cd, size_t idx)
 	dom_down(d);
 	cd->bydom[d->domid] = NULL;
 	cd->doms[idx] = cd->doms[--cd->ndoms];
+	cd->doms[idx]->idx = idx;
 	free(d);
 }
 
@@ -337,6 +341,30 @@ static void rescan(struct cd *cd)
 	free(list);
 }
 
+/* xctl-simd's events name their domain: a console comes or goes by
+ * itself, and only lost events (overflow) cost a listing of every domain. */
+static void on_domains(struct cd *cd)
+{
+	struct simd_event ev;
+	bool relist = false;
+	for (int k = 0; k < 64 && simd_watch_read(cd->watch, &ev, 0) == 0; k++) {
+		if (ev.kind == SIMD_EV_OVERFLOW) {
+			relist = true;
+			continue;
+		}
+		if (ev.domid == 0 || ev.domid > SIMD_DOMID_MAX)
+			continue;
+		struct cdom *d = dom_find(cd, ev.domid);
+		bool alive = ev.kind != SIMD_EV_DESTROYED && !(ev.flags & SIMD_DOMF_DYING);
+		if (alive && !d)
+			dom_add(cd, ev.domid);
+		else if (!alive && d)
+			dom_remove(cd, d->idx);
+	}
+	if (relist)
+		rescan(cd);
+}
+
 static void on_xenstore(struct cd *cd)
 {
 	for (int i = 0; i < 64; i++) {
@@ -345,8 +373,13 @@ static void on_xenstore(struct cd *cd)
 			return;
 		const char *tok = v[XS_WATCH_TOKEN];
 		uint64_t domid;
-		if (!strcmp(tok, XS_WATCH_INTRODUCE_DOMAIN) || !strcmp(tok, XS_WATCH_RELEASE_DOMAIN))
-			rescan(cd);
+		if (!strcmp(tok, XS_WATCH_INTRODUCE_DOMAIN) || !strcmp(tok, XS_WATCH_RELEASE_DOMAIN)) {
+			/* the watch's first event lists the domains there at start;
+			 * after that xctl-simd's events name each domain */
+			if (!cd->listed)
+				rescan(cd);
+			cd->listed = true;
+		}
 		else if (xctl_parse_u64(tok, 10, SIMD_DOMID_MAX, &domid) == 0) {
 			struct cdom *d = dom_find(cd, (uint32_t)domid);
 			if (d && !d->up)
@@ -373,15 +406,9 @@ static int loop(struct cd *cd)
 			case CK_SIGNAL:
 				cd->quit = true;
 				break;
-			case CK_DOMAINS: {
-				struct simd_event ev;
-				bool any = false;
-				for (int k = 0; k < 64 && simd_watch_read(cd->watch, &ev, 0) == 0; k++)
-					any = true;
-				if (any)
-					rescan(cd);
+			case CK_DOMAINS:
+				on_domains(cd);
 				break;
-			}
 			case CK_RING:
 				if (tag->d->up)
 					on_ring_event(tag->d);
