@@ -91,6 +91,54 @@ static void test_plan_ok(void **state)
 	xctl_plan_free(&p);
 }
 
+/* The timing callback: after each step that ran, with its name, a
+ * duration covering the step, and the step's result. */
+struct timing {
+	char names[64];
+	long long ns[8];
+	int rc[8];
+	size_t n;
+};
+
+static void timed(void *arg, const char *name, long long ns, int rc)
+{
+	struct timing *tm = arg;
+	size_t l = strlen(tm->names);
+	snprintf(tm->names + l, sizeof(tm->names) - l, "%s ", name);
+	tm->ns[tm->n] = ns;
+	tm->rc[tm->n++] = rc;
+}
+
+static int slow_run(void *ctx, size_t i)
+{
+	(void)ctx;
+	usleep(i == 1 ? 20000 : 0);
+	return i == 2 ? XCTL_ERR_HV : 0;
+}
+
+static void test_plan_timed(void **state)
+{
+	(void)state;
+	struct xctl_log lg = quiet_log();
+	struct xctl_plan p;
+	struct timing tm = { .n = 0 };
+	xctl_plan_init(&p, "timed plan", &lg);
+	p.timed = timed;
+	p.timed_arg = &tm;
+	const char *names[] = { "a", "b", "c", "d" };
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(xctl_plan_add(&p, names[i], slow_run, NULL, NULL, i), 0);
+	assert_int_equal(xctl_plan_run(&p), XCTL_ERR_HV);
+	assert_string_equal(tm.names, "a b c "); /* d never ran */
+	assert_int_equal(tm.n, 3);
+	assert_true(tm.ns[0] >= 0);
+	assert_true(tm.ns[1] >= 20000000LL); /* the step's own sleep is inside */
+	assert_int_equal(tm.rc[0], 0);
+	assert_int_equal(tm.rc[1], 0);
+	assert_int_equal(tm.rc[2], XCTL_ERR_HV);
+	xctl_plan_free(&p);
+}
+
 static void test_plan_fail_each(void **state)
 {
 	(void)state;
@@ -278,6 +326,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_ok),
+		cmocka_unit_test(test_plan_timed),
 		cmocka_unit_test(test_plan_fail_each),
 		cmocka_unit_test(test_plan_undo_error_continues),
 		cmocka_unit_test(test_plan_journal_failure),
