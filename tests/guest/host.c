@@ -117,14 +117,18 @@ int testhost_start(struct testhost *h, bool consoled)
 	h->xs = xs_open(0);
 	if (!h->xs)
 		return -1;
-	if (consoled) {
-		char *cd_argv[] = { (char *)testhost_bin("xctl-consoled", bin, sizeof(bin)), "--dir", h->dir,
-				    "--log-level", "info", "--log-max", "65536", NULL };
-		h->consoled = spawn(h, "xctl-consoled.log", cd_argv);
-		if (h->consoled < 0)
-			return -1;
-	}
+	if (consoled)
+		return testhost_start_consoled(h);
 	return 0;
+}
+
+int testhost_start_consoled(struct testhost *h)
+{
+	char bin[PATH_MAX];
+	char *cd_argv[] = { (char *)testhost_bin("xctl-consoled", bin, sizeof(bin)), "--dir", h->dir,
+			    "--log-level", "info", "--log-max", "65536", NULL };
+	h->consoled = spawn(h, "xctl-consoled.log", cd_argv);
+	return h->consoled < 0 ? -1 : 0;
 }
 
 static void reap(pid_t *pid)
@@ -142,6 +146,11 @@ static void reap(pid_t *pid)
 	kill(*pid, SIGKILL);
 	waitpid(*pid, NULL, 0);
 	*pid = 0;
+}
+
+void testhost_stop_consoled(struct testhost *h)
+{
+	reap(&h->consoled);
 }
 
 void testhost_stop(struct testhost *h)

@@ -26,6 +26,9 @@ struct testhost {
 /* 0 or -1 (with a message on stderr). */
 int testhost_start(struct testhost *h, bool consoled);
 void testhost_stop(struct testhost *h);
+/* Stop xctl-consoled (SIGTERM, waited for) and start it again. */
+void testhost_stop_consoled(struct testhost *h);
+int testhost_start_consoled(struct testhost *h);
 
 /* Create a paused PV domain and write its home (name, domid, memory, the
  * control/, data/, device/ and console/ nodes with libxl's permissions).

@@ -122,6 +122,40 @@ static void test_boot_lines_in_log(void **state)
 	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
 }
 
+/* A console daemon started while domains run serves their consoles (it
+ * lists the domains once at start); one started later comes by its event. */
+static void test_restart_serves_running(void **state)
+{
+	(void)state;
+	uint32_t a = testhost_domain(&host, "cons-before");
+	assert_true(a > 0);
+	assert_int_equal(simd_domain_unpause(host.s, a), 0);
+	char want[64];
+	snprintf(want, sizeof(want), "xctl-guest: booting domain %u", a);
+	assert_log(a, want);
+	testhost_stop_consoled(&host);
+	char p[256], tty[128] = "";
+	snprintf(p, sizeof(p), XS_FMT_CONSOLE_FE_TTY, a);
+	assert_int_equal(testhost_write(&host, p, ""), 0);
+	assert_int_equal(testhost_start_consoled(&host), 0);
+	for (int i = 0; i < T_MS / 20 && strncmp(tty, "/dev/pts/", 9); i++) {
+		usleep(20000);
+		testhost_read(&host, p, tty, sizeof(tty));
+	}
+	assert_true(!strncmp(tty, "/dev/pts/", 9));
+	uint32_t b = testhost_domain(&host, "cons-after");
+	assert_true(b > 0);
+	snprintf(p, sizeof(p), XS_FMT_CONSOLE_FE_TTY, b);
+	tty[0] = '\0';
+	for (int i = 0; i < T_MS / 20 && strncmp(tty, "/dev/pts/", 9); i++) {
+		usleep(20000);
+		testhost_read(&host, p, tty, sizeof(tty));
+	}
+	assert_true(!strncmp(tty, "/dev/pts/", 9));
+	assert_int_equal(simd_domain_destroy(host.s, a), 0);
+	assert_int_equal(simd_domain_destroy(host.s, b), 0);
+}
+
 static void test_attach_sends_a_line(void **state)
 {
 	(void)state;
@@ -352,6 +386,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_boot_lines_in_log),
+		cmocka_unit_test(test_restart_serves_running),
 		cmocka_unit_test(test_attach_sends_a_line),
 		cmocka_unit_test(test_hostile_ring_indices),
 		cmocka_unit_test(test_attach_client),
