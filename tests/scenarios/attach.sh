@@ -24,7 +24,7 @@ absent() {
 }
 
 say "block-attach xvdb"
-ok block-attach scen-att "format=raw, vdev=xvdb, access=rw, target=$img"
+ok block-attach scen-att "format=raw, vdev=xvdb, access=rw$(disk_opts), target=$img"
 wait_for "$XCTL_SCEN_TIMEOUT" "xvdb connected" connected block-list 51728
 x block-list scen-att >"$XCTL_SCEN_TMP/bl" || fail "block-list failed"
 # xl's header, byte for byte (xl_block.c main_blocklist)
@@ -36,7 +36,7 @@ printf '%-5d %-3d %-6d %-5d %-6d %-8d %-30s\n' 51728 0 "$domid" 4 "$5" "$6" "/lo
 	>"$XCTL_SCEN_TMP/row.want"
 printf '%s\n' "$row" | cmp -s - "$XCTL_SCEN_TMP/row.want" || fail "block-list row of xvdb: '$row'"
 x block-list --json scen-att | grep -q '"vdev": "xvdb"' || fail "block-list --json has no xvdb"
-fails 1 block-attach scen-att "format=raw, vdev=xvdb, access=rw, target=$img"
+fails 1 block-attach scen-att "format=raw, vdev=xvdb, access=rw$(disk_opts), target=$img"
 grep -q "already has it" "$XCTL_SCEN_TMP/err" || fail "a second xvdb: $(cat "$XCTL_SCEN_TMP/err")"
 
 say "network-attach"
@@ -71,7 +71,7 @@ ok network-detach scen-att "$mac"
 absent network-list 1 || fail "vif 1 still listed after network-detach"
 connected block-list 51712 || fail "xvda is no longer connected"
 say "attach again, detach -f"
-ok block-attach scen-att "format=raw, vdev=xvdb, access=rw, target=$img"
+ok block-attach scen-att "format=raw, vdev=xvdb, access=rw$(disk_opts), target=$img"
 wait_for "$XCTL_SCEN_TIMEOUT" "xvdb connected again" connected block-list 51728
 ok block-detach -f scen-att 51728
 absent block-list 51728 || fail "xvdb still listed after block-detach -f"

@@ -5,7 +5,7 @@ for i in 1 2 3 4 5 6 7 8; do
 	(
 		# shellcheck disable=SC2086
 		x create -q "$XCTL_SCEN_CONFIGS/pv.cfg" 'name="scen-same"' \
-			"disk=[\"format=raw, vdev=xvda, access=ro, target=$XCTL_SCEN_TMP/same.img\"]" 'vif=[]' \
+			"disk=[\"format=raw, vdev=xvda, access=ro$(disk_opts), target=$XCTL_SCEN_TMP/same.img\"]" 'vif=[]' \
 			$XCTL_SCEN_ARGS_PV >"$XCTL_SCEN_TMP/c$i.out" 2>"$XCTL_SCEN_TMP/c$i.err"
 		echo $? >"$XCTL_SCEN_TMP/c$i.rc"
 	) &

@@ -18,7 +18,7 @@ HOOK
 chmod +x "$XCTL_HOOKS_DIR"/*/10-*
 make_disk "$XCTL_SCEN_TMP/hook.img" 16
 fails 1 create -q "$XCTL_SCEN_CONFIGS/pv.cfg" 'name="scen-hook"' \
-	"disk=[\"format=raw, vdev=xvda, access=rw, target=$XCTL_SCEN_TMP/hook.img\"]" 'vif=[]' $XCTL_SCEN_ARGS_PV
+	"disk=[\"format=raw, vdev=xvda, access=rw$(disk_opts), target=$XCTL_SCEN_TMP/hook.img\"]" 'vif=[]' $XCTL_SCEN_ARGS_PV
 grep -q "no room for scen-hook today" "$XCTL_SCEN_TMP/err" || fail "the hook's output is not in the error: $(cat "$XCTL_SCEN_TMP/err")"
 is_gone scen-hook || fail "a domain was created although the prepare hook failed"
 rm "$XCTL_HOOKS_DIR/prepare/10-refuse"

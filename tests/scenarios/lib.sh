@@ -11,6 +11,8 @@
 #   XCTL_SCEN_ARGS_PV, XCTL_SCEN_ARGS_PVH, XCTL_SCEN_ARGS_HVM
 #                       KEY=VALUE overrides for each type (the lab's kernels)
 #   XCTL_SCEN_TIMEOUT   seconds a guest gets to boot or shut down (default 30)
+#   XCTL_SCEN_DISK_OPTS disk spec options for every disk (the lab's
+#                       "script=block": kernel blkback on a loop device)
 #   XCTL_STATE_DIR, XCTL_LOG_DIR, XCTL_HOOKS_DIR, XCTL_SIM_DIR (xctl's own)
 
 : "${XCTL_SCEN_TIMEOUT:=30}"
@@ -47,6 +49,11 @@ fails() {
 	[ "$got" = "$want" ] || fail "xctl $* exited $got, expected $want: $(cat "$XCTL_SCEN_TMP/err")"
 }
 
+# The disk spec options every disk gets (", script=block"), or nothing.
+disk_opts() {
+	[ -z "${XCTL_SCEN_DISK_OPTS:-}" ] || printf ', %s' "$XCTL_SCEN_DISK_OPTS"
+}
+
 # A raw disk image of $2 MiB at $1 (sparse).
 make_disk() {
 	[ -e "$1" ] || dd if=/dev/zero of="$1" bs=1048576 count=0 seek="${2:-16}" 2>/dev/null ||
@@ -69,7 +76,7 @@ create() {
 	esac
 	# shellcheck disable=SC2086
 	x create -q "$XCTL_SCEN_CONFIGS/$type.cfg" "name=\"$name\"" \
-		"disk=[\"format=raw, vdev=$vdev, access=rw, target=$img\"]" \
+		"disk=[\"format=raw, vdev=$vdev, access=rw$(disk_opts), target=$img\"]" \
 		'vif=["bridge=xenbr0"]' $extra "$@" || fail "xctl create of $type domain $name failed"
 	domid=$(x domid "$name") || fail "no domid for $name after create"
 	echo "$domid" >>"$XCTL_SCEN_TMP/domids"

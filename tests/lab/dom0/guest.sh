@@ -109,7 +109,12 @@ lab_wait_boot() {
 		case $b_state in
 		*c*) LAB_BOOT_WHY="the domain crashed (state $b_state)"; return 1 ;;
 		*s*) LAB_BOOT_WHY="the domain shut down (state $b_state)"; return 1 ;;
-		"") lab_guest_absent "$b_name" && { LAB_BOOT_WHY="the domain disappeared"; return 1; } ;;
+		"") if lab_guest_absent "$b_name"; then
+			# what xl said, in case it is xl that failed, not the guest
+			b_said=$(xl list 2>&1 | tail -n 3 | tr '\n' ' ')
+			LAB_BOOT_WHY="the domain disappeared (xl list: $b_said)"
+			return 1
+		fi ;;
 		esac
 		# A console that has not printed yet is not stalled: an HVM guest's
 		# firmware prints nothing there; MAX bounds that wait.
