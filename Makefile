@@ -14,6 +14,7 @@
 #   make fuzz     every fuzz target for a bounded time
 #   make lab      real Xen in QEMU (tests/lab/)
 #   make lab-bench  timing runs in the lab (tests/lab/bench/)
+#   make lab-suite  the scenario suite on real Xen in the lab (tests/lab/suite/)
 #   make install  programs, man page, completion, example configs
 #                 (PREFIX=/usr/local, DESTDIR=; see toolstack/cli/module.mk)
 #   make clean
@@ -27,7 +28,7 @@ BUILD ?= build
 export BUILD
 INNER = $(MAKE) -j$(JOBS) -f mk/build.mk
 
-.PHONY: all test check demo bench fuzz lab lab-bench install clean deps deps-lab
+.PHONY: all test check demo bench fuzz lab lab-bench lab-suite install clean deps deps-lab
 
 all: deps
 	@$(INNER) all
@@ -52,6 +53,9 @@ lab: deps-lab
 
 lab-bench: deps-lab
 	@$(INNER) lab-bench
+
+lab-suite: deps-lab
+	@$(INNER) lab-suite
 
 install: deps
 	@$(INNER) install

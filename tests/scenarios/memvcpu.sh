@@ -9,7 +9,8 @@ ok mem-max scen-mem 384
 fails 1 mem-set scen-mem 1g
 fails 1 mem-set scen-mem 12x
 grep -q "invalid memory size: 12x" "$XCTL_SCEN_TMP/err" || fail "bad size: $(cat "$XCTL_SCEN_TMP/err")"
-ok vcpu-set scen-mem 3
+# --ignore-host: the lab has one physical CPU, xl would refuse 3 vCPUs there
+ok vcpu-set --ignore-host scen-mem 3
 wait_for "$XCTL_SCEN_TIMEOUT" "3 vcpus" sh -c "[ \"\$($XCTL list scen-mem | awk 'NR == 2 { print \$4 }')\" = 3 ]"
 x vcpu-list scen-mem >"$XCTL_SCEN_TMP/vl" || fail "vcpu-list failed"
 head -n 1 "$XCTL_SCEN_TMP/vl" | grep -q '^Name  *ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)$' ||
@@ -20,5 +21,9 @@ head -n 1 "$XCTL_SCEN_TMP/vl" | grep -q '^Name  *ID  VCPU   CPU State   Time(s) 
 ok vcpu-pin scen-mem 0 0
 [ "$(x vcpu-list scen-mem | awk '$1 == "scen-mem" && $3 == 0 { print $(NF - 2) }')" = 0 ] ||
 	fail "vcpu 0 is not pinned to cpu 0: $(x vcpu-list scen-mem)"
+fails 1 vcpu-set --ignore-host scen-mem 5
+# more vCPUs than the host has CPUs (4 simulated, 1 in the lab): xl's refusal
 fails 1 vcpu-set scen-mem 5
+grep -q "You are overcommmitting! You have [0-9]* physical CPUs and want 5 vCPUs! Aborting, use --ignore-host to continue" \
+	"$XCTL_SCEN_TMP/err" || fail "vcpu-set beyond the host's CPUs: $(cat "$XCTL_SCEN_TMP/err")"
 ok destroy scen-mem

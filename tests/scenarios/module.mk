@@ -25,12 +25,13 @@ $(BUILD)/tests/test_scenarios_faults: $(call objs,tests/scenarios/test_scenarios
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_scenarios_faults
 
-# The suite for the lab (tests/lab/scenarios/17-xctl-scenarios.sh runs it
-# on real Xen): the scenarios and the example configurations, one archive.
+# The suite for the lab (make lab-suite: tests/lab/suite/10-xctl-scenarios.sh
+# runs it on real Xen): the scenarios and the example configurations, one
+# archive.
 SCEN_SUITE_TAR := $(BUILD)/lab-data/scenario-suite.tar
 $(SCEN_SUITE_TAR): $(wildcard tests/scenarios/*.sh configs/*.cfg)
 	@mkdir -p $(dir $@)
 	@echo "  TAR     $@"
 	@tar -cf $@.tmp tests/scenarios/*.sh configs/*.cfg && mv $@.tmp $@
-lab: $(SCEN_SUITE_TAR)
+lab-suite: $(SCEN_SUITE_TAR)
 LAB_DATA += $(SCEN_SUITE_TAR)

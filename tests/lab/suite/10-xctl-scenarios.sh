@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # lab-name: xctl-scenarios
-# lab-timeout: 420
+# lab-timeout: 1500
 # lab-needs: bin/xctl lab-data/scenario-suite.tar feature:xctl-lifecycle
 # The scenario suite of make test (tests/scenarios/, run there on the
 # simulated host) unchanged on real Xen, through libxl (xctl --xen): PV
