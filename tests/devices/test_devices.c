@@ -260,7 +260,8 @@ static void test_bad_input(void **state)
 	snprintf(a, sizeof(a), "block-attach devt 'format=raw, vdev=xvdb, target=%s/missing.img'", dir);
 	expect(1, a, "missing.img does not exist", NULL);
 	snprintf(a, sizeof(a), "block-attach devt 'format=raw, vdev=xvda, target=%s/b.img'", dir);
-	expect(1, a, "domain 'devt' disk xvda: the domain already has it (vbd 51712)", NULL);
+	expect(1, a, "domain 'devt' disk xvda: the domain already has it (vbd 51712)",
+	       "block-attach: cannot attach disk xvda to domain devt (see the message above)", NULL);
 	snprintf(a, sizeof(a), "block-attach devt 'format=raw, vdev=xvdb, backend=nobe, target=%s/b.img'", dir);
 	expect(1, a, "the backend domain 'nobe' does not exist", NULL);
 	expect(1, "block-detach devt xvdq", "Error: Device xvdq not connected.", "domain 'devt' has no disk xvdq",
