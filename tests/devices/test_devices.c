@@ -457,8 +457,12 @@ static void test_damaged_config_undoes_attach(void **state)
 static void test_vif_attach_detach(void **state)
 {
 	(void)state;
-	expect(0, "network-attach devt bridge=xenbr0 mac=00:16:3e:11:22:33 vifname=xdt$PPID", NULL);
 	struct runcmd_result r;
+	runcmd(&r, XCTL " network-attach devt bridge=xenbr0 mac=00:16:3e:11:22:33 vifname=xdt$PPID");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, ""); /* a success says nothing */
+	assert_string_equal(r.out, "");
+	runcmd_free(&r);
 	runcmd(&r, XCTL " network-list devt");
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "\n0   0  00:16:3e:11:22:33     0 "));
@@ -480,6 +484,21 @@ static void test_vif_attach_detach(void **state)
 	expect(0, "network-attach devt type=ioemu vifname=xdw$PPID", NULL);
 	runcmd(&r, "grep -c '\"type\": \"ioemu\"' \"$XCTL_STATE_DIR\"/domains/*.json");
 	assert_string_equal(r.out, "1\n");
+	runcmd_free(&r);
+	expect(0, "network-detach devt 2", NULL);
+	/* a MAC in the toolstack's record that is not one is listed as zeros */
+	runcmd_merged(&r, "xenstore-write /libxl/1/device/vif/1/mac 00:16:3e:44:55:zz && " XCTL " network-list devt");
+	assert_non_null(strstr(r.out, "\n1   0  00:00:00:00:00:00     1 "));
+	runcmd_free(&r);
+	/* the global configuration's vif defaults (xl's set_default_nic_values),
+	 * and its warnings shown */
+	runcmd_merged(&r, "printf 'vif.default.bridge = \"brglobal\"\\nno_such_key = 1\\n' >%s/xctl.conf && "
+			  XCTL " --config %s/xctl.conf network-attach devt vifname=xdg$PPID && "
+			  "xenstore-read /local/domain/0/backend/vif/1/2/bridge",
+		      dir, dir);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "no_such_key"));
+	assert_non_null(strstr(r.out, "brglobal\n"));
 	runcmd_free(&r);
 	expect(0, "network-detach devt 2", NULL);
 	expect(0, "network-detach devt 00:16:3e:11:22:33", NULL);

@@ -109,10 +109,6 @@ int sim_device_remove(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind k
 {
 	struct sim *s = sim_of(hv);
 	int ms = timeout_ms > 0 ? timeout_ms : 10000;
-	if (devid < 0) {
-		xctl_err_log(hv->log, "domain %u has no %s %d", domid, sim_devkind_name(kind), devid);
-		return XCTL_ERR_NOTFOUND;
-	}
 	int rc = dev_exists(s, domid, kind, (uint32_t)devid);
 	if (rc < 0)
 		return rc;
