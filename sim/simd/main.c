@@ -365,6 +365,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!rc) {
+		srv_xs_boot_dom0(sv);
 		xctl_info(&lg, "listening on %s: %llu KiB, %u cpus, guest %s", sv->sock_path,
 			  (unsigned long long)sv->total_kib, sv->nr_cpus,
 			  sv->guest_prog[0] ? sv->guest_prog : "none");

@@ -224,5 +224,7 @@ void srv_xs_introduce(struct srv *sv, struct srv_dom *d);
 void srv_xs_release(struct srv *sv, struct srv_dom *d);
 void srv_xs_state(struct srv *sv, struct srv_dom *d, const char *state);
 void srv_xs_close(struct srv *sv);
+/* Write the nodes dom0's boot leaves on a real host (xen-init-dom0, dom0's kernel). */
+void srv_xs_boot_dom0(struct srv *sv);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "common/err.h"
 #include "sim/simd/srv.h"
+#include "xenstore-schema/xs_paths.h"
 
 static int xs_connect(struct srv *sv)
 {
@@ -135,4 +136,33 @@ void srv_xs_state(struct srv *sv, struct srv_dom *d, const char *state)
 	if (rc == XCTL_ERR_XENSTORE)
 		xctl_warn(sv->log, "domain %u: xenstored refused CONTROL domain-state %s: %s", d->domid, state,
 			  out);
+}
+
+/* What dom0's boot leaves in xenstore on a real host, before any guest:
+ * xen-init-dom0 writes dom0's domid and name and each cpupool's name (the
+ * simulated host has the one pool, Pool-0), and dom0's kernel announces the
+ * shutdown requests it handles. */
+void srv_xs_boot_dom0(struct srv *sv)
+{
+	char pool[64];
+	snprintf(pool, sizeof(pool), XS_FMT_POOL_NAME, 0u);
+	const struct {
+		const char *path, *value;
+	} nodes[] = {
+		{ XS_PATH_DOM0_DOMID, "0" },
+		{ XS_PATH_DOM0_NAME, sv->doms && sv->doms[0] ? sv->doms[0]->name : "Domain-0" },
+		{ pool, "Pool-0" },
+		{ XS_PATH_DOM0_CONTROL_FEATURE_POWEROFF, "1" },
+		{ XS_PATH_DOM0_CONTROL_FEATURE_REBOOT, "1" },
+		{ XS_PATH_DOM0_CONTROL_FEATURE_SUSPEND, "1" },
+	};
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		char p[256], out[64];
+		int n = snprintf(p, sizeof(p), "%s%c%s", nodes[i].path, 0, nodes[i].value);
+		int rc = xs_request(sv, XS_WRITE, p, (size_t)n, out, sizeof(out));
+		if (rc == XCTL_ERR_XENSTORE)
+			xctl_warn(sv->log, "domain 0: xenstored refused to write %s: %s", nodes[i].path, out);
+		if (rc && rc != XCTL_ERR_XENSTORE)
+			return; /* no xenstored: warned once by the connection */
+	}
 }

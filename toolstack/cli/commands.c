@@ -51,6 +51,17 @@ static const struct xctl_opt schema_show_opts[] = {
 	{ 0, NULL, NULL, NULL },
 };
 
+static const struct xctl_opt schema_normalise_opts[] = {
+	{ OPT_SUBST, "subst", "FROM=TO", "replace FROM by TO in every value first (repeatable)" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct xctl_opt schema_diff_opts[] = {
+	{ OPT_ALLOW, "allow", "FILE", "the documented differences: lines of [-|+]PATTERN WHY" },
+	{ OPT_SUBST, "subst", "FROM=TO", "replace FROM by TO in every value of both trees first (repeatable)" },
+	{ 0, NULL, NULL, NULL },
+};
+
 static const struct xctl_opt sim_start_opts[] = {
 	{ OPT_SIM_DIR, "dir", "DIR", "the host's state directory (default $XCTL_SIM_DIR or /run/xctl/sim)" },
 	{ OPT_SIM_MEMORY, "memory", "KIB", "host memory in KiB (default 16777216)" },
@@ -154,6 +165,19 @@ const struct xctl_cmd xctl_commands[] = {
 	  XCTL_CMD_DRYRUN },
 	{ "schema show", cmd_schema_show, "[OPTIONS] [PATH]", "Show what the xenstore schema says about a path",
 	  NULL, schema_show_opts, XCTL_CMD_DRYRUN },
+	{ "schema normalise", cmd_schema_normalise, "[OPTIONS] [FILE|-]",
+	  "Print a xenstore tree dump with its per-run values replaced by tokens",
+	  "Guest domain ids become $D1, $D2..., UUIDs $U1..., MACs $M1..., event\n"
+	  "channels $PORT, grant references $GREF, frames $FRAME, times $TIME, the\n"
+	  "device model's pid $PID, ttys $TTY; nodes are sorted by path.",
+	  schema_normalise_opts, XCTL_CMD_DRYRUN },
+	{ "schema diff", cmd_schema_diff, "[OPTIONS] FILE1 FILE2",
+	  "Compare two xenstore tree dumps once normalised, printing the nodes that differ",
+	  "Lines '- NODE' are of FILE1, '+ NODE' of FILE2, with permissions; one\n"
+	  "documented by --allow ends with '# documented: WHY'.\n"
+	  "Exit status: 0 no difference but documented ones, 1 other differences,\n"
+	  "2 unreadable input.",
+	  schema_diff_opts, XCTL_CMD_DRYRUN },
 	{ "sim start", cmd_sim_start, "[OPTIONS]", "Start the simulated Xen host (nothing if it is running)",
 	  "Starts what is not running of xctl-xenstored, xctl-simd, xctl-consoled and\n"
 	  "the backends, from the directory of xctl, in DIR (logs in DIR/log). Every\n"

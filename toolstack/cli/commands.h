@@ -18,6 +18,8 @@ enum {
 	OPT_SIM_MEMORY,
 	OPT_SIM_CPUS,
 	OPT_TIMEOUT,
+	OPT_SUBST,
+	OPT_ALLOW,
 };
 
 int cmd_help(struct xctl_cli *cli, int argc, char **argv);
@@ -26,6 +28,8 @@ int cmd_create(struct xctl_cli *cli, int argc, char **argv);
 int cmd_config_check(struct xctl_cli *cli, int argc, char **argv);
 int cmd_schema_check(struct xctl_cli *cli, int argc, char **argv);
 int cmd_schema_show(struct xctl_cli *cli, int argc, char **argv);
+int cmd_schema_normalise(struct xctl_cli *cli, int argc, char **argv);
+int cmd_schema_diff(struct xctl_cli *cli, int argc, char **argv);
 int cmd_sim_start(struct xctl_cli *cli, int argc, char **argv);
 int cmd_sim_stop(struct xctl_cli *cli, int argc, char **argv);
 int cmd_sim_status(struct xctl_cli *cli, int argc, char **argv);

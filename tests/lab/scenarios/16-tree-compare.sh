@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: LGPL-2.1-only
+# lab-name: tree-compare
+# lab-timeout: 120
+# lab-needs: bin/xctl lab-data/tree-compare.allow
+# The same xenstore tree: the trees the xl-TYPE and xctl-TYPE scenarios saved
+# in this run (same dom0, same configs but for the guest's address, which
+# each scenario chooses) are compared, for each type and phase (created,
+# connected, shutdown, destroyed), with `xctl schema diff`: domain ids,
+# UUIDs, MACs, ports, grant refs, frames, times, pids and ttys normalised;
+# the guest's address on its command line substituted. A phase passes when
+# the trees differ in nothing or only in the nodes tests/lab/tree-compare.allow
+# documents (docs/lab.md lists them with why). Each comparison is kept as
+# tree-compare-TYPE-PHASE.txt. A type neither scenario ran (XCTL_LAB_ONLY) is
+# not compared; one that only one of them left trees for fails.
+allow=/lab/build/lab-data/tree-compare.allow
+compared=0 failed=""
+for ty in pv pvh hvm; do
+	n=0
+	for ph in created connected shutdown destroyed; do
+		for tool in xl xctl; do
+			[ -e "$LAB_OUT/xenstore-$tool-$ty-$ph.txt" ] && n=$((n + 1))
+		done
+	done
+	if [ "$n" = 0 ]; then
+		lab_log "$ty: neither xl-$ty nor xctl-$ty left a tree in this run: not compared"
+		continue
+	fi
+	for ph in created connected shutdown destroyed; do
+		a=$LAB_OUT/xenstore-xl-$ty-$ph.txt
+		b=$LAB_OUT/xenstore-xctl-$ty-$ph.txt
+		out=$LAB_OUT/tree-compare-$ty-$ph.txt
+		s=$(lab_now)
+		if [ ! -s "$a" ] || [ ! -s "$b" ]; then
+			lab_result "$LAB_SCENARIO/$ty-$ph" FAIL 0 "no tree of $([ -s "$a" ] || echo xl-$ty)$([ -s "$b" ] || echo " xctl-$ty") for phase $ph"
+			failed="$failed $ty-$ph"
+			continue
+		fi
+		# the address each scenario gives its guest (lab.ip= on the command line)
+		ip_a=$(sed -n 's/.*lab\.ip=\([0-9.]*\).*/\1/p' "$a" | head -n 1)
+		ip_b=$(sed -n 's/.*lab\.ip=\([0-9.]*\).*/\1/p' "$b" | head -n 1)
+		set --
+		[ -n "$ip_a" ] && [ -n "$ip_b" ] && set -- --subst "$ip_b=$ip_a"
+		if "$LAB_BIN/xctl" schema diff --allow "$allow" "$@" "$a" "$b" >"$out" 2>&1; then
+			lab_result "$LAB_SCENARIO/$ty-$ph" PASS "$(lab_elapsed "$s")" "$(tail -n 1 "$out")"
+		else
+			lab_result "$LAB_SCENARIO/$ty-$ph" FAIL "$(lab_elapsed "$s")" "see $(basename "$out"): $(tail -n 1 "$out")"
+			grep -v '# documented:' "$out" | head -n 30 | sed "s/^/LAB-LOG $LAB_SCENARIO| /" >>"$LAB_CONSOLE"
+			failed="$failed $ty-$ph"
+		fi
+		compared=$((compared + 1))
+	done
+done
+[ -z "$failed" ] || lab_fail "the xl and xctl trees differ in undocumented nodes, or a tree is missing:$failed"
+[ "$compared" -gt 0 ] || lab_fail "no xl-TYPE and xctl-TYPE trees to compare: run the xl-* and xctl-* scenarios with this one"
+exit 0
