@@ -199,6 +199,14 @@ static int norm_path(struct ctx *c, const char *path, struct xctl_buf *out)
 	return rc;
 }
 
+/* A node whose value is a domain id: of that type, or one that must equal
+ * a domain placeholder (/local/domain/$DOMID/domid is an int). */
+static bool is_domid_node(const struct xctl_schema_node *s)
+{
+	return s->type == XCTL_SCHEMA_T_DOMID ||
+	       (s->equals && (!strcmp(s->equals, "DOMID") || !strcmp(s->equals, "BACKEND")));
+}
+
 /* Every domain id the dump names: in paths, permissions and domid values. */
 static int collect_doms(struct ctx *c)
 {
@@ -215,7 +223,7 @@ static int collect_doms(struct ctx *c)
 		for (unsigned k = 0; !rc && k < n->nperms; k++)
 			rc = add_dom(c, n->perms[k].domid);
 		unsigned long long v;
-		if (!rc && idx >= 0 && plen == strlen(n->path) && xctl_schema_nodes[idx].type == XCTL_SCHEMA_T_DOMID &&
+		if (!rc && idx >= 0 && plen == strlen(n->path) && is_domid_node(&xctl_schema_nodes[idx]) &&
 		    n->value_known && xctl_schema_canon_dec(n->value, n->vlen, 0, 32751, &v))
 			rc = add_dom(c, (unsigned long)v);
 	}
@@ -297,7 +305,7 @@ static int norm_value(struct ctx *c, const struct xctl_xsnode *n, struct xctl_xs
 		rc = xctl_buf_add(&v, "", 0);
 	} else if (tok) {
 		rc = xctl_buf_adds(&v, tok);
-	} else if (s && s->type == XCTL_SCHEMA_T_DOMID && xctl_schema_canon_dec(raw.p, raw.len, 1, 65535, &num) &&
+	} else if (s && is_domid_node(s) && xctl_schema_canon_dec(raw.p, raw.len, 1, 65535, &num) &&
 		   dom_index(c, (unsigned long)num)) {
 		rc = xctl_buf_printf(&v, "$D%zu", dom_index(c, (unsigned long)num));
 	} else if (s && s->type == XCTL_SCHEMA_T_UUID && is_uuid(raw.p, raw.len)) {

@@ -21,3 +21,11 @@ $(BUILD)/tests/test_sim_fidelity: $(call objs,tests/fidelity/test_sim_fidelity.c
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_YAJL) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_sim_fidelity
+
+# The normaliser and the comparison, through the library and the commands
+# (the library by its path: xenstore-schema/module.mk is read after this one).
+$(BUILD)/tests/test_xsnorm: $(call objs,tests/fidelity/test_xsnorm.c) $(TEST_RUNCMD_OBJS) $(BUILD)/lib/libxctlschema.a $(LIBCOMMON) | $(BUILD)/bin/xctl
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_YAJL) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_xsnorm
