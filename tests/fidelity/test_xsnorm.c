@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "common/err.h"
+#include "common/util.h"
 #include "tests/cli/runcmd.h"
 #include "xenstore-schema/norm.h"
 
@@ -356,6 +357,40 @@ static void test_cli(void **state)
 	free(tmp);
 }
 
+/* Every documented difference is in docs/lab.md too, with its pattern as
+ * the allow file writes it (side included), so that the reasons are read
+ * where the lab is described. */
+static void docs_list(const char *allow_file)
+{
+	const char *src = getenv("XCTL_SRC") ? getenv("XCTL_SRC") : ".";
+	char p[700], *text = NULL, *doc = NULL, err[256] = "";
+	size_t len = 0, dlen = 0;
+	snprintf(p, sizeof(p), "%s/%s", src, allow_file);
+	assert_int_equal(xctl_read_file(p, 1u << 20, &text, &len), 0);
+	snprintf(p, sizeof(p), "%s/docs/lab.md", src);
+	assert_int_equal(xctl_read_file(p, 1u << 22, &doc, &dlen), 0);
+	struct xctl_xsnorm_allow *al = NULL;
+	assert_int_equal(xctl_xsnorm_allow_parse(text, len, allow_file, &al, err, sizeof(err)), 0);
+	for (size_t i = 0; i < al->n; i++) {
+		char want[600];
+		snprintf(want, sizeof(want), "`%s%s`", al->v[i].side == '-' ? "-" : al->v[i].side == '+' ? "+" : "",
+			 al->v[i].pattern);
+		if (!strstr(doc, want))
+			fprintf(stderr, "%s:%u: %s is not in docs/lab.md\n", allow_file, al->v[i].line, want);
+		assert_non_null(strstr(doc, want));
+	}
+	xctl_xsnorm_allow_free(al);
+	free(text);
+	free(doc);
+}
+
+static void test_docs(void **state)
+{
+	(void)state;
+	docs_list("tests/lab/tree-compare.allow");
+	docs_list("tests/fidelity/sim.allow");
+}
+
 int main(void)
 {
 	static char bin[4096];
@@ -365,7 +400,7 @@ int main(void)
 		cmocka_unit_test(test_normalise), cmocka_unit_test(test_normalise_same),
 		cmocka_unit_test(test_subst),     cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_allow_bad), cmocka_unit_test(test_line),
-		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_cli),       cmocka_unit_test(test_docs),
 	};
 	return cmocka_run_group_tests_name("xsnorm", tests, NULL, NULL);
 }

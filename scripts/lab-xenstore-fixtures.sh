@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
+# Refresh tests/fixtures/xenstore/ from a lab run: the xenstore trees real
+# Xen 4.17 holds after each phase (created, connected, shutdown, destroyed)
+# of the xl-TYPE and xctl-TYPE scenarios (TYPE pv, pvh, hvm), as they left
+# them in LAB_DIR (default BUILD/lab, or give the directory of a copy).
+# test_sim_fidelity compares the simulated host's trees with the xl ones.
+#   XCTL_LAB_ONLY="xl-pv xl-pvh xl-hvm xctl-pv xctl-pvh xctl-hvm tree-compare" make lab &&
+#   scripts/lab-xenstore-fixtures.sh [LAB_DIR]
+# Every tree must be there: a partial run refreshes nothing.
+set -eu
+src=${1:-build/lab}
+dst=tests/fixtures/xenstore
+missing=""
+for tool in xl xctl; do
+	for ty in pv pvh hvm; do
+		for ph in created connected shutdown destroyed; do
+			f=$src/xenstore-$tool-$ty-$ph.txt
+			[ -s "$f" ] || missing="$missing $(basename "$f")"
+		done
+	done
+done
+if [ -n "$missing" ]; then
+	echo "lab-xenstore-fixtures: $src lacks:$missing (run the xl-* and xctl-* scenarios of the lab first)" >&2
+	exit 1
+fi
+mkdir -p "$dst"
+n=0
+for tool in xl xctl; do
+	for ty in pv pvh hvm; do
+		for ph in created connected shutdown destroyed; do
+			cp "$src/xenstore-$tool-$ty-$ph.txt" "$dst/"
+			n=$((n + 1))
+		done
+	done
+done
+echo "lab-xenstore-fixtures: $n trees in $dst"
