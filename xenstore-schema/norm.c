@@ -316,8 +316,9 @@ static int norm_value(struct ctx *c, const struct xctl_xsnode *n, struct xctl_xs
 		size_t k = mac_index(c, raw.p, &rc);
 		if (!rc)
 			rc = xctl_buf_printf(&v, "$M%zu", k);
-	} else if (s && (s->type == XCTL_SCHEMA_T_PATH || s->type == XCTL_SCHEMA_T_LINK) && raw.p[0] == '/' &&
-		   raw.len == strlen(raw.p)) {
+	} else if (raw.p[0] == '/' && raw.len == strlen(raw.p) && xctl_schema_path_ok(raw.p, raw.len)) {
+		/* a path or link, or a value below an any-below node that is one:
+		 * normalised as a path (one the schema does not know is kept) */
 		rc = norm_path(c, raw.p, &v);
 	} else {
 		rc = xctl_buf_add(&v, raw.p, raw.len);

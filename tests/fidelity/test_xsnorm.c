@@ -42,6 +42,8 @@ static const char *TREE =
 	"/vm/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/cmdline-ish = \"lab.ip=10.0.0.21\"   (n0,r3)\n"
 	"/vm/99999999-2222-3333-4444-555555555555 = \"\"   (n0)\n"
 	"/nonschema/7 = \"7\"   (n0)\n"
+	"/local/domain/0/device-model/7/path = \"/local/domain/7/device\"   (n0)\n"
+	"/local/domain/0/device-model/7/file = \"/dev/loop0\"   (n0)\n"
 	"/local/domain/7/unreadable:\n";
 
 static struct xctl_xsnorm *norm_text(const char *text, const struct xctl_xsnorm_opts *o)
@@ -122,6 +124,9 @@ static void test_normalise(void **state)
 	expect(n, "/local/domain/$D2/name", "g7\tx", "n0,r$D2");
 	/* a path the schema does not know is kept, its value too */
 	expect(n, "/nonschema/7", "7", "n0");
+	/* a path as the value of a node the schema types as a string */
+	expect(n, "/local/domain/0/device-model/$D2/path", "/local/domain/$D2/device", "n0");
+	expect(n, "/local/domain/0/device-model/$D2/file", "/dev/loop0", "n0");
 	expect(n, "/local/domain/$D2/unreadable", NULL, NULL);
 	/* sorted by normalised path */
 	for (size_t i = 1; i < n->n; i++)
