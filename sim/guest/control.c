@@ -143,6 +143,16 @@ void control_on_shutdown_watch(struct guest *g)
 		gprintk(g, "xen:manage: Ignoring shutdown request: %s", r.value);
 }
 
+/* The shutdown hypercall: from here on the domain runs no more. */
+static void shutdown_now(struct guest *g, int reason)
+{
+	g->shutdown_at = 0;
+	int rc = simd_domain_shutdown(g->sys, SIMD_DOMID_SELF, (enum simd_shutdown_reason)reason);
+	if (rc)
+		xctl_err_log(g->log, "domain %u: shutdown (reason %d) refused: %s", g->domid, reason,
+			     simd_errmsg(g->sys));
+}
+
 void control_shutdown(struct guest *g, int reason, const char *why)
 {
 	switch (reason) {
@@ -168,15 +178,24 @@ void control_shutdown(struct guest *g, int reason, const char *why)
 	} else {
 		g->phase = GP_SHUTTING_DOWN;
 		control_set_state(g, "shutting-down");
-		/* As Linux's xenbus_dev_shutdown: connected frontends close. */
+		/* As Linux's xenbus_dev_shutdown: connected frontends close, and
+		 * the kernel waits (5 s at most) for each to be closed (the
+		 * backend's Closing answered with Closed) before it powers off. */
+		bool closing = false;
 		for (unsigned i = 0; i < g->ndevs; i++)
-			if (g->devs[i]->state == XenbusStateConnected)
+			if (g->devs[i]->state == XenbusStateConnected) {
 				gdev_switch(g->devs[i], XenbusStateClosing);
+				closing = true;
+			}
+		if (closing) {
+			g->crash_at = 0;
+			g->shutdown_reason = reason;
+			g->shutdown_at = guest_now_ms() + GUEST_CLOSE_WAIT_MS;
+			return;
+		}
 	}
 	g->crash_at = 0;
-	int rc = simd_domain_shutdown(g->sys, SIMD_DOMID_SELF, (enum simd_shutdown_reason)reason);
-	if (rc)
-		xctl_err_log(g->log, "domain %u: shutdown (%s) refused: %s", g->domid, why, simd_errmsg(g->sys));
+	shutdown_now(g, reason);
 }
 
 void control_on_domain_event(struct guest *g, uint32_t flags, uint64_t target_kib)
@@ -195,6 +214,13 @@ void control_on_domain_event(struct guest *g, uint32_t flags, uint64_t target_ki
 
 void control_tick(struct guest *g, uint64_t now)
 {
+	if (g->shutdown_at) {
+		bool closing = false;
+		for (unsigned i = 0; i < g->ndevs; i++)
+			closing |= g->devs[i]->state == XenbusStateClosing;
+		if (!closing || now >= g->shutdown_at)
+			shutdown_now(g, g->shutdown_reason);
+	}
 	if (g->crash_at && now >= g->crash_at && g->phase == GP_READY) {
 		char why[64];
 		snprintf(why, sizeof(why), "crash-after-ms %lld reached", (long long)g->knobs.crash_after_ms);

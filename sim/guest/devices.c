@@ -141,12 +141,15 @@ static void react(struct gdev *d)
 	if (rc)
 		return; /* not there (yet, or any more) */
 	d->be_state = (int)st;
-	if (d->failed || g->phase == GP_SHUTTING_DOWN)
+	if (d->failed)
 		return;
 	for (size_t i = 0; i < XCTL_ARRAY_SIZE(fe_rules); i++) {
 		const struct fe_rule *r = &fe_rules[i];
 		if (r->be_state != d->be_state || !(r->fe_states & S(d->state)))
 			continue;
+		/* shutting down, a device only finishes closing */
+		if (g->phase == GP_SHUTTING_DOWN && r->act != FA_CLOSE)
+			return;
 		switch (r->act) {
 		case FA_SETUP:
 			d->io_started = false;

@@ -44,6 +44,7 @@ struct guest;
 #define GUEST_CONS_QUEUE 16384     /* console output buffered while the ring is full */
 #define GUEST_CONS_LINE 256        /* console input line */
 #define GUEST_MAX_DEFERRED 4096    /* grants still mapped by a backend, retried later */
+#define GUEST_CLOSE_WAIT_MS 5000   /* shutdown waits this long for the devices to close (Linux: 5 s) */
 
 /* ---- event loop ---------------------------------------------------- */
 
@@ -217,6 +218,8 @@ struct guest {
 	enum gphase phase;
 	uint64_t ready_at;         /* when boot-delay ends */
 	uint64_t crash_at;         /* 0: not scheduled */
+	uint64_t shutdown_at;      /* 0: none pending; else when to stop waiting for the devices to close */
+	int shutdown_reason;       /* of the pending shutdown */
 	uint64_t mem_target_kib;
 	struct simd_watch *dom_watch;
 	struct ghandler dom_h;

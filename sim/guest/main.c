@@ -128,6 +128,8 @@ static int run(struct guest *g)
 			timeout = 100;
 		if (g->crash_at && g->crash_at > now && (timeout < 0 || g->crash_at - now < (uint64_t)timeout))
 			timeout = (int)(g->crash_at - now);
+		if (g->shutdown_at)
+			timeout = 100; /* the devices' closing, or its deadline */
 		struct epoll_event evs[GUEST_EPOLL_BATCH];
 		int n = epoll_wait(g->epfd, evs, GUEST_EPOLL_BATCH, timeout);
 		if (n < 0 && errno != EINTR) {

@@ -49,8 +49,11 @@ static void dominfo(libxl_ctx *ctx, const libxl_dominfo *in, struct xctl_hv_domi
 	out->vcpu_online = in->vcpu_online;
 	out->cpupool = in->cpupool;
 	out->ssidref = in->ssidref;
+	/* Not for dom0: libxl_get_memory_target(0) writes dom0's memory/target
+	 * and static-max when they are missing, which xl list never does (the
+	 * lab's tree-compare saw them appear after the first xctl list) */
 	uint64_t target = 0;
-	if (!libxl_get_memory_target(ctx, in->domid, &target))
+	if (in->domid && !libxl_get_memory_target(ctx, in->domid, &target))
 		out->target_memkb = target;
 	/* dom0 has no /vm/UUID/start_time (libxl would log an error for it) */
 	if (in->domid)
