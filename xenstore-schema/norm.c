@@ -80,6 +80,8 @@ static int cmp_ulong(const void *a, const void *b)
 /* 1-based index of a mapped domain id, or 0. */
 static size_t dom_index(const struct ctx *c, unsigned long id)
 {
+	if (!c->ndom)
+		return 0;
 	const unsigned long *p = bsearch(&id, c->dom, c->ndom, sizeof(*c->dom), cmp_ulong);
 	return p ? (size_t)(p - c->dom) + 1 : 0;
 }
@@ -227,7 +229,7 @@ static int collect_doms(struct ctx *c)
 		    n->value_known && xctl_schema_canon_dec(n->value, n->vlen, 0, 32751, &v))
 			rc = add_dom(c, (unsigned long)v);
 	}
-	if (!rc)
+	if (!rc && c->ndom) /* a tree without guests has no array to sort */
 		qsort(c->dom, c->ndom, sizeof(*c->dom), cmp_ulong);
 	return rc;
 }

@@ -170,6 +170,19 @@ static void test_subst(void **state)
 	xctl_xsnorm_free(n);
 }
 
+/* A tree without guests (the destroyed phase): nothing to map. */
+static void test_no_guest(void **state)
+{
+	(void)state;
+	struct xctl_xsnorm *n = norm_text("/local/domain/0/name = \"Domain-0\"   (n0)\n"
+					  "/local/domain/0/domid = \"0\"   (n0)\n", NULL);
+	assert_int_equal(n->ndomids, 0);
+	assert_int_equal(n->nuuids, 0);
+	expect(n, "/local/domain/0/domid", "0", "n0");
+	expect(n, "/local/domain/0/name", "Domain-0", "n0");
+	xctl_xsnorm_free(n);
+}
+
 static struct xctl_xsnorm_allow *allow_text(const char *text)
 {
 	struct xctl_xsnorm_allow *al = NULL;
@@ -404,6 +417,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalise), cmocka_unit_test(test_normalise_same),
 		cmocka_unit_test(test_subst),     cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_no_guest),
 		cmocka_unit_test(test_allow_bad), cmocka_unit_test(test_line),
 		cmocka_unit_test(test_cli),       cmocka_unit_test(test_docs),
 	};
