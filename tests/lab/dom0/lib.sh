@@ -128,7 +128,9 @@ lab_wait_for() {
 # permissions, as xenstore-SCENARIO-PHASE.txt; prints the file name.
 lab_xs_dump() {
 	f=$LAB_OUT/xenstore-$1-$2.txt
-	xenstore-ls -fp / >"$f" 2>&1 || lab_log "xenstore-ls failed for $1 $2"
+	# stderr apart: a node removed during the listing (a guest shutting
+	# down) makes xenstore-ls complain, and its words are no tree line
+	xenstore-ls -fp / >"$f" 2>"$f.err" || lab_log "xenstore-ls failed for $1 $2: $(head -n 3 "$f.err" | tr '\n' ' ')"
 	echo "$f"
 }
 
