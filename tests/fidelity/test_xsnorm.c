@@ -265,6 +265,29 @@ static void test_diff(void **state)
 	xctl_xsnorm_free(nb);
 }
 
+/* A node without permissions in one dump, or unreadable in one, differs
+ * from the same node with them, or with a value. */
+static void test_diff_unknown(void **state)
+{
+	(void)state;
+	struct xctl_xsnorm *a = norm_text("/local/domain/1/name = \"x\"   (n0,r1)\n/local/domain/1/domid:\n", NULL);
+	struct xctl_xsnorm *b = norm_text("/local/domain/1/name = \"x\"\n/local/domain/1/domid = \"1\"   (n0)\n", NULL);
+	struct xctl_xsnorm_diff r = { 0 };
+	assert_int_equal(xctl_xsnorm_diff(a, b, NULL, &r), 0);
+	assert_int_equal(r.same, 0);
+	assert_int_equal(r.n, 4);
+	xctl_xsnorm_diff_free(&r);
+	assert_int_equal(xctl_xsnorm_diff(b, a, NULL, &r), 0);
+	assert_int_equal(r.n, 4);
+	xctl_xsnorm_diff_free(&r);
+	assert_int_equal(xctl_xsnorm_diff(a, a, NULL, &r), 0);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(r.same, 2);
+	xctl_xsnorm_diff_free(&r);
+	xctl_xsnorm_free(a);
+	xctl_xsnorm_free(b);
+}
+
 static void test_allow_bad(void **state)
 {
 	(void)state;
@@ -417,7 +440,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalise), cmocka_unit_test(test_normalise_same),
 		cmocka_unit_test(test_subst),     cmocka_unit_test(test_diff),
-		cmocka_unit_test(test_no_guest),
+		cmocka_unit_test(test_no_guest),  cmocka_unit_test(test_diff_unknown),
 		cmocka_unit_test(test_allow_bad), cmocka_unit_test(test_line),
 		cmocka_unit_test(test_cli),       cmocka_unit_test(test_docs),
 	};
