@@ -286,6 +286,30 @@ static void test_diff_unknown(void **state)
 	xctl_xsnorm_diff_free(&r);
 	xctl_xsnorm_free(a);
 	xctl_xsnorm_free(b);
+	/* unreadable against empty, neither with permissions */
+	a = norm_text("/local/domain/1/name:\n", NULL);
+	b = norm_text("/local/domain/1/name = \"\"\n", NULL);
+	assert_int_equal(xctl_xsnorm_diff(a, b, NULL, &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.same, 0);
+	xctl_xsnorm_diff_free(&r);
+	assert_int_equal(xctl_xsnorm_diff(b, a, NULL, &r), 0);
+	assert_int_equal(r.n, 2);
+	xctl_xsnorm_diff_free(&r);
+	xctl_xsnorm_free(a);
+	xctl_xsnorm_free(b);
+	/* nodes after the end of the other tree */
+	a = norm_text("/a = \"\"\n", NULL);
+	b = norm_text("/a = \"\"\n/b = \"\"\n/c = \"\"\n", NULL);
+	assert_int_equal(xctl_xsnorm_diff(a, b, NULL, &r), 0);
+	assert_int_equal(r.same, 1);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.v[0].side, '+');
+	assert_string_equal(r.v[0].node->path, "/b");
+	assert_string_equal(r.v[1].node->path, "/c");
+	xctl_xsnorm_diff_free(&r);
+	xctl_xsnorm_free(a);
+	xctl_xsnorm_free(b);
 }
 
 static void test_allow_bad(void **state)
