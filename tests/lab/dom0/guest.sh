@@ -156,6 +156,9 @@ lab_xl_guest() {
 		# image around dom0's page cache (O_DIRECT, as QEMU's qdisk does).
 		printf 'LAB-DISK-IN %s\n' "$nonce" | dd of="$img" conv=notrunc,fsync 2>/dev/null
 		sync
+		chk=$(dd if="$img" bs=512 count=1 2>/dev/null | tr -d '\000' | head -n 1)
+		[ "$chk" = "LAB-DISK-IN $nonce" ] ||
+			lab_fail "dom0 wrote the disk marker to $img but reads back '$chk'"
 
 		s=$(lab_now)
 		xl -v create "$cfg" >"/lab/out/$name-create.log" 2>&1 ||

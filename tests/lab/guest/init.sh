@@ -28,8 +28,11 @@ done
 i=0
 while [ ! -b /dev/xvda ] && [ $i -lt 60 ]; do usleep 250000; i=$((i + 1)); done
 if [ -b /dev/xvda ]; then
-	m=$(dd if=/dev/xvda bs=512 count=1 2>/dev/null | tr -d '\000' | head -n 1)
+	m=$(dd if=/dev/xvda bs=512 count=1 2>/tmp/dd.err | tr -d '\000' | head -n 1)
 	echo "LAB-GUEST-DISK-READ $m"
+	# for diagnosis only (the read above decides): what dd said, and what
+	# a second read of the first bytes sees
+	[ -n "$m" ] || echo "LAB-GUEST-DISK-EMPTY dd: $(tr '\n' ' ' </tmp/dd.err) again: $(dd if=/dev/xvda bs=16 count=1 2>&1 | od -An -c | head -n 1)"
 	case $m in
 	LAB-DISK-IN\ *)
 		out=${m#LAB-DISK-IN }
