@@ -210,7 +210,10 @@ lab_xl_guest() {
 	lab_wait_for 90 lab_guest_is_shutdown "$name" ||
 		lab_fail "$name did not shut down within 90 s (state $(lab_guest_state "$name"))"
 	lab_time "$sc" shutdown "$(lab_elapsed "$s")"
-	grep -q LAB-GUEST-POWEROFF "$con" || lab_fail "$name shut down without running its poweroff action"
+	# xenconsoled writes the guest's last words to the log after the guest
+	# has gone: give it 10 s to do so
+	lab_wait_for 10 grep -q LAB-GUEST-POWEROFF "$con" ||
+		lab_fail "$name shut down without running its poweroff action (its console ends: $(tail -n 3 "$con" | tr '\n' ' '))"
 	# shut down, not yet destroyed: every node of a created domain is still there
 	f=$(lab_xs_dump "$sc" shutdown)
 	lab_schema_check "$sc" shutdown "$f" --phase created
