@@ -11,6 +11,7 @@ PATH=/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+mkdir -p /tmp
 echo "LAB-GUEST-INIT-RUNNING $(cut -d' ' -f1 /proc/uptime)"
 for m in $(cat /lib/modules/lab/order); do
 	insmod "/lib/modules/lab/$m.ko" || echo "LAB-GUEST-WARN insmod $m failed"
