@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -269,4 +270,11 @@ int xctl_hexval(int c)
 char *xctl_strdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
+}
+
+long xctl_mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
 }

@@ -52,4 +52,7 @@ int xctl_hexval(int c);
 /* strdup that returns NULL on NULL. */
 char *xctl_strdup(const char *s);
 
+/* Milliseconds of the monotonic clock (for timeouts and elapsed times). */
+long xctl_mono_ms(void);
+
 #endif

@@ -45,6 +45,19 @@ static void test_parse_i64(void **state)
 	assert_int_equal(xctl_parse_i64("5", 10, 0, 4, &v), XCTL_ERR_LIMIT);
 }
 
+/* The monotonic clock in milliseconds: it advances by what was slept and
+ * never goes back. */
+static void test_mono_ms(void **state)
+{
+	(void)state;
+	long a = xctl_mono_ms();
+	usleep(30000);
+	long b = xctl_mono_ms();
+	assert_true(b - a >= 30);
+	assert_true(b - a < 30000);
+	assert_true(xctl_mono_ms() >= b);
+}
+
 static void test_hexval(void **state)
 {
 	(void)state;
@@ -212,7 +225,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_u64),  cmocka_unit_test(test_parse_i64),
 		cmocka_unit_test(test_buf),        cmocka_unit_test(test_suggest),
-		cmocka_unit_test(test_read_file),  cmocka_unit_test(test_hexval),
+		cmocka_unit_test(test_read_file),  cmocka_unit_test(test_hexval), cmocka_unit_test(test_mono_ms),
 		cmocka_unit_test(test_diags),      cmocka_unit_test(test_json_roundtrip),
 		cmocka_unit_test(test_json_errors), cmocka_unit_test(test_errors),
 	};

@@ -92,20 +92,13 @@ struct waiting {
 	bool done;
 };
 
-static long mono_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
 /* xl's wait_for_domain_deaths: -w waits until each is shut down or gone,
  * -ww until each is gone. timeout_s 0: no limit. */
 static int wait_for(struct xctl_cli *cli, struct xctl_core *c, struct waiting *w, size_t n, bool death,
 		    int timeout_s)
 {
 	size_t left = n;
-	long start = mono_ms();
+	long start = xctl_mono_ms();
 	bool tty = isatty(STDERR_FILENO);
 	fprintf(stderr, "Waiting for %zu domains\n", n);
 	while (left) {
@@ -134,7 +127,7 @@ static int wait_for(struct xctl_cli *cli, struct xctl_core *c, struct waiting *w
 				usleep(100000); /* shut down or dying: wait for it to go */
 			}
 		}
-		long el = mono_ms() - start;
+		long el = xctl_mono_ms() - start;
 		if (timeout_s > 0 && el > timeout_s * 1000L) {
 			fprintf(stderr, "gave up waiting after %d s: %zu domain%s still not %s\n", timeout_s, left,
 				left == 1 ? "" : "s", death ? "gone" : "shut down");

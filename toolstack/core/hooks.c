@@ -29,13 +29,6 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
 /* Run one hook; its exit status in *status (-1: killed or not run). */
 static int run_hook(const char *path, const char *name, uint32_t domid, const char *op, const char *json,
 		    struct xctl_buf *out, int *status)
@@ -73,12 +66,12 @@ static int run_hook(const char *path, const char *name, uint32_t domid, const ch
 	signal(SIGPIPE, SIG_IGN);
 	size_t jlen = strlen(json), joff = 0;
 	fcntl(in[1], F_SETFL, O_NONBLOCK);
-	long start = now_ms();
+	long start = xctl_mono_ms();
 	bool out_open = true;
 	while (out_open) {
 		struct pollfd p[2] = { { .fd = outp[0], .events = POLLIN }, { .fd = in[1], .events = POLLOUT } };
 		int np = in[1] >= 0 ? 2 : 1;
-		long left = HOOK_TIMEOUT_MS - (now_ms() - start);
+		long left = HOOK_TIMEOUT_MS - (xctl_mono_ms() - start);
 		if (left <= 0) {
 			kill(-pid, SIGKILL);
 			xctl_buf_printf(out, "(killed after %d s)\n", HOOK_TIMEOUT_MS / 1000);

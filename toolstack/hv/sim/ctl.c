@@ -161,13 +161,6 @@ int sim_vcpu_set(struct xctl_hv *hv, uint32_t domid, uint32_t count)
 /* ---- console: as xenconsole, through the pty the console daemon
  * publishes in console/tty (serial: serial/0/tty) ---- */
 
-static long mono_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
 static int write_all(int fd, const char *buf, size_t len)
 {
 	while (len) {
@@ -187,7 +180,7 @@ int sim_console(struct xctl_hv *hv, uint32_t domid, const char *type, int num)
 {
 	struct sim *s = sim_of(hv);
 	char *tty = NULL;
-	long start = mono_ms();
+	long start = xctl_mono_ms();
 	(void)num;
 	bool serial = type && !strcmp(type, "serial");
 	/* the console daemon may not have published the pty yet */
@@ -197,7 +190,7 @@ int sim_console(struct xctl_hv *hv, uint32_t domid, const char *type, int num)
 		struct simd_domain_info d;
 		if (simd_domain_info(s->simd, domid, &d))
 			return XCTL_ERR_NOTFOUND;
-		if (mono_ms() - start > 5000) {
+		if (xctl_mono_ms() - start > 5000) {
 			xctl_err_log(hv->log,
 				     "domain %u: no console daemon serves its %s console (%s is not written); is "
 				     "xctl-consoled running? Its log is in %s/log/",
@@ -244,21 +237,21 @@ int sim_console(struct xctl_hv *hv, uint32_t domid, const char *type, int num)
 				rc = XCTL_ERR_IO;
 				break;
 			}
-			quiet_since = mono_ms();
+			quiet_since = xctl_mono_ms();
 		}
 		if (in_open && pr > 0 && (p[1].revents & (POLLIN | POLLHUP))) {
 			char buf[1024];
 			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
 			if (n <= 0) {
 				in_open = false; /* not a terminal: print what comes, then stop */
-				quiet_since = mono_ms();
+				quiet_since = xctl_mono_ms();
 			} else {
 				char *esc = term ? memchr(buf, 0x1d, (size_t)n) : NULL; /* Ctrl-] */
 				if (write_all(fd, buf, esc ? (size_t)(esc - buf) : (size_t)n) || esc)
 					break;
 			}
 		}
-		if (!in_open && mono_ms() - quiet_since > 500)
+		if (!in_open && xctl_mono_ms() - quiet_since > 500)
 			break;
 		struct simd_domain_info d;
 		if (pr == 0 && simd_domain_info(s->simd, domid, &d))

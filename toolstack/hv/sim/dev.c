@@ -275,13 +275,6 @@ int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uin
 	return rc;
 }
 
-static long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
 /* State of a backend: 0..8, -1 if its node is gone (removed counts as
  * closed), -2 on a read error. */
 static int be_state(struct sim *s, uint32_t domid, const struct sim_devref *r)
@@ -300,7 +293,7 @@ int sim_dev_wait(struct sim *s, uint32_t domid, const struct sim_devref *devs, s
 {
 	char token[32], path[128];
 	int rc = 0;
-	long start = now_ms();
+	long start = xctl_mono_ms();
 	snprintf(token, sizeof(token), "xctl-wait-%u", domid);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), be_state_fmt(devs[i].kind), devs[i].backend, domid, devs[i].devid);
@@ -336,7 +329,7 @@ int sim_dev_wait(struct sim *s, uint32_t domid, const struct sim_devref *devs, s
 				     sim_devkind_name(devs[i].kind), devs[i].devid);
 			break;
 		}
-		long left = timeout_ms - (now_ms() - start);
+		long left = timeout_ms - (xctl_mono_ms() - start);
 		if (left <= 0) {
 			rc = XCTL_ERR_TIMEOUT;
 			break;
@@ -344,7 +337,7 @@ int sim_dev_wait(struct sim *s, uint32_t domid, const struct sim_devref *devs, s
 		if (progress) {
 			char what[64];
 			snprintf(what, sizeof(what), "%s %u", sim_devkind_name(devs[i].kind), devs[i].devid);
-			progress(parg, what, (int)(now_ms() - start));
+			progress(parg, what, (int)(xctl_mono_ms() - start));
 		}
 		struct pollfd pfd = { .fd = xs_fileno(s->xs), .events = POLLIN };
 		int pr = poll(&pfd, 1, left > 500 ? 500 : (int)left);

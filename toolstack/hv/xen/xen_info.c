@@ -377,13 +377,6 @@ static int wait_state(libxl_ctx *ctx, uint32_t domid, bool *gone, bool *done)
 	return *gone || !lrc ? 0 : xctl_xen_err(lrc);
 }
 
-static long elapsed_ms(const struct timespec *start)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
 int xctl_xen_wait(struct xctl_hv *hv, uint32_t domid, int timeout_ms, struct xctl_hv_dominfo *out, bool *gone)
 {
 	/* As xl's domain-death wait: Xen's xenstored fires @releaseDomain when a
@@ -391,10 +384,9 @@ int xctl_xen_wait(struct xctl_hv *hv, uint32_t domid, int timeout_ms, struct xct
 	 * then read from the hypervisor. Between events nothing is asked of
 	 * xenstored or Xen: a monitor of an idle guest costs nothing. */
 	libxl_ctx *ctx = xctl_xen_ctx(hv);
-	struct timespec start;
+	long start = xctl_mono_ms();
 	bool done = false;
 	int rc = 0;
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	*gone = false;
 	struct xs_handle *xs = xs_open(0);
 	if (!xs) {
@@ -415,7 +407,7 @@ int xctl_xen_wait(struct xctl_hv *hv, uint32_t domid, int timeout_ms, struct xct
 			break;
 		int left = -1;
 		if (timeout_ms >= 0) {
-			long e = elapsed_ms(&start);
+			long e = xctl_mono_ms() - start;
 			if (e >= timeout_ms) {
 				rc = XCTL_ERR_TIMEOUT;
 				break;
