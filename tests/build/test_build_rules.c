@@ -15,80 +15,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/cli/runcmd.h"
-
-struct ctx {
-	char *tmp;
-	unsigned checks;
-	struct runcmd_result r;
-};
-
-static void show_output(const struct ctx *c)
-{
-	unsigned lines = 0;
-	for (const char *l = c->r.out; *l && lines < 30; lines++) {
-		size_t len = strcspn(l, "\n");
-		print_error("    %.*s\n", (int)len, l);
-		l += len + (l[len] == '\n');
-	}
-}
-
-static void run_(struct ctx *c, int want, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static void run_(struct ctx *c, int want, const char *file, int line, const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	runcmd_free(&c->r);
-	runcmd_merged(&c->r, "%s", cmd);
-	if (c->r.status != want) {
-		print_error("FAIL: %s exited %d, expected %d\n", cmd, c->r.status, want);
-		show_output(c);
-	}
-	_assert_int_equal(c->r.status, want, file, line);
-	c->checks++;
-}
-#define RUN(c, want, ...) run_((c), (want), __FILE__, __LINE__, __VA_ARGS__)
-
-static void has_(struct ctx *c, const char *text, bool want, const char *file, int line)
-{
-	bool found = strstr(c->r.out, text) != NULL;
-	if (found != want) {
-		print_error("FAIL: output %s '%s'\n", want ? "lacks" : "has", text);
-		show_output(c);
-	}
-	_assert_true(found == want, text, file, line);
-	c->checks++;
-}
-#define HAS(c, text) has_((c), (text), true, __FILE__, __LINE__)
-#define LACKS(c, text) has_((c), (text), false, __FILE__, __LINE__)
+#include "tests/cli/runcheck.h"
 
 static int setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-	if (!c)
+	struct runcheck *c = calloc(1, sizeof(*c));
+	if (!c || runcheck_setup(c, 30)) {
+		free(c);
 		return -1;
+	}
 	const char *src = getenv("XCTL_SRC"), *build = getenv("XCTL_BUILD");
 	if (!src || !*src)
 		setenv("XCTL_SRC", ".", 1);
 	if (!build || !*build)
 		setenv("XCTL_BUILD", "build", 1);
-	c->tmp = runcmd_mkdtemp();
-	setenv("T", c->tmp, 1);
 	*state = c;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct ctx *c = *state;
-	print_message("build rules: %u checks passed\n", c->checks);
-	runcmd_free(&c->r);
-	runcmd_rmtree(c->tmp);
-	free(c->tmp);
+	struct runcheck *c = *state;
+	runcheck_teardown(c, "build rules");
 	free(c);
 	return 0;
 }
@@ -97,7 +45,7 @@ static int teardown(void **state)
 
 /* A scratch tree: clean sources outside xen/, and a xen/ source that
  * includes libxl.h (allowed there). */
-static void scratch_tree(struct ctx *c)
+static void scratch_tree(struct runcheck *c)
 {
 	RUN(c, 0, "rm -rf \"$T/src\" && mkdir -p \"$T/src/toolstack/cli\" \"$T/src/toolstack/hv/xen\" && "
 		  "printf '#include <stdio.h>\\n#include <xenstore.h>\\nint a(void);\\n' >\"$T/src/toolstack/cli/a.c\" && "
@@ -107,7 +55,7 @@ static void scratch_tree(struct ctx *c)
 /* The source check passes on the real tree and on a clean scratch tree. */
 static void test_sources_clean(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, RULE " sources \"$XCTL_SRC\"");
 	HAS(c, "port rule: none of");
 	scratch_tree(c);
@@ -119,7 +67,7 @@ static void test_sources_clean(void **state)
  * names the file, the line and the rule. */
 static void test_sources_planted(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	static const char *const plants[] = {
 		"#include <libxl.h>",   "#include \"xenctrl.h\"", "  #  include <xengnttab.h>",
 		"#include <xenevtchn.h>", "#include <xenforeignmemory.h>", "#include <libxlutil.h>",
@@ -153,7 +101,7 @@ static void test_sources_planted(void **state)
  * tree that holds only the build and these sources. */
 static void test_build_guard(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, "rm -rf \"$T/b\" && mkdir -p \"$T/b/mk\" \"$T/b/scripts\" \"$T/b/common\" \"$T/b/toolstack/cli\" "
 		  "\"$T/b/toolstack/hv/xen\" && cp \"$XCTL_SRC/mk/build.mk\" \"$T/b/mk/\" && "
 		  "cp \"$XCTL_SRC/scripts/port-rule.sh\" \"$XCTL_SRC/scripts/source-files.sh\" \"$T/b/scripts/\" && "
@@ -174,7 +122,7 @@ static void test_build_guard(void **state)
  * with one it passes; one that uses none passes. */
 static void test_links(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, "rm -rf \"$T/l\" && mkdir -p \"$T/l/src/xen\" \"$T/l/build/bin\" && cd \"$T/l\" && "
 		  "printf '#include <xenctrl.h>\\nint main(void) { return xc_interface_open(0, 0, 0) == 0; }\\n' >src/xen/p.c && "
 		  "cp src/xen/p.c src/p.c && printf 'int main(void) { return 0; }\\n' >src/q.c && "
@@ -193,7 +141,7 @@ static void test_links(void **state)
  * and corpora, and holds the kinds of files the rules check. */
 static void test_source_files(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, "rm -rf \"$T/s\" && mkdir -p \"$T/s/a\" \"$T/s/build-x\" \"$T/s/tests/fuzz/corpus/f\" \"$T/s/tests/lab/dom0\" && "
 		  "cd \"$T/s\" && touch a/x.c a/y.h a/z.sh a/m.mk Makefile build-x/g.c tests/fuzz/corpus/f/s.c "
 		  "tests/lab/dom0/init a/notes.txt");
@@ -213,7 +161,7 @@ static void test_source_files(void **state)
  * started in its process group; a failure and a timeout fail the run. */
 static void test_run_tests_timeout(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, "mkdir -p \"$T/rt\" && cd \"$T/rt\" && "
 		  "printf '#!/bin/sh\\necho hello\\n' >ok && "
 		  "printf '#!/bin/sh\\nexit 3\\n' >bad && "
@@ -239,7 +187,7 @@ static void test_run_tests_timeout(void **state)
  * empty fails; every fuzz target's source has its replay test. */
 static void test_fuzz_replay(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, "cd \"$XCTL_SRC\" && for f in $(scripts/source-files.sh | grep '/fuzz_[^/]*\\.c$'); do "
 		  "n=$(basename \"$f\" .c); "
 		  "[ -x \"$XCTL_BUILD/tests/replay_$n\" ] || { echo \"$n is not replayed\"; exit 1; }; echo \"replayed $n\"; done");

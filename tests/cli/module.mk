@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-only
-# tests/cli: the xctl command line, driven as a user would. runcmd.c is a
+# tests/cli: the xctl command line, driven as a user would. runcmd.c (and
+# runcheck.c, a command run as a counted check) is a
 # helper other tests that run programs may link ($(TEST_RUNCMD_OBJS)).
-TEST_RUNCMD_OBJS := $(call objs,tests/cli/runcmd.c)
+TEST_RUNCMD_OBJS := $(call objs,tests/cli/runcmd.c tests/cli/runcheck.c)
 $(BUILD)/tests/test_cli: $(call objs,tests/cli/test_cli.c) $(TEST_RUNCMD_OBJS) $(LIBCOMMON) | $(BUILD)/bin/xctl
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"

@@ -40,7 +40,7 @@ lab-suite: $(BUILD)/bin/xctl $$(PROGRAMS) $$(LAB_SUITE_BINS)
 		tests/lab/lab.sh $(BUILD) $(patsubst $(BUILD)/%,%,$(LAB_KNOWN))
 
 # The harness itself on the host: plan, summary, fault recognition, runner.
-$(BUILD)/tests/test_lab_harness: $(call objs,tests/lab/test_lab_harness.c tests/cli/runcmd.c) $(LIBCOMMON)
+$(BUILD)/tests/test_lab_harness: $(call objs,tests/lab/test_lab_harness.c tests/cli/runcmd.c tests/cli/runcheck.c) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)

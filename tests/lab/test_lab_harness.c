@@ -15,67 +15,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/cli/runcmd.h"
-
-struct ctx {
-	char *tmp;
-	unsigned checks;
-	struct runcmd_result r;
-};
-
-static void show_output(const struct ctx *c)
-{
-	unsigned lines = 0;
-	for (const char *l = c->r.out; *l && lines < 40; lines++) {
-		size_t len = strcspn(l, "\n");
-		print_error("    %.*s\n", (int)len, l);
-		l += len + (l[len] == '\n');
-	}
-}
-
-static void run_(struct ctx *c, int want, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static void run_(struct ctx *c, int want, const char *file, int line, const char *fmt, ...)
-{
-	char cmd[16384];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	runcmd_free(&c->r);
-	runcmd_merged(&c->r, "%s", cmd);
-	if (c->r.status != want) {
-		print_error("FAIL: %s exited %d, expected %d\n", cmd, c->r.status, want);
-		show_output(c);
-	}
-	_assert_int_equal(c->r.status, want, file, line);
-	c->checks++;
-}
-#define RUN(c, want, ...) run_((c), (want), __FILE__, __LINE__, __VA_ARGS__)
-
-static void has_(struct ctx *c, const char *text, bool want, const char *file, int line)
-{
-	bool found = strstr(c->r.out, text) != NULL;
-	if (found != want) {
-		print_error("FAIL: output %s '%s'\n", want ? "lacks" : "has", text);
-		show_output(c);
-	}
-	_assert_true(found == want, text, file, line);
-	c->checks++;
-}
-#define HAS(c, text) has_((c), (text), true, __FILE__, __LINE__)
-#define LACKS(c, text) has_((c), (text), false, __FILE__, __LINE__)
+#include "tests/cli/runcheck.h"
 
 static int setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-	if (!c)
+	struct runcheck *c = calloc(1, sizeof(*c));
+	if (!c || runcheck_setup(c, 40)) {
+		free(c);
 		return -1;
+	}
 	const char *src = getenv("XCTL_SRC");
 	if (!src || !*src)
 		setenv("XCTL_SRC", ".", 1);
-	c->tmp = runcmd_mkdtemp();
-	setenv("T", c->tmp, 1);
 	setenv("LAB", "tests/lab", 1);
 	unsetenv("XCTL_LAB_ONLY");
 	unsetenv("XCTL_LAB_BREAK");
@@ -85,11 +36,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct ctx *c = *state;
-	print_message("lab harness: %u checks passed\n", c->checks);
-	runcmd_free(&c->r);
-	runcmd_rmtree(c->tmp);
-	free(c->tmp);
+	struct runcheck *c = *state;
+	runcheck_teardown(c, "lab harness");
 	free(c);
 	return 0;
 }
@@ -97,14 +45,14 @@ static int teardown(void **state)
 #define IN_SRC "cd \"$XCTL_SRC\" && "
 
 /* A scenario directory: S/NAME.sh with the given header lines. */
-static void scenario(struct ctx *c, const char *file, const char *header)
+static void scenario(struct runcheck *c, const char *file, const char *header)
 {
 	RUN(c, 0, "mkdir -p \"$T/s\" \"$T/b/bin\" \"$T/b/tests\" && printf '%%s\\n' '# SPDX' %s >\"$T/s/%s\"", header, file);
 }
 
 static void test_plan(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, "rm -rf \"$T/s\" \"$T/b\"");
 	scenario(c, "10-a.sh", "'# lab-name: a' '# lab-timeout: 60' '# lab-needs: bin/xctl tests/t1'");
 	scenario(c, "20-b.sh", "'# lab-needs: feature:xctl-xen'");
@@ -152,7 +100,7 @@ static void test_plan(void **state)
 }
 
 /* summary.sh PLAN RESULTS on files written by the test */
-static void summary(struct ctx *c, int want, const char *plan, const char *results)
+static void summary(struct runcheck *c, int want, const char *plan, const char *results)
 {
 	RUN(c, 0, "printf '%s' >\"$T/plan\" && printf '%s' >\"$T/res\"", plan, results);
 	RUN(c, want, IN_SRC "$LAB/summary.sh \"$T/plan\" \"$T/res\"");
@@ -160,7 +108,7 @@ static void summary(struct ctx *c, int want, const char *plan, const char *resul
 
 static void test_summary(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	/* all passed, with a retry counted */
 	summary(c, 0, "RUN a 10-a.sh 60\\nRUN b 20-b.sh 60\\nNOTRUN n prerequisite feature:x is missing: why\\n"
 		      "SKIPPED s not selected by XCTL_LAB_ONLY\\n",
@@ -208,7 +156,7 @@ static void test_summary(void **state)
  * that domain, and a console showing that the guest's init never ran. */
 static void test_boot_fault(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	const char *fault = IN_SRC ". tests/lab/dom0/guest.sh && lab_boot_fault";
 	RUN(c, 0, "printf '(XEN) d7v0 Triple fault - invoking HVM shutdown action 1\\n' >\"$T/xen\" && "
 		  "printf '(XEN) d17v0 Triple fault - invoking HVM shutdown action 1\\n' >\"$T/xen17\" && "
@@ -237,7 +185,7 @@ static void test_boot_fault(void **state)
 /* dom0's runner, on the host with its paths redirected. */
 static void test_runner(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, "rm -rf \"$T/out\" \"$T/bin\" && mkdir -p \"$T/out\" \"$T/bin\" \"$T/sc\" && "
 		  "printf '#!/bin/sh\\n[ \"$XCTL_FAKE_SCHEMA\" = ok ]\\n' >\"$T/bin/xctl\" && chmod +x \"$T/bin/xctl\" && "
 		  "printf 'lab_schema_check sc created /dev/null --phase created\\nexit 0\\n' >\"$T/sc/schema.sh\" && "
@@ -273,7 +221,7 @@ static void test_runner(void **state)
 /* lab.sh refuses a fault it does not know before anything else. */
 static void test_break_knob(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, "rm -rf \"$T/lb\" && mkdir -p \"$T/lb/bin\" && printf '#!/bin/sh\\n' >\"$T/lb/bin/xctl\" && "
 		  "chmod +x \"$T/lb/bin/xctl\"");
 	RUN(c, 1, IN_SRC "XCTL_LAB_BREAK=everything XCTL_LAB_OUT=\"$T/lb/lab\" tests/lab/lab.sh \"$T/lb\" bin/xctl");

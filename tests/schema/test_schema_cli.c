@@ -14,79 +14,15 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "tests/cli/runcmd.h"
+#include "tests/cli/runcheck.h"
 
 /* The shell sees the paths through the environment: $XCTL_SRC, $XCTL_BUILD,
  * $FIX (the real dump from Xen 4.17) and $TESTDIR (scratch). */
 #define X "\"$XCTL_BIN/xctl\""
 
-struct ctx {
-	char *tmp;
-	unsigned checks;
-	struct runcmd_result r; /* the last command: its status, output in r.out */
-};
-
-/* ---- run and check, each counting once, showing the output on failure */
-
-static void show_output(const struct ctx *c)
-{
-	unsigned lines = 0;
-	for (const char *l = c->r.out; *l && lines < 20; lines++) {
-		size_t len = strcspn(l, "\n");
-		print_error("    %.*s\n", (int)len, l);
-		l += len + (l[len] == '\n');
-	}
-}
-
-/* run WANT CMD: stdout and stderr together in c->r.out */
-static void run_(struct ctx *c, int want, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static void run_(struct ctx *c, int want, const char *file, int line, const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	runcmd_free(&c->r);
-	runcmd_merged(&c->r, "%s", cmd);
-	if (c->r.status != want) {
-		print_error("FAIL: %s exited %d, expected %d\n", cmd, c->r.status, want);
-		show_output(c);
-	}
-	_assert_int_equal(c->r.status, want, file, line);
-	c->checks++;
-}
-#define RUN(c, want, ...) run_((c), (want), __FILE__, __LINE__, __VA_ARGS__)
-
-/* has TEXT: the last output contains TEXT */
-static void has_(struct ctx *c, const char *text, const char *file, int line)
-{
-	bool ok = strstr(c->r.out, text) != NULL;
-	if (!ok) {
-		print_error("FAIL: output lacks '%s'\n", text);
-		show_output(c);
-	}
-	_assert_true(ok, text, file, line);
-	c->checks++;
-}
-#define HAS(c, text) has_((c), (text), __FILE__, __LINE__)
-
-/* lacks TEXT: the last output does not contain TEXT */
-static void lacks_(struct ctx *c, const char *text, const char *file, int line)
-{
-	bool ok = strstr(c->r.out, text) == NULL;
-	if (!ok) {
-		print_error("FAIL: output has '%s'\n", text);
-		show_output(c);
-	}
-	_assert_true(ok, text, file, line);
-}
-#define LACKS(c, text) lacks_((c), (text), __FILE__, __LINE__)
-
 /* ---- files */
 
-static void write_tmp(struct ctx *c, const char *name, const char *text)
+static void write_tmp(struct runcheck *c, const char *name, const char *text)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", c->tmp, name);
@@ -95,7 +31,7 @@ static void write_tmp(struct ctx *c, const char *name, const char *text)
 
 /* Write $TESTDIR/name: the lines of $FIX, each passed through edit (which
  * returns false to drop the line, or may replace it in out). */
-static void derive_tmp(struct ctx *c, const char *name, bool (*edit)(const char *line, struct xctl_buf *out))
+static void derive_tmp(struct runcheck *c, const char *name, bool (*edit)(const char *line, struct xctl_buf *out))
 {
 	char *fix = NULL;
 	size_t len;
@@ -140,9 +76,11 @@ static bool drop_name(const char *line, struct xctl_buf *out)
 
 static int setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-	if (!c)
+	struct runcheck *c = calloc(1, sizeof(*c));
+	if (!c || runcheck_setup(c, 20)) {
+		free(c);
 		return -1;
+	}
 	const char *src = getenv("XCTL_SRC"), *build = getenv("XCTL_BUILD");
 	if (!src || !*src)
 		setenv("XCTL_SRC", ".", 1);
@@ -151,7 +89,6 @@ static int setup(void **state)
 	char fix[4096];
 	snprintf(fix, sizeof(fix), "%s/tests/schema/fixtures/real-pv-guest.txt", getenv("XCTL_SRC"));
 	setenv("FIX", fix, 1);
-	c->tmp = runcmd_mkdtemp();
 	setenv("TESTDIR", c->tmp, 1);
 	*state = c;
 	return 0;
@@ -159,11 +96,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct ctx *c = *state;
-	print_message("schema cli: %u checks passed\n", c->checks);
-	runcmd_free(&c->r);
-	runcmd_rmtree(c->tmp);
-	free(c->tmp);
+	struct runcheck *c = *state;
+	runcheck_teardown(c, "schema cli");
 	free(c);
 	return 0;
 }
@@ -174,7 +108,7 @@ static int teardown(void **state)
  * stdin, in text and JSON. */
 static void test_real_dump_clean(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, X " schema check \"$FIX\"");
 	HAS(c, "207 nodes checked, 0 violations");
 	RUN(c, 0, X " schema check --phase created \"$FIX\"");
@@ -187,7 +121,7 @@ static void test_real_dump_clean(void **state)
 /* Violations: exit 1, path and rule in text and JSON. */
 static void test_violations(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	derive_tmp(c, "bad.txt", event_channel_eight);
 	RUN(c, 1, X " schema check \"$TESTDIR/bad.txt\"");
 	HAS(c, "/local/domain/1/device/vbd/51712/event-channel: bad-value:");
@@ -208,7 +142,7 @@ static void test_violations(void **state)
 /* Unreadable input and bad command lines: exit 2. */
 static void test_unreadable_input_and_usage(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	write_tmp(c, "garbage.txt", "this is not a dump\n");
 	RUN(c, 2, X " schema check \"$TESTDIR/garbage.txt\"");
 	HAS(c, "garbage.txt:1:");
@@ -231,7 +165,7 @@ static void test_unreadable_input_and_usage(void **state)
 /* xenstore-ls escapes and terminal padding are read as xenstore-ls writes them. */
 static void test_xenstore_ls_escapes_and_padding(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	write_tmp(c, "pad.txt", "/tool = \"\"   (n0)\n/tool/xenstored = \"\" . . . . . . . .  (n0)\n");
 	RUN(c, 0, X " schema check \"$TESTDIR/pad.txt\"");
 	write_tmp(c, "esc.txt", "/tool = \"a\\x01\\\\b\\t\"   (n0)\n");
@@ -252,7 +186,7 @@ static void test_xenstore_ls_escapes_and_padding(void **state)
 /* schema show: a concrete path, a template, JSON, the whole schema, a typo. */
 static void test_schema_show(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, X " schema show /local/domain/7/device/vif/0/tx-ring-ref");
 	HAS(c, "$DOMID=7");
 	HAS(c, "XS_FMT_VIF_FE_TX_RING_REF");
@@ -271,7 +205,7 @@ static void test_schema_show(void **state)
 /* The reference document is generated from the schema. */
 static void test_reference_doc_matches_schema(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, "\"$XCTL_BUILD/host/xs-gen\" doc \"$TESTDIR/schema.md\" \"$XCTL_SRC\"/xenstore-schema/schema/*.xss");
 	RUN(c, 0, "diff -u \"$XCTL_SRC/docs/xenstore-schema.md\" \"$TESTDIR/schema.md\"");
 }
@@ -279,7 +213,7 @@ static void test_reference_doc_matches_schema(void **state)
 /* The source rule passes on the tree, and fails when a literal is added. */
 static void test_no_path_literal_rule(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	RUN(c, 0, "env XCTL_BUILD=\"$XCTL_BUILD\" \"$XCTL_SRC/xenstore-schema/check-no-path-literals.sh\" \"$XCTL_SRC\"");
 	runcmd_free(&c->r);
 	runcmd(&c->r, "mkdir -p \"$TESTDIR/tree\" && for d in toolstack sim drivers-backend xenstore-schema; do "
@@ -295,7 +229,7 @@ static void test_no_path_literal_rule(void **state)
 /* What the rule flags (lines 1-6), and what it leaves alone (lines 7-12). */
 static void test_xs_lint_flags_exactly(void **state)
 {
-	struct ctx *c = *state;
+	struct runcheck *c = *state;
 	write_tmp(c, "lint.c",
 		  "const char *a = \"ring-ref%u\";               /* node name with a conversion */\n"
 		  "const char *b = \"%s/frontend-id\";           /* node name as a part */\n"
