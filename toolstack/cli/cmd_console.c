@@ -35,11 +35,10 @@ int cmd_console(struct xctl_cli *cli, int argc, char **argv)
 	if (!xctl_cli_nargs(cli, argc, argv, 1, 1))
 		return XCTL_EXIT_USAGE;
 	struct xctl_core *core;
-	if ((st = xctl_cli_core(cli, &core)))
-		return st;
 	uint32_t domid;
-	st = xctl_cli_domain(cli, core, argv[cli->optind], &domid);
-	if (!st && core->hv->ops->console(core->hv, domid, type ? type : "pv", num))
+	if ((st = xctl_cli_core_domain(cli, argv[cli->optind], &core, &domid)))
+		return st;
+	if (core->hv->ops->console(core->hv, domid, type ? type : "pv", num))
 		st = XCTL_EXIT_FAIL;
 	xctl_core_close(core);
 	return st;

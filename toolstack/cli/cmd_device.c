@@ -72,10 +72,14 @@ static int backend_domid(struct xctl_core *core, const char *name, uint32_t *out
 	return XCTL_EXIT_OK;
 }
 
-static int no_options(struct xctl_cli *cli, int argc, char **argv)
+/* What both attaches do once the spec is read: open the core, find the
+ * domain and the backend domain. 0 or an exit status; the caller closes
+ * *core (NULL when it could not be opened). */
+static int attach_target(struct xctl_cli *cli, const char *domain, const char *backend, struct xctl_core **core,
+			 uint32_t *domid, uint32_t *backend_id)
 {
-	const char *arg;
-	return xctl_cli_getopt(cli, argc, argv, &arg) == XCTL_GETOPT_END ? XCTL_EXIT_OK : XCTL_EXIT_USAGE;
+	int st = xctl_cli_core_domain(cli, domain, core, domid);
+	return st ? st : backend_domid(*core, backend, backend_id);
 }
 
 /* -N: print the device as libxl's JSON, as xl does, and attach nothing. */
@@ -108,9 +112,9 @@ static int check_target(const struct xctl_disk *k)
 
 int cmd_block_attach(struct xctl_cli *cli, int argc, char **argv)
 {
-	int st = no_options(cli, argc, argv);
-	if (st || !xctl_cli_nargs(cli, argc, argv, 2, -1))
-		return XCTL_EXIT_USAGE;
+	int st = xctl_cli_flag_args(cli, argc, argv, 0, NULL, 2, -1);
+	if (st)
+		return st;
 	struct xctl_disk disk;
 	struct xctl_diags d;
 	struct xctl_global_config g;
@@ -137,10 +141,7 @@ int cmd_block_attach(struct xctl_cli *cli, int argc, char **argv)
 		goto out_disk;
 	uint32_t domid;
 	struct xctl_hv_device dev = { .kind = XCTL_HV_DEV_VBD, .u.disk = &disk };
-	if ((st = xctl_cli_core(cli, &core)))
-		goto out_disk;
-	if ((st = xctl_cli_domain(cli, core, argv[cli->optind], &domid)) ||
-	    (st = backend_domid(core, disk.backend_domname, &dev.backend_domid)))
+	if ((st = attach_target(cli, argv[cli->optind], disk.backend_domname, &core, &domid, &dev.backend_domid)))
 		goto out_disk;
 	if (cli->dry_run) {
 		st = dry_run(cli, &disk, NULL, &g);
@@ -166,9 +167,9 @@ out_global:
 
 int cmd_network_attach(struct xctl_cli *cli, int argc, char **argv)
 {
-	int st = no_options(cli, argc, argv);
-	if (st || !xctl_cli_nargs(cli, argc, argv, 1, -1))
-		return XCTL_EXIT_USAGE;
+	int st = xctl_cli_flag_args(cli, argc, argv, 0, NULL, 1, -1);
+	if (st)
+		return st;
 	struct xctl_vif vif;
 	struct xctl_diags d;
 	struct xctl_global_config g;
@@ -194,10 +195,7 @@ int cmd_network_attach(struct xctl_cli *cli, int argc, char **argv)
 	}
 	uint32_t domid;
 	struct xctl_hv_device dev = { .kind = XCTL_HV_DEV_VIF, .u.vif = &vif };
-	if ((st = xctl_cli_core(cli, &core)))
-		goto out;
-	if ((st = xctl_cli_domain(cli, core, argv[cli->optind], &domid)) ||
-	    (st = backend_domid(core, vif.backend_domname, &dev.backend_domid)))
+	if ((st = attach_target(cli, argv[cli->optind], vif.backend_domname, &core, &domid, &dev.backend_domid)))
 		goto out;
 	if (cli->dry_run) {
 		st = dry_run(cli, NULL, &vif, &g);
@@ -263,11 +261,9 @@ static int detach(struct xctl_cli *cli, char **argv, enum xctl_hv_devkind kind, 
 	struct xctl_core *core;
 	uint32_t domid;
 	int devid = -1;
-	int st = xctl_cli_core(cli, &core);
+	int st = xctl_cli_core_domain(cli, dom, &core, &domid);
 	if (st)
 		return st;
-	if ((st = xctl_cli_domain(cli, core, dom, &domid)))
-		goto out;
 	int rc = find_device(core, domid, kind, arg, &devid);
 	if (rc == XCTL_ERR_INVAL || rc == XCTL_ERR_NOTFOUND) {
 		if (vbd)
@@ -298,43 +294,25 @@ out:
 
 int cmd_block_detach(struct xctl_cli *cli, int argc, char **argv)
 {
-	const char *arg;
 	bool force = false;
-	int c;
-	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
-		if (c != 'f')
-			return XCTL_EXIT_USAGE;
-		force = true;
-	}
-	if (!xctl_cli_nargs(cli, argc, argv, 2, 2))
-		return XCTL_EXIT_USAGE;
-	return detach(cli, argv, XCTL_HV_DEV_VBD, force);
+	int st = xctl_cli_flag_args(cli, argc, argv, 'f', &force, 2, 2);
+	return st ? st : detach(cli, argv, XCTL_HV_DEV_VBD, force);
 }
 
 int cmd_network_detach(struct xctl_cli *cli, int argc, char **argv)
 {
-	if (no_options(cli, argc, argv) || !xctl_cli_nargs(cli, argc, argv, 2, 2))
-		return XCTL_EXIT_USAGE;
-	return detach(cli, argv, XCTL_HV_DEV_VIF, false);
+	int st = xctl_cli_flag_args(cli, argc, argv, 0, NULL, 2, 2);
+	return st ? st : detach(cli, argv, XCTL_HV_DEV_VIF, false);
 }
 
 /* ---- block-list DOMAIN..., network-list DOMAIN... */
 
 static int list_devices(struct xctl_cli *cli, int argc, char **argv, enum xctl_hv_devkind kind)
 {
-	const char *arg;
 	bool json = false;
-	int c;
-	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
-		if (c != OPT_JSON)
-			return XCTL_EXIT_USAGE;
-		json = true;
-	}
-	if (!xctl_cli_nargs(cli, argc, argv, 1, -1))
-		return XCTL_EXIT_USAGE;
 	struct xctl_core *core;
-	int st = xctl_cli_core(cli, &core);
-	if (st)
+	int st = xctl_cli_flag_args(cli, argc, argv, OPT_JSON, &json, 1, -1);
+	if (st || (st = xctl_cli_core(cli, &core)))
 		return st;
 	struct xctl_jw *w = json ? xctl_jw_new(true) : NULL;
 	if (w)

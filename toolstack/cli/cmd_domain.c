@@ -12,45 +12,23 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Options, one positional DOMAIN, and the core. */
+/* No options, NARGS positional arguments (the first the domain), the core. */
 static int one_domain(struct xctl_cli *cli, int argc, char **argv, int nargs, struct xctl_core **core,
 		      uint32_t *domid)
 {
-	const char *arg;
-	if (xctl_cli_getopt(cli, argc, argv, &arg) != XCTL_GETOPT_END)
-		return XCTL_EXIT_USAGE;
-	if (!xctl_cli_nargs(cli, argc, argv, nargs, nargs))
-		return XCTL_EXIT_USAGE;
-	int st = xctl_cli_core(cli, core);
-	if (st)
-		return st;
-	st = xctl_cli_domain(cli, *core, argv[cli->optind], domid);
-	if (st) {
-		xctl_core_close(*core);
-		*core = NULL;
-	}
-	return st;
+	int st = xctl_cli_flag_args(cli, argc, argv, 0, NULL, nargs, nargs);
+	return st ? st : xctl_cli_core_domain(cli, argv[cli->optind], core, domid);
 }
 
 int cmd_destroy(struct xctl_cli *cli, int argc, char **argv)
 {
-	const char *arg;
 	bool force = cli->force;
-	int c, st;
-	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
-		if (c == 'f')
-			force = true;
-		else
-			return XCTL_EXIT_USAGE;
-	}
-	if (!xctl_cli_nargs(cli, argc, argv, 1, 1))
-		return XCTL_EXIT_USAGE;
 	struct xctl_core *core;
-	if ((st = xctl_cli_core(cli, &core)))
-		return st;
 	uint32_t domid;
-	st = xctl_cli_domain(cli, core, argv[cli->optind], &domid);
-	if (!st && domid == 0 && !force) {
+	int st = xctl_cli_flag_args(cli, argc, argv, 'f', &force, 1, 1);
+	if (st || (st = xctl_cli_core_domain(cli, argv[cli->optind], &core, &domid)))
+		return st;
+	if (domid == 0 && !force) {
 		fprintf(stderr, "Not destroying domain 0; use -f to force.\n"
 				"This can only be done when using a disaggregated hardware domain and toolstack.\n\n");
 		st = XCTL_EXIT_FAIL;

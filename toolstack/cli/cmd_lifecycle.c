@@ -37,6 +37,31 @@ int xctl_cli_domain(struct xctl_cli *cli, struct xctl_core *c, const char *arg, 
 	return XCTL_EXIT_FAIL;
 }
 
+int xctl_cli_flag_args(struct xctl_cli *cli, int argc, char **argv, int flag, bool *set, int min, int max)
+{
+	const char *arg;
+	int c;
+	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
+		if (!flag || c != flag)
+			return XCTL_EXIT_USAGE;
+		*set = true;
+	}
+	return xctl_cli_nargs(cli, argc, argv, min, max) ? XCTL_EXIT_OK : XCTL_EXIT_USAGE;
+}
+
+int xctl_cli_core_domain(struct xctl_cli *cli, const char *name, struct xctl_core **core, uint32_t *domid)
+{
+	int st = xctl_cli_core(cli, core);
+	if (st)
+		return st;
+	st = xctl_cli_domain(cli, *core, name, domid);
+	if (st) {
+		xctl_core_close(*core);
+		*core = NULL;
+	}
+	return st;
+}
+
 void xctl_cli_print_cpumap(FILE *out, const uint8_t *map, uint32_t nbytes, uint32_t ncpus)
 {
 	/* the states of xl's print_bitmap: 0 nothing yet, 1 in the first run,

@@ -217,17 +217,10 @@ static void info_line(const char *want, const char *key, const char *fmt, ...)
 
 int cmd_info(struct xctl_cli *cli, int argc, char **argv)
 {
-	const char *arg;
 	bool json = false;
-	int c, st;
-	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
-		if (c == OPT_JSON)
-			json = true;
-		else
-			return XCTL_EXIT_USAGE;
-	}
-	if (!xctl_cli_nargs(cli, argc, argv, 0, 1))
-		return XCTL_EXIT_USAGE;
+	int st = xctl_cli_flag_args(cli, argc, argv, OPT_JSON, &json, 0, 1);
+	if (st)
+		return st;
 	const char *want = cli->optind < argc ? argv[cli->optind] : NULL;
 	struct xctl_core *core;
 	if ((st = xctl_cli_core(cli, &core)))
@@ -382,19 +375,10 @@ out:
 
 int cmd_dmesg(struct xctl_cli *cli, int argc, char **argv)
 {
-	const char *arg;
 	bool clear = false;
-	int c, st;
-	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
-		if (c == 'c')
-			clear = true;
-		else
-			return XCTL_EXIT_USAGE;
-	}
-	if (!xctl_cli_nargs(cli, argc, argv, 0, 0))
-		return XCTL_EXIT_USAGE;
 	struct xctl_core *core;
-	if ((st = xctl_cli_core(cli, &core)))
+	int st = xctl_cli_flag_args(cli, argc, argv, 'c', &clear, 0, 0);
+	if (st || (st = xctl_cli_core(cli, &core)))
 		return st;
 	char *text = NULL;
 	if (core->hv->ops->dmesg(core->hv, clear, &text)) {
@@ -409,14 +393,9 @@ int cmd_dmesg(struct xctl_cli *cli, int argc, char **argv)
 
 int cmd_domid(struct xctl_cli *cli, int argc, char **argv)
 {
-	const char *arg;
-	int st;
-	if (xctl_cli_getopt(cli, argc, argv, &arg) != XCTL_GETOPT_END)
-		return XCTL_EXIT_USAGE;
-	if (!xctl_cli_nargs(cli, argc, argv, 1, 1))
-		return XCTL_EXIT_USAGE;
 	struct xctl_core *core;
-	if ((st = xctl_cli_core(cli, &core)))
+	int st = xctl_cli_flag_args(cli, argc, argv, 0, NULL, 1, 1);
+	if (st || (st = xctl_cli_core(cli, &core)))
 		return st;
 	uint32_t domid;
 	const char *name = argv[cli->optind];
@@ -432,12 +411,9 @@ int cmd_domid(struct xctl_cli *cli, int argc, char **argv)
 
 int cmd_domname(struct xctl_cli *cli, int argc, char **argv)
 {
-	const char *arg;
-	int st;
-	if (xctl_cli_getopt(cli, argc, argv, &arg) != XCTL_GETOPT_END)
-		return XCTL_EXIT_USAGE;
-	if (!xctl_cli_nargs(cli, argc, argv, 1, 1))
-		return XCTL_EXIT_USAGE;
+	int st = xctl_cli_flag_args(cli, argc, argv, 0, NULL, 1, 1);
+	if (st)
+		return st;
 	uint64_t id;
 	const char *s = argv[cli->optind];
 	if (xctl_parse_u64(s, 10, UINT32_MAX, &id)) {

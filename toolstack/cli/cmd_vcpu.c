@@ -63,17 +63,10 @@ static int list_one(struct xctl_core *core, const struct xctl_hv_dominfo *d, uin
 
 int cmd_vcpu_list(struct xctl_cli *cli, int argc, char **argv)
 {
-	const char *arg;
 	bool json = false;
-	int c, st;
-	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
-		if (c == OPT_JSON)
-			json = true;
-		else
-			return XCTL_EXIT_USAGE;
-	}
 	struct xctl_core *core;
-	if ((st = xctl_cli_core(cli, &core)))
+	int st = xctl_cli_flag_args(cli, argc, argv, OPT_JSON, &json, 0, -1);
+	if (st || (st = xctl_cli_core(cli, &core)))
 		return st;
 	struct xctl_hv_hostinfo h;
 	struct xctl_hv_dominfo *v = NULL;
@@ -132,30 +125,20 @@ out:
 
 int cmd_vcpu_set(struct xctl_cli *cli, int argc, char **argv)
 {
-	const char *arg;
-	bool check_host = true;
-	int c, st;
-	while ((c = xctl_cli_getopt(cli, argc, argv, &arg)) != XCTL_GETOPT_END) {
-		if (c == 'i')
-			check_host = false;
-		else
-			return XCTL_EXIT_USAGE;
-	}
-	if (!xctl_cli_nargs(cli, argc, argv, 2, 2))
-		return XCTL_EXIT_USAGE;
+	bool ignore_host = false;
+	int st = xctl_cli_flag_args(cli, argc, argv, 'i', &ignore_host, 2, 2);
+	if (st)
+		return st;
 	uint64_t count;
 	if (xctl_parse_u64(argv[cli->optind + 1], 10, INT32_MAX, &count)) {
 		fprintf(stderr, "Error: Invalid argument.\n");
 		return XCTL_EXIT_FAIL;
 	}
 	struct xctl_core *core;
-	if ((st = xctl_cli_core(cli, &core)))
-		return st;
 	uint32_t domid;
-	st = xctl_cli_domain(cli, core, argv[cli->optind], &domid);
-	if (st)
-		goto out;
-	if (check_host) {
+	if ((st = xctl_cli_core_domain(cli, argv[cli->optind], &core, &domid)))
+		return st;
+	if (!ignore_host) {
 		struct xctl_hv_dominfo d;
 		struct xctl_hv_hostinfo h;
 		if (core->hv->ops->info(core->hv, domid, &d) || core->hv->ops->host(core->hv, &h)) {

@@ -18,6 +18,14 @@ int xctl_cli_core(struct xctl_cli *cli, struct xctl_core **out);
  * exit status. */
 int xctl_cli_domain(struct xctl_cli *cli, struct xctl_core *c, const char *arg, uint32_t *domid);
 
+/* The options of a command that takes at most one flag (FLAG, an option
+ * code of its table, or 0 for none; *set becomes true when it is given) and
+ * MIN to MAX positional arguments. Returns 0 or XCTL_EXIT_USAGE. */
+int xctl_cli_flag_args(struct xctl_cli *cli, int argc, char **argv, int flag, bool *set, int min, int max);
+/* Open the core and find DOMAIN in it (both report their errors); on a
+ * failure nothing is left open and *core is NULL. 0 or an exit status. */
+int xctl_cli_core_domain(struct xctl_cli *cli, const char *name, struct xctl_core **core, uint32_t *domid);
+
 struct xctl_cli_create {
 	bool paused, console, no_monitor, foreground, quiet;
 };
