@@ -99,30 +99,30 @@ int sim_rename(struct xctl_hv *hv, uint32_t domid, const char *name)
 	return sim_xs_txn(s, what, do_rename, &r);
 }
 
-int sim_mem_target(struct xctl_hv *hv, uint32_t domid, uint64_t kib)
+/* mem-set (target) or mem-max: simd first, then the xenstore node libxl
+ * keeps beside it. */
+static int mem_set(struct xctl_hv *hv, uint32_t domid, uint64_t kib, bool max)
 {
 	struct sim *s = sim_of(hv);
+	const char *what = max ? "its maximum memory" : "its memory target";
 	char v[32];
-	if (sim_fault(s, "simd mem target"))
-		return sim_fail(s, XCTL_ERR_HV, "domain %u: cannot set its memory target", domid);
-	int rc = simd_mem_set_target(s->simd, domid, kib);
+	if (sim_fault(s, max ? "simd mem max" : "simd mem target"))
+		return sim_fail(s, XCTL_ERR_HV, "domain %u: cannot set %s", domid, what);
+	int rc = max ? simd_mem_set_max(s->simd, domid, kib) : simd_mem_set_target(s->simd, domid, kib);
 	if (rc)
-		return rc == XCTL_ERR_NOTFOUND ? rc : sim_fail(s, rc, "domain %u: cannot set its memory target", domid);
+		return rc == XCTL_ERR_NOTFOUND ? rc : sim_fail(s, rc, "domain %u: cannot set %s", domid, what);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)kib);
-	return sim_xs_write(s, v, XS_FMT_DOMAIN_MEMORY_TARGET, domid);
+	return sim_xs_write(s, v, max ? XS_FMT_DOMAIN_MEMORY_STATIC_MAX : XS_FMT_DOMAIN_MEMORY_TARGET, domid);
+}
+
+int sim_mem_target(struct xctl_hv *hv, uint32_t domid, uint64_t kib)
+{
+	return mem_set(hv, domid, kib, false);
 }
 
 int sim_mem_max(struct xctl_hv *hv, uint32_t domid, uint64_t kib)
 {
-	struct sim *s = sim_of(hv);
-	char v[32];
-	if (sim_fault(s, "simd mem max"))
-		return sim_fail(s, XCTL_ERR_HV, "domain %u: cannot set its maximum memory", domid);
-	int rc = simd_mem_set_max(s->simd, domid, kib);
-	if (rc)
-		return rc == XCTL_ERR_NOTFOUND ? rc : sim_fail(s, rc, "domain %u: cannot set its maximum memory", domid);
-	snprintf(v, sizeof(v), "%llu", (unsigned long long)kib);
-	return sim_xs_write(s, v, XS_FMT_DOMAIN_MEMORY_STATIC_MAX, domid);
+	return mem_set(hv, domid, kib, true);
 }
 
 struct vcpu_arg {
