@@ -14,11 +14,15 @@
 
 int xctl_xen_device_add(struct xctl_hv *hv, uint32_t domid, const struct xctl_hv_device *dev, int timeout_ms)
 {
-	(void)timeout_ms; /* libxl waits for the backend itself (its own timeout) */
 	libxl_ctx *ctx = xctl_xen_ctx(hv);
 	int rc = 0, lrc = 0;
 	if (xctl_hv_fault(hv, "libxl_device_add"))
 		return XCTL_ERR_HV;
+	bool ours = false;
+	rc = xctl_xen_sa_add(hv, domid, dev, timeout_ms, &ours);
+	if (rc || ours)
+		return rc;
+	/* libxl waits for the backend itself (its own timeout) */
 	if (dev->kind == XCTL_HV_DEV_VBD) {
 		libxl_device_disk d;
 		libxl_device_disk_init(&d);
@@ -74,11 +78,13 @@ static int remove_disk(struct xctl_hv *hv, libxl_ctx *ctx, uint32_t domid, int d
 int xctl_xen_device_remove(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind, int devid, bool force,
 			   int timeout_ms)
 {
-	(void)timeout_ms;
 	libxl_ctx *ctx = xctl_xen_ctx(hv);
 	int lrc;
 	if (xctl_hv_fault(hv, "libxl_device_remove"))
 		return XCTL_ERR_HV;
+	int rc = xctl_xen_sa_remove(hv, domid, kind, devid, force, timeout_ms);
+	if (rc != XCTL_ERR_NOTFOUND)
+		return rc;
 	if (kind == XCTL_HV_DEV_VBD) {
 		lrc = remove_disk(hv, ctx, domid, devid, force);
 	} else {
@@ -169,6 +175,12 @@ int xctl_xen_device_list(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkin
 		libxl_device_disk_list_free(disks, num);
 	else
 		libxl_device_nic_list_free(nics, num);
+	/* then ours, which libxl does not know */
+	int rc = xctl_xen_sa_list(hv, domid, kind, &v, &k);
+	if (rc) {
+		free(v);
+		return rc;
+	}
 	if (!k) {
 		free(v);
 		v = NULL;

@@ -71,6 +71,29 @@ int xctl_xen_device_remove(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devk
 int xctl_xen_device_list(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind,
 			 struct xctl_hv_devinfo **out, size_t *n);
 
+/* xen_standalone.c: the devices xctl's own backends serve (a disk with
+ * backendtype=standalone: xctl-blkback; a vif with script=xctl-netback:
+ * xctl-netback). hv/xen writes their nodes itself (libxl is not given them).
+ * sa_add: *handled says whether dev was one of them (else the caller asks
+ * libxl). sa_remove and sa_list see only ours (XCTL_ERR_NOTFOUND: not ours).
+ * sa_destroy: before libxl's destroy (frontends_gone false) and after it
+ * (true: dom0's leftovers). sa_filter takes ours out of a libxl config;
+ * sa_steps appends one creation step (with its undo) per device of ours. */
+bool xctl_xen_sa_disk(const libxl_device_disk *d);
+bool xctl_xen_sa_nic(const libxl_device_nic *n);
+int xctl_xen_sa_disk_add(struct xctl_hv *hv, uint32_t domid, const libxl_device_disk *disk, int devid, bool pv,
+			 int timeout_ms);
+int xctl_xen_sa_nic_add(struct xctl_hv *hv, uint32_t domid, const libxl_device_nic *nic, bool pv, int timeout_ms);
+int xctl_xen_sa_add(struct xctl_hv *hv, uint32_t domid, const struct xctl_hv_device *dev, int timeout_ms,
+		    bool *handled);
+int xctl_xen_sa_remove(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind, int devid, bool force,
+		       int timeout_ms);
+int xctl_xen_sa_list(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind kind, struct xctl_hv_devinfo **v,
+		     size_t *n);
+int xctl_xen_sa_destroy(struct xctl_hv *hv, uint32_t domid, bool frontends_gone);
+void xctl_xen_sa_filter(libxl_domain_config *d);
+int xctl_xen_sa_steps(struct xctl_hv *hv, struct xctl_hv_build *b, struct xctl_hv_step **steps, size_t *nsteps);
+
 /* libxl's JSON of a domain configuration, as xl -N prints it (xen_json.c);
  * free() it. NULL when out of memory or yajl fails. */
 char *xctl_xen_config_to_json(libxl_domain_config *d);

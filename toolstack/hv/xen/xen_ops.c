@@ -80,6 +80,8 @@ static int step_domain(struct xctl_hv *hv, struct xctl_hv_build *b, size_t arg)
 	rc = xctl_xen_domain_config(xctl_xen_ctx(hv), b->cfg, b->global, hv->log, &d);
 	if (rc)
 		goto out;
+	/* the devices of xctl's own backends are later steps (xen_standalone.c) */
+	xctl_xen_sa_filter(&d);
 	if (xctl_hv_fault(hv, "libxl_domain_create_new")) {
 		rc = XCTL_ERR_HV;
 		goto out;
@@ -117,14 +119,12 @@ static int step_domain_undo(struct xctl_hv *hv, struct xctl_hv_build *b, size_t 
 static int xen_create_steps(struct xctl_hv *hv, struct xctl_hv_build *b, struct xctl_hv_step **steps,
 			    size_t *nsteps)
 {
-	(void)hv;
-	(void)b;
 	*steps = calloc(1, sizeof(**steps));
 	if (!*steps)
 		return XCTL_ERR_NOMEM;
 	(*steps)[0] = (struct xctl_hv_step){ "domain", step_domain, step_domain_undo, 0 };
 	*nsteps = 1;
-	return 0;
+	return xctl_xen_sa_steps(hv, b, steps, nsteps);
 }
 
 static void xen_build_free(struct xctl_hv *hv, struct xctl_hv_build *b)
@@ -137,7 +137,10 @@ static int xen_destroy(struct xctl_hv *hv, uint32_t domid)
 {
 	if (xctl_hv_fault(hv, "libxl_domain_destroy"))
 		return XCTL_ERR_HV;
+	/* the devices of xctl's own backends, which libxl does not know */
+	xctl_xen_sa_destroy(hv, domid, false);
 	int lrc = libxl_domain_destroy(xctl_xen_ctx(hv), domid, NULL);
+	xctl_xen_sa_destroy(hv, domid, true);
 	if (lrc) {
 		int rc = xctl_xen_err(lrc);
 		if (rc != XCTL_ERR_NOTFOUND)
