@@ -33,3 +33,15 @@ $(BUILD)/bin/xctl-netback: $(call objs,drivers-backend/netback/main.c) $(XENIO_X
 
 PROGRAMS += $(BUILD)/bin/xctl-blkback $(BUILD)/bin/xctl-netback
 endif
+
+# make install: the systemd units that start both daemons on a Xen host
+# (configs/systemd/, docs/backends.md), with the programs' directory.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+.PHONY: install-backend-units
+install: install-backend-units
+install-backend-units:
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in xctl-blkback xctl-netback; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' configs/systemd/$$u.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u.service || exit 1; \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.service; \
+	done

@@ -552,12 +552,21 @@ static void test_make_install(void **state)
 		"./usr/share/doc/xctl/examples/hvm.cfg",
 		"./usr/share/doc/xctl/examples/xctl.conf",
 		"./etc/xctl/xctl.conf",
+		"./usr/lib/systemd/system/xctl-blkback.service",
+		"./usr/lib/systemd/system/xctl-netback.service",
 	};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if (!has_word(r.out, files[i]))
 			print_message("not installed: %s\n%s", files[i], r.out);
 		assert_true(has_word(r.out, files[i]));
 	}
+	runcmd_free(&r);
+
+	/* the backends' units start the installed programs */
+	runcmd(&r, "grep -h '^ExecStart=' %s/usr/lib/systemd/system/xctl-blkback.service "
+		   "%s/usr/lib/systemd/system/xctl-netback.service", tmp, tmp);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "ExecStart=/usr/sbin/xctl-blkback --xen\nExecStart=/usr/sbin/xctl-netback --xen\n");
 	runcmd_free(&r);
 
 	runcmd(&r, "MANPAGER=cat MANWIDTH=80 man --warnings -l %s/usr/share/man/man1/xctl.1", tmp);
