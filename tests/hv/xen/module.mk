@@ -6,3 +6,12 @@ $(BUILD)/tests/test_xen_config: $(call objs,tests/hv/xen/test_xen_config.c) $(TE
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBXCTL) $(LIBCOMMON) $(LIBS_XENLIGHT) $(LIBS_XENSTORE) $(LIBS_YAJL) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_xen_config
+
+# hv/xen's devices of xctl's own backends, against xctl-xenstored.
+$(BUILD)/tests/test_xen_standalone: $(call objs,tests/hv/xen/test_xen_standalone.c tests/xenstored/harness.c) $(LIBXCTL) \
+		$(LIBCOMMON) | $(BUILD)/bin/xctl-xenstored
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBXCTL) $(LIBCOMMON) $(LIBS_XENLIGHT) $(LIBS_XENSTORE) $(LIBS_YAJL) \
+		$(LIBS_CMOCKA) -lpthread
+TESTS += $(BUILD)/tests/test_xen_standalone

@@ -70,7 +70,14 @@ struct xw {
 	struct xs_handle *xs;
 	xs_transaction_t t;
 	int err; /* the first failure's errno, 0 */
+	char at[PATH_LEN]; /* and its path */
 };
+
+static void xw_fail(struct xw *w, const char *path)
+{
+	w->err = errno ? errno : EIO;
+	snprintf(w->at, sizeof(w->at), "%s", path);
+}
 
 static void xw_vput(struct xw *w, const char *val, const char *fmt, va_list ap)
 {
@@ -79,7 +86,7 @@ static void xw_vput(struct xw *w, const char *val, const char *fmt, va_list ap)
 		return;
 	vsnprintf(p, sizeof(p), fmt, ap);
 	if (!xs_write(w->xs, w->t, p, val, strlen(val)))
-		w->err = errno ? errno : EIO;
+		xw_fail(w, p);
 }
 
 static void xw_put(struct xw *w, const char *val, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -106,7 +113,7 @@ static void xw_dir(struct xw *w, uint32_t owner, uint32_t reader, const char *fm
 	struct xs_permissions perms[2] = { { .id = owner, .perms = XS_PERM_NONE },
 					   { .id = reader, .perms = XS_PERM_READ } };
 	if (!xs_mkdir(w->xs, w->t, p) || !xs_set_permissions(w->xs, w->t, p, perms, 2))
-		w->err = errno ? errno : EIO;
+		xw_fail(w, p);
 }
 
 static void xw_rm(struct xw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -120,7 +127,7 @@ static void xw_rm(struct xw *w, const char *fmt, ...)
 	vsnprintf(p, sizeof(p), fmt, ap);
 	va_end(ap);
 	if (!xs_rm(w->xs, w->t, p) && errno != ENOENT)
-		w->err = errno ? errno : EIO;
+		xw_fail(w, p);
 }
 
 /* Remove a directory left empty (libxl__xs_path_cleanup's parents). */
@@ -138,7 +145,7 @@ static void xw_rm_if_empty(struct xw *w, const char *fmt, ...)
 	char **v = xs_directory(w->xs, w->t, p, &n);
 	free(v);
 	if (v && n == 0 && !xs_rm(w->xs, w->t, p) && errno != ENOENT)
-		w->err = errno ? errno : EIO;
+		xw_fail(w, p);
 }
 
 static struct xs_handle *xs_connect(struct xctl_hv *hv, const char *what)
@@ -164,7 +171,8 @@ static int xs_txn(struct xctl_hv *hv, struct xs_handle *xs, const char *what, vo
 		fn(&w, arg);
 		if (w.err) {
 			xs_transaction_end(xs, w.t, true);
-			xctl_err_log(hv->log, "%s: cannot write its xenstore nodes (%s)", what, strerror(w.err));
+			xctl_err_log(hv->log, "%s: cannot write its xenstore nodes (%s: %s)", what, w.at,
+				     strerror(w.err));
 			return XCTL_ERR_XENSTORE;
 		}
 		if (xs_transaction_end(xs, w.t, false))
@@ -295,7 +303,7 @@ static void write_vif(struct xw *w, const struct sa_dev *s)
 		struct xs_permissions perms[2] = { { .id = 0, .perms = XS_PERM_NONE },
 						   { .id = d, .perms = XS_PERM_READ } };
 		if (!xs_set_permissions(w->xs, w->t, p, perms, 2))
-			w->err = errno ? errno : EIO;
+			xw_fail(w, p);
 	}
 }
 
@@ -443,10 +451,10 @@ static int sa_add(struct xctl_hv *hv, struct sa_dev *s, int timeout_ms)
 	rc = wait_state(hv, xs, &r, 2, timeout_ms > 0 ? timeout_ms : DEFAULT_WAIT_MS, &last);
 	if (rc == XCTL_ERR_TIMEOUT || rc == XCTL_ERR_NOTFOUND) {
 		xctl_err_log(hv->log,
-			     "%s: no backend took it up within %d s (its state is %d); is %s running in domain %u? "
+			     "%s: no backend took it up within %.1f s (its state is %d); is %s running in domain %u? "
 			     "(xctl-blkback serves disks with backendtype=standalone, xctl-netback vifs with "
 			     "script=xctl-netback; docs/backends.md)",
-			     what, (timeout_ms > 0 ? timeout_ms : DEFAULT_WAIT_MS) / 1000, last,
+			     what, (timeout_ms > 0 ? timeout_ms : DEFAULT_WAIT_MS) / 1000.0, last,
 			     s->kind == XCTL_HV_DEV_VBD ? "xctl-blkback" : "xctl-netback", s->b);
 	}
 	if (!rc) {
@@ -592,9 +600,9 @@ int xctl_xen_sa_remove(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind 
 		rc = wait_state(hv, xs, &r, 6, timeout_ms > 0 ? timeout_ms : DEFAULT_WAIT_MS, &last);
 		if (rc == XCTL_ERR_TIMEOUT) {
 			xctl_err_log(hv->log,
-				     "%s: the guest did not release it within %d s (backend state %d); it is "
+				     "%s: the guest did not release it within %.1f s (backend state %d); it is "
 				     "kept. Unmount it in the guest and try again, or use -f to remove it at once",
-				     what, (timeout_ms > 0 ? timeout_ms : DEFAULT_WAIT_MS) / 1000, last);
+				     what, (timeout_ms > 0 ? timeout_ms : DEFAULT_WAIT_MS) / 1000.0, last);
 			goto out;
 		}
 		if (rc && rc != XCTL_ERR_NOTFOUND)
