@@ -8,7 +8,7 @@ $(BUILD)/tests/test_xen_config: $(call objs,tests/hv/xen/test_xen_config.c) $(TE
 TESTS += $(BUILD)/tests/test_xen_config
 
 # hv/xen's devices of xctl's own backends, against xctl-xenstored.
-$(BUILD)/tests/test_xen_standalone: $(call objs,tests/hv/xen/test_xen_standalone.c tests/xenstored/harness.c) $(LIBXCTL) \
+$(BUILD)/tests/test_xen_standalone: $(call objs,tests/hv/xen/test_xen_standalone.c tests/xenstored/harness.c tests/cli/runcmd.c) $(BUILD)/lib/libxctl.a \
 		$(LIBCOMMON) | $(BUILD)/bin/xctl-xenstored
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"

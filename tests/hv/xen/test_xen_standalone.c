@@ -13,6 +13,8 @@
 #include <cmocka.h>
 
 #include "toolstack/hv/xen/xen_int.h"
+#include "toolstack/config/resolve.h"
+#include "tests/cli/runcmd.h"
 #include "tests/xenstored/harness.h"
 #include "common/err.h"
 #include "common/log.h"
@@ -255,6 +257,8 @@ static void test_vif_nodes(void **state)
 	n.script = strdup("xctl-netback");
 	n.bridge = strdup("xenbr1");
 	n.ifname = strdup("myvif");
+	n.rate_bytes_per_interval = 1250;
+	n.rate_interval_usecs = 50000;
 	const uint8_t mac[6] = { 0x00, 0x16, 0x3e, 0x01, 0x02, 0x03 };
 	memcpy(n.mac, mac, 6);
 	assert_true(xctl_xen_sa_nic(&n));
@@ -268,6 +272,7 @@ static void test_vif_nodes(void **state)
 	assert_node(t->xs, VIF_BE "/handle", "1");
 	assert_node(t->xs, VIF_BE "/type", "vif");
 	assert_node(t->xs, VIF_BE "/vifname", "myvif");
+	assert_node(t->xs, VIF_BE "/rate", "1250,50000");
 	assert_node(t->xs, VIF_BE "/frontend", VIF_FE);
 	assert_node(t->xs, VIF_BE "/frontend-id", "5");
 	assert_node(t->xs, VIF_BE "/online", "1");
@@ -287,6 +292,14 @@ static void test_vif_nodes(void **state)
 	assert_int_equal(k, 1);
 	assert_int_equal(v[0].devid, 1);
 	assert_memory_equal(v[0].mac, mac, 6);
+	free(v);
+	/* a MAC node that does not parse is listed as zeros */
+	xs_write(t->xs, XBT_NULL, VIF_BE "/mac", "zz", 2);
+	v = NULL;
+	k = 0;
+	assert_int_equal(xctl_xen_sa_list(&t->hv, DOM, XCTL_HV_DEV_VIF, &v, &k), 0);
+	assert_int_equal(k, 1);
+	assert_memory_equal(v[0].mac, "\0\0\0\0\0\0", 6);
 	free(v);
 
 	/* a backend that never closes: the detach waits, then keeps it; -f not */
@@ -432,12 +445,59 @@ static void test_filter(void **state)
 	libxl_domain_config_dispose(&d);
 }
 
+/* The creation steps: one per device of ours, after libxl's; each writes
+ * its device and its undo removes it. */
+static void test_create_steps(void **state)
+{
+	struct t *t = *state;
+	char *dir = runcmd_mkdtemp();
+	char path[4096];
+	assert_non_null(dir);
+	snprintf(path, sizeof(path), "%s/g.cfg", dir);
+	assert_int_equal(runcmd_write_file(path, "name = \"g\"\ntype = \"pv\"\nmemory = 128\nkernel = \"/k\"\n"
+						 "disk = [ \"vdev=xvdb,target=/x\", "
+						 "\"vdev=xvda,backendtype=standalone,target=/tmp/disk.img\" ]\n"
+						 "vif = [ \"bridge=xenbr0\", \"mac=00:16:3e:00:00:07,script=xctl-netback\" ]\n"),
+			 0);
+	struct xctl_domain_config m;
+	struct xctl_global_config g;
+	struct xctl_diags d;
+	xctl_diags_init(&d);
+	assert_int_equal(xctl_global_init(&g), 0);
+	struct xctl_resolve_opts o = { .global = &g };
+	assert_int_equal(xctl_config_load(path, NULL, 0, &o, &m, &d), 0);
+	xctl_diags_free(&d);
+	struct xctl_hv_build b = { .cfg = &m, .global = &g, .device_timeout_ms = 5000, .domid = DOM,
+				   .have_domid = true };
+	struct xctl_hv_step *steps = NULL;
+	size_t n = 0;
+	assert_int_equal(xctl_xen_sa_steps(&t->hv, &b, &steps, &n), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(steps[i].run(&t->hv, &b, steps[i].arg), 0);
+	assert_node(t->xs, VBD_BE "/type", "standalone");
+	assert_node(t->xs, VBD_FE "/protocol", "x86_64-abi");
+	assert_node(t->xs, VIF_BE "/mac", "00:16:3e:00:00:07");
+	assert_absent(t->xs, "/local/domain/0/backend/vbd/5/51728");
+	assert_absent(t->xs, "/local/domain/0/backend/vif/5/0");
+	for (size_t i = n; i-- > 0;)
+		assert_int_equal(steps[i].undo(&t->hv, &b, steps[i].arg), 0);
+	assert_absent(t->xs, VBD_BE);
+	assert_absent(t->xs, VIF_BE);
+	free(steps);
+	xctl_model_dispose(&m);
+	xctl_global_dispose(&g);
+	runcmd_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_disk_nodes),    cmocka_unit_test(test_vif_nodes),
 		cmocka_unit_test(test_no_backend),    cmocka_unit_test(test_not_ours),
 		cmocka_unit_test(test_destroy_leftovers), cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_create_steps),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

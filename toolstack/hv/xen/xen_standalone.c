@@ -574,8 +574,6 @@ int xctl_xen_sa_remove(struct xctl_hv *hv, uint32_t domid, enum xctl_hv_devkind 
 {
 	char what[64];
 	snprintf(what, sizeof(what), "domain %u %s %d", domid, kind_name(kind), devid);
-	if (devid < 0)
-		return XCTL_ERR_NOTFOUND;
 	struct xs_handle *xs = xs_connect(hv, what);
 	if (!xs)
 		return XCTL_ERR_XENSTORE;
