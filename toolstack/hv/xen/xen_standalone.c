@@ -452,8 +452,8 @@ static int sa_add(struct xctl_hv *hv, struct sa_dev *s, int timeout_ms)
 	if (rc == XCTL_ERR_TIMEOUT || rc == XCTL_ERR_NOTFOUND) {
 		xctl_err_log(hv->log,
 			     "%s: no backend took it up within %.1f s (its state is %d); is %s running in domain %u? "
-			     "(xctl-blkback serves disks with backendtype=standalone, xctl-netback vifs with "
-			     "script=xctl-netback; docs/backends.md)",
+			     "If it is, its log says why it refused the device (xctl-blkback serves disks with "
+			     "backendtype=standalone, xctl-netback vifs with script=xctl-netback; docs/backends.md)",
 			     what, (timeout_ms > 0 ? timeout_ms : DEFAULT_WAIT_MS) / 1000.0, last,
 			     s->kind == XCTL_HV_DEV_VBD ? "xctl-blkback" : "xctl-netback", s->b);
 	}
