@@ -8,6 +8,7 @@
 #include "tests/backend/blkfe.h"
 #include "tests/backend/netfe.h"
 #include "drivers-backend/netback/tap.h"
+#include "drivers-backend/blkback/uring.h"
 #include "common/log.h"
 
 #include <errno.h>
@@ -24,8 +25,10 @@
 #include <xen/io/blkif.h>
 
 #define FILE_BYTES (256ull << 20)
-#define RUN_NS 700000000ull
 #define WORKERS 4
+#define ROUNDS 3
+#define MAX_QD 32
+#define RUN_NS 400000000ull /* netback: per side and round */
 
 static uint64_t now_ns(void)
 {
@@ -34,69 +37,126 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t rng(uint64_t *s)
+/* One workload: every side does the same operations, op i at block_of(i),
+ * so the same bytes of the same file are read or written. */
+struct load {
+	const char *name;
+	bool write, random;
+	size_t bs;
+	unsigned qd;
+	uint64_t ops;
+};
+
+static uint64_t block_of(const struct load *l, uint64_t i)
 {
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
+	uint64_t blocks = FILE_BYTES / l->bs;
+	if (!l->random)
+		return i % blocks;
+	uint64_t z = i + 0x9e3779b97f4a7c15ull; /* splitmix64 */
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (z ^ (z >> 31)) % blocks;
 }
 
-/* ---- raw ---------------------------------------------------------- */
+static double mibs(const struct load *l, uint64_t ns)
+{
+	return (double)l->ops * (double)l->bs / ((double)ns / 1e9) / (1 << 20);
+}
+
+/* ---- raw: pread/pwrite on as many threads as blkback has workers (at
+ * most the queue depth), and preadv/pwritev through io_uring at the
+ * queue depth, from one thread ------------------------------------- */
 
 struct rawjob {
 	int fd;
-	bool write, random;
-	size_t bs;
-	uint64_t seed, ops, stop;
-	unsigned idx, nthreads;
+	const struct load *l;
+	uint64_t *next;
 };
 
 static void *raw_thread(void *arg)
 {
 	struct rawjob *j = arg;
-	char *buf = aligned_alloc(4096, j->bs);
-	memset(buf, 0x5a, j->bs);
-	uint64_t blocks = FILE_BYTES / j->bs, b = j->idx;
-	while (now_ns() < j->stop) {
-		for (int k = 0; k < 16; k++) {
-			uint64_t blk = j->random ? rng(&j->seed) % blocks : b;
-			b = (b + j->nthreads) % blocks;
-			ssize_t n = j->write ? pwrite(j->fd, buf, j->bs, (off_t)(blk * j->bs))
-					     : pread(j->fd, buf, j->bs, (off_t)(blk * j->bs));
-			if (n != (ssize_t)j->bs)
-				abort();
-			j->ops++;
-		}
+	char *buf = aligned_alloc(4096, j->l->bs);
+	memset(buf, 0x5a, j->l->bs);
+	for (;;) {
+		uint64_t i = __atomic_fetch_add(j->next, 1, __ATOMIC_RELAXED);
+		if (i >= j->l->ops)
+			break;
+		off_t off = (off_t)(block_of(j->l, i) * j->l->bs);
+		ssize_t n = j->l->write ? pwrite(j->fd, buf, j->l->bs, off)
+					: pread(j->fd, buf, j->l->bs, off);
+		if (n != (ssize_t)j->l->bs)
+			abort();
 	}
 	free(buf);
 	return NULL;
 }
 
-static double raw_run(const char *path, bool write, bool random, size_t bs, unsigned qd)
+static uint64_t raw_threads(int fd, const struct load *l)
 {
-	int fd = open(path, O_RDWR);
-	unsigned nt = qd < WORKERS ? qd : WORKERS;
+	unsigned nt = l->qd < WORKERS ? l->qd : WORKERS;
 	struct rawjob j[WORKERS];
 	pthread_t th[WORKERS];
-	uint64_t t0 = now_ns(), stop = t0 + RUN_NS;
+	uint64_t next = 0, t0 = now_ns();
 	for (unsigned i = 0; i < nt; i++) {
-		j[i] = (struct rawjob){ fd, write, random, bs, 0x9e3779b97f4a7c15ull + i, 0, stop, i, nt };
+		j[i] = (struct rawjob){ fd, l, &next };
 		pthread_create(&th[i], NULL, raw_thread, &j[i]);
 	}
-	uint64_t ops = 0;
-	for (unsigned i = 0; i < nt; i++) {
+	for (unsigned i = 0; i < nt; i++)
 		pthread_join(th[i], NULL);
-		ops += j[i].ops;
+	return now_ns() - t0;
+}
+
+static uint64_t raw_uring(int fd, const struct load *l)
+{
+	struct blk_uring u;
+	if (blk_uring_init(&u, 64, 256))
+		return 0;
+	struct iovec iov[MAX_QD];
+	for (unsigned s = 0; s < l->qd; s++) {
+		iov[s].iov_base = aligned_alloc(4096, l->bs);
+		iov[s].iov_len = l->bs;
+		memset(iov[s].iov_base, 0x5a, l->bs);
 	}
-	double secs = (double)(now_ns() - t0) / 1e9;
-	close(fd);
-	return (double)ops * (double)bs / secs / (1 << 20);
+	uint64_t issued = 0, done = 0, t0 = now_ns();
+	unsigned free_slots[MAX_QD], nfree = l->qd;
+	for (unsigned s = 0; s < l->qd; s++)
+		free_slots[s] = s;
+	while (done < l->ops) {
+		while (nfree && issued < l->ops) {
+			unsigned s = free_slots[--nfree];
+			struct io_uring_sqe *e = blk_uring_sqe(&u);
+			e->opcode = l->write ? IORING_OP_WRITEV : IORING_OP_READV;
+			e->fd = fd;
+			e->addr = (uint64_t)(uintptr_t)&iov[s];
+			e->len = 1;
+			e->off = block_of(l, issued++) * l->bs;
+			e->user_data = s;
+			if (l->bs >= (64u << 10)) /* as blkback does */
+				e->flags = IOSQE_ASYNC;
+		}
+		struct io_uring_cqe *c = blk_uring_cqe(&u);
+		if (!c) {
+			if (blk_uring_submit(&u, 1))
+				abort();
+			continue;
+		}
+		if (c->res != (int)l->bs)
+			abort();
+		free_slots[nfree++] = (unsigned)c->user_data;
+		blk_uring_seen(&u);
+		done++;
+	}
+	uint64_t ns = now_ns() - t0;
+	for (unsigned s = 0; s < l->qd; s++)
+		free(iov[s].iov_base);
+	blk_uring_exit(&u);
+	return ns;
 }
 
 /* ---- blkback through the ring ------------------------------------- */
 
-static double ring_run(const char *path, bool write, bool random, size_t bs, unsigned qd)
+static uint64_t ring_run(const char *path, const struct load *l, enum blk_io_engine engine)
 {
 	struct xctl_log lg;
 	xctl_log_init(&lg, "bench", XCTL_LOG_ERROR);
@@ -106,13 +166,13 @@ static double ring_run(const char *path, bool write, bool random, size_t bs, uns
 	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	struct blk_io *io;
 	struct blk_io_cfg c = { .path = path, .workers = WORKERS, .notify_fd = efd, .log = &lg,
-				.who = "bench" };
+				.who = "bench", .engine = engine };
 	if (blk_io_open(&c, &io))
 		abort();
 	struct blk_params p = { .sectors = FILE_BYTES / 512, .sector_size = 512, .flush = true,
 				.persistent = true, .max_indirect = BLK_MAX_INDIRECT_SEGS };
 	struct blkfe fe;
-	unsigned segs = (unsigned)(bs / 4096);
+	unsigned segs = (unsigned)(l->bs / 4096), qd = l->qd;
 	uint32_t pages = 4 + qd * (segs + 1) + 8;
 	blkfe_init(&fe, f, 1, BLK_ABI_X86_64, 4, pages);
 	struct blk_ring r;
@@ -130,20 +190,19 @@ static double ring_run(const char *path, bool write, bool random, size_t bs, uns
 			d[8 * i + 5] = 7;
 		}
 	}
-	uint64_t seed = 12345, blocks = FILE_BYTES / bs, next = 0, ops = 0;
+	uint64_t issued = 0, done = 0;
 	unsigned inflight = 0;
-	uint64_t t0 = now_ns(), stop = t0 + RUN_NS;
-	bool free_slot[64];
+	bool free_slot[MAX_QD];
 	memset(free_slot, 1, sizeof(free_slot));
-	while (now_ns() < stop || inflight) {
-		while (inflight < qd && now_ns() < stop) {
+	uint64_t t0 = now_ns();
+	while (done < l->ops) {
+		while (inflight < qd && issued < l->ops) {
 			unsigned s = 0;
 			while (!free_slot[s])
 				s++;
 			free_slot[s] = false;
-			uint64_t blk = random ? rng(&seed) % blocks : next++ % blocks;
-			uint64_t sector = blk * (bs / 512);
-			uint8_t op = write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
+			uint64_t sector = block_of(l, issued++) * (l->bs / 512);
+			uint8_t op = l->write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
 			if (segs > BLK_MAX_DIRECT_SEGS) {
 				uint32_t ind[BLK_MAX_INDIRECT_PAGES] = { desc[s] };
 				blkfe_indirect(&fe, op, s, sector, (uint16_t)segs, ind);
@@ -169,17 +228,102 @@ static double ring_run(const char *path, bool write, bool random, size_t bs, uns
 				abort();
 			free_slot[id] = true;
 			inflight--;
-			ops++;
+			done++;
 		}
 	}
-	double secs = (double)(now_ns() - t0) / 1e9;
+	uint64_t ns = now_ns() - t0;
+	if (engine == BLK_IO_URING && !blk_io_uring_active(io))
+		ns = 0; /* not what was asked for: not measured */
 	blkbe_detach(&r, x);
 	blk_io_close(io);
 	xenio_close(x);
 	close(efd);
 	free(grefs);
 	free(desc);
-	return (double)ops * (double)bs / secs / (1 << 20);
+	return ns;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+enum side { RAW_THREADS, RAW_URING, BE_URING, BE_THREADS, NSIDES };
+
+static uint64_t run_side(enum side s, const char *path, const struct load *l)
+{
+	int fd = open(path, O_RDWR);
+	if (fd < 0)
+		abort();
+	/* every side starts from the same page cache: the whole file cached
+	 * (it was written, and reads keep it), nothing dirty */
+	if (fdatasync(fd))
+		abort();
+	uint64_t ns = 0;
+	switch (s) {
+	case RAW_THREADS: ns = raw_threads(fd, l); break;
+	case RAW_URING: ns = raw_uring(fd, l); break;
+	case BE_URING: ns = ring_run(path, l, BLK_IO_URING); break;
+	case BE_THREADS: ns = ring_run(path, l, BLK_IO_THREADS); break;
+	default: break;
+	}
+	close(fd);
+	return ns;
+}
+
+static void bench_blk(const char *path, const char *only, const char *sides)
+{
+	const struct load loads[] = {
+		{ "1 MiB sequential read", false, false, 1 << 20, 4, 1024 },
+		{ "1 MiB sequential write", true, false, 1 << 20, 4, 512 },
+		{ "4 KiB random read QD1", false, true, 4096, 1, 60000 },
+		{ "4 KiB random write QD1", true, true, 4096, 1, 20000 },
+		{ "4 KiB random read QD32", false, true, 4096, 32, 150000 },
+		{ "4 KiB random write QD32", true, true, 4096, 32, 30000 },
+	};
+	printf("xctl-blkback through the ring vs pread/pwrite of the same %llu MiB file, cached\n"
+	       "(buffered, fdatasync before each side). Every side does the same operations at\n"
+	       "the same offsets; raw on %u threads (at most the queue depth) and through\n"
+	       "io_uring at the queue depth; blkback through io_uring and on %u threads. Medians\n"
+	       "of %u rounds, the order of the sides alternating; ratio: blkback / the better raw.\n",
+	       (unsigned long long)(FILE_BYTES >> 20), WORKERS, WORKERS, ROUNDS);
+	printf("%-24s %9s %9s %9s %9s %7s %7s\n", "case (MiB/s)", "raw thr", "raw uring",
+	       "be uring", "be thr", "uring", "thr");
+	for (size_t i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
+		const struct load *l = &loads[i];
+		if (only && !strstr(l->name, only))
+			continue;
+		double v[NSIDES][ROUNDS], ru[ROUNDS], rt[ROUNDS];
+		for (int k = 0; k < ROUNDS; k++) {
+			for (int n = 0; n < NSIDES; n++) {
+				enum side s = (enum side)(k % 2 ? NSIDES - 1 - n : n);
+				if (sides && !strchr(sides, '0' + s)) {
+					v[s][k] = 0;
+					continue;
+				}
+				uint64_t ns = run_side(s, path, l);
+				v[s][k] = ns ? mibs(l, ns) : 0;
+			}
+			double raw = v[RAW_THREADS][k] > v[RAW_URING][k] ? v[RAW_THREADS][k]
+									  : v[RAW_URING][k];
+			ru[k] = v[BE_URING][k] / raw;
+			rt[k] = v[BE_THREADS][k] / raw;
+		}
+		double m[NSIDES];
+		for (int s = 0; s < NSIDES; s++)
+			m[s] = median(v[s], ROUNDS);
+		printf("%-24s %9.1f %9.1f %9.1f %9.1f %6.2fx %6.2fx\n", l->name, m[RAW_THREADS],
+		       m[RAW_URING], m[BE_URING], m[BE_THREADS], median(ru, ROUNDS),
+		       median(rt, ROUNDS));
+		fflush(stdout);
+	}
 }
 
 /* ---- netback into a TAP ------------------------------------------- */
@@ -237,8 +381,12 @@ static double tap_ring(int fd, size_t len)
 	return rate;
 }
 
+/* For profiling: BENCH_ONLY=TEXT runs the cases whose name holds TEXT
+ * ("netback" for the TAP part); BENCH_SIDES=0123 the sides named (raw
+ * threads, raw io_uring, blkback io_uring, blkback threads). */
 int main(void)
 {
+	const char *only = getenv("BENCH_ONLY");
 	char path[] = "/tmp/xctl-bench-blk-XXXXXX";
 	int fd = mkstemp(path);
 	if (fd < 0 || ftruncate(fd, (off_t)FILE_BYTES))
@@ -250,31 +398,12 @@ int main(void)
 			return 1;
 	free(buf);
 	close(fd);
-	printf("xctl-blkback through the ring vs pread/pwrite of the same %llu MiB file "
-	       "(%u workers; raw uses as many threads, at most the queue depth)\n",
-	       (unsigned long long)(FILE_BYTES >> 20), WORKERS);
-	printf("%-28s %12s %12s %7s\n", "case", "raw MiB/s", "ring MiB/s", "ratio");
-	const struct {
-		const char *name;
-		bool write, random;
-		size_t bs;
-		unsigned qd;
-	} cases[] = {
-		{ "1 MiB sequential read", false, false, 1 << 20, 4 },
-		{ "1 MiB sequential write", true, false, 1 << 20, 4 },
-		{ "4 KiB random read QD1", false, true, 4096, 1 },
-		{ "4 KiB random write QD1", true, true, 4096, 1 },
-		{ "4 KiB random read QD32", false, true, 4096, 32 },
-		{ "4 KiB random write QD32", true, true, 4096, 32 },
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		double raw = raw_run(path, cases[i].write, cases[i].random, cases[i].bs, cases[i].qd);
-		double ring = ring_run(path, cases[i].write, cases[i].random, cases[i].bs, cases[i].qd);
-		printf("%-28s %12.1f %12.1f %6.2fx\n", cases[i].name, raw, ring, ring / raw);
-		fflush(stdout);
-	}
+	bench_blk(path, only, getenv("BENCH_SIDES"));
 	unlink(path);
-	printf("\nxctl-netback tx into a TAP vs a direct write loop on the same TAP\n");
+	if (only && !strstr("netback", only))
+		return 0;
+	printf("\nxctl-netback tx into a TAP vs a direct write loop on the same TAP (medians of %u "
+	       "rounds, order alternating)\n", ROUNDS);
 	if (unshare(CLONE_NEWNET)) {
 		printf("netback: not measured: cannot create a network namespace: %s\n", strerror(errno));
 		return 1;
@@ -286,14 +415,24 @@ int main(void)
 		printf("netback: not measured: no TAP device\n");
 		return 1;
 	}
-	printf("%-28s %12s %12s %7s\n", "frame size", "direct f/s", "netback f/s", "ratio");
+	printf("%-24s %12s %12s %7s\n", "frame size", "direct f/s", "netback f/s", "ratio");
 	size_t sizes[] = { 64, 1500 };
 	for (int i = 0; i < 2; i++) {
-		double d = tap_direct(tfd, sizes[i]);
-		double r = tap_ring(tfd, sizes[i]);
+		double d[ROUNDS], r[ROUNDS], q[ROUNDS];
+		for (int k = 0; k < ROUNDS; k++) {
+			if (k % 2) {
+				r[k] = tap_ring(tfd, sizes[i]);
+				d[k] = tap_direct(tfd, sizes[i]);
+			} else {
+				d[k] = tap_direct(tfd, sizes[i]);
+				r[k] = tap_ring(tfd, sizes[i]);
+			}
+			q[k] = r[k] / d[k];
+		}
 		char name[32];
 		snprintf(name, sizeof(name), "%zu bytes", sizes[i]);
-		printf("%-28s %12.0f %12.0f %6.2fx\n", name, d, r, r / d);
+		printf("%-24s %12.0f %12.0f %6.2fx\n", name, median(d, ROUNDS), median(r, ROUNDS),
+		       median(q, ROUNDS));
 	}
 	close(tfd);
 	return 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* The I/O adapter of xctl-blkback; see io.h. */
 #include "drivers-backend/blkback/io.h"
+#include "drivers-backend/blkback/uring.h"
 #include "common/err.h"
 #include "common/log.h"
 
@@ -16,6 +17,16 @@
 #include <unistd.h>
 
 #define MAX_WORKERS 16
+/* io_uring: submission entries, and completions (what may be in the kernel
+ * at once; more wait in the backlog) */
+#define URING_SQ 64u
+#define URING_CQ 256u
+/* a read or write this large is executed by the kernel's workers, not
+ * inline in the submitting call, so that big transfers of several
+ * requests copy in parallel (as the threads would) */
+#define URING_ASYNC_BYTES (64u << 10)
+
+enum uring_state { URING_OFF, URING_UNTRIED, URING_ON };
 
 struct blk_io {
 	int fd;
@@ -27,7 +38,12 @@ struct blk_io {
 	pthread_cond_t cv;
 	struct blk_job *todo, *todo_tail;
 	struct blk_job *done, *done_tail;
+	struct blk_job *reaped, *reaped_tail; /* taken from done; the loop's own */
 	unsigned inflight;
+	enum uring_state uring;
+	struct blk_uring u;
+	unsigned u_inflight;                  /* in the kernel's hands */
+	struct blk_job *backlog, *backlog_tail;
 	bool stop;
 	unsigned delay_ms;
 	unsigned nworkers;     /* started */
@@ -177,15 +193,24 @@ void blk_io_run(struct blk_io *io, struct blk_job *j)
 	}
 }
 
-static void complete(struct blk_io *io, struct blk_job *j)
+static void signal_loop(struct blk_io *io)
 {
 	uint64_t one = 1;
-	pthread_mutex_lock(&io->mu);
-	push(&io->done, &io->done_tail, j);
-	pthread_mutex_unlock(&io->mu);
 	if (io->notify_fd >= 0 && write(io->notify_fd, &one, sizeof(one)) < 0) {
 		/* the counter is saturated: readable anyway */
 	}
+}
+
+static void complete(struct blk_io *io, struct blk_job *j)
+{
+	pthread_mutex_lock(&io->mu);
+	/* the loop takes the whole list at once and looks again before it
+	 * stops: only the first completion of a batch needs to wake it */
+	bool first = !io->done;
+	push(&io->done, &io->done_tail, j);
+	pthread_mutex_unlock(&io->mu);
+	if (first)
+		signal_loop(io);
 }
 
 static void *worker(void *arg)
@@ -279,6 +304,8 @@ int blk_io_open(const struct blk_io_cfg *cfg, struct blk_io **out)
 	/* the threads start with the first request: a backend serving
 	 * thousands of disks that do no I/O holds no thread for them */
 	io->want = cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
+	io->uring = cfg->engine == BLK_IO_URING && !cfg->delay_ms ? URING_UNTRIED : URING_OFF;
+	io->u.fd = -1;
 	*out = io;
 	return 0;
 fail:
@@ -313,9 +340,13 @@ unsigned blk_io_threads(const struct blk_io *io)
 	return io->nworkers;
 }
 
-void blk_io_submit(struct blk_io *io, struct blk_job *j)
+bool blk_io_uring_active(const struct blk_io *io)
 {
-	io->inflight++;
+	return io->uring == URING_ON;
+}
+
+static void threads_submit(struct blk_io *io, struct blk_job *j)
+{
 	if (io->nworkers < io->want)
 		start_workers(io);
 	if (!io->nworkers) {
@@ -329,11 +360,171 @@ void blk_io_submit(struct blk_io *io, struct blk_job *j)
 	pthread_mutex_unlock(&io->mu);
 }
 
+/* The ring is set up with the disk's first read or write, like the threads. */
+static bool uring_start(struct blk_io *io)
+{
+	int rc = blk_uring_init(&io->u, URING_SQ, URING_CQ);
+	if (!rc && io->notify_fd >= 0)
+		rc = blk_uring_eventfd(&io->u, io->notify_fd);
+	if (rc) {
+		xctl_info(io->log, "%s: io_uring is not available (%s); reads and writes go to "
+			  "%u I/O threads", io->who, strerror(-rc), io->want);
+		blk_uring_exit(&io->u);
+		io->uring = URING_OFF;
+		return false;
+	}
+	io->uring = URING_ON;
+	return true;
+}
+
+/* Put one read or write (or what is left of it) into the submission queue;
+ * false when the queue is full. */
+static bool uring_prep(struct blk_io *io, struct blk_job *j)
+{
+	struct io_uring_sqe *e = blk_uring_sqe(&io->u);
+	if (!e)
+		return false;
+	e->opcode = j->op == BLK_IO_WRITE ? IORING_OP_WRITEV : IORING_OP_READV;
+	e->fd = io->fd;
+	e->addr = (uint64_t)(uintptr_t)j->iov;
+	e->len = (uint32_t)j->niov;
+	e->off = j->offset + j->done;
+	e->user_data = (uint64_t)(uintptr_t)j;
+	if (j->len - j->done >= URING_ASYNC_BYTES)
+		e->flags = IOSQE_ASYNC;
+	io->u_inflight++;
+	return true;
+}
+
+static void uring_queue(struct blk_io *io, struct blk_job *j)
+{
+	if (io->backlog || io->u_inflight >= io->u.cq_entries) {
+		push(&io->backlog, &io->backlog_tail, j);
+		return;
+	}
+	if (uring_prep(io, j))
+		return;
+	blk_io_flush(io);
+	if (io->uring != URING_ON || !uring_prep(io, j)) {
+		if (io->uring == URING_ON)
+			push(&io->backlog, &io->backlog_tail, j);
+		else
+			threads_submit(io, j);
+	}
+}
+
+void blk_io_flush(struct blk_io *io)
+{
+	if (io->uring != URING_ON || !io->u.queued)
+		return;
+	int rc = blk_uring_submit(&io->u, 0);
+	if (!rc)
+		return;
+	/* the kernel took none of the entries left (short of memory, or
+	 * something worse): take them back and give them to the threads, so
+	 * that no request waits for a completion that will not come */
+	xctl_warn(io->log, "%s: io_uring submission failed (%s); %u requests go to the I/O "
+		  "threads", io->who, strerror(-rc), io->u.queued);
+	while (io->u.queued) {
+		io->u.tail--;
+		io->u.queued--;
+		io->u_inflight--;
+		struct io_uring_sqe *e = &io->u.sqes[io->u.tail & *io->u.sq_mask];
+		threads_submit(io, (struct blk_job *)(uintptr_t)e->user_data);
+	}
+}
+
+void blk_io_submit(struct blk_io *io, struct blk_job *j)
+{
+	io->inflight++;
+	j->done = 0;
+	bool rw = j->op == BLK_IO_READ || j->op == BLK_IO_WRITE;
+	if (rw && io->uring == URING_UNTRIED)
+		uring_start(io);
+	if (rw && io->uring == URING_ON && j->len)
+		uring_queue(io, j);
+	else
+		threads_submit(io, j);
+}
+
+/* Skip n transferred bytes of j's iovec, in place. */
+static void iov_advance(struct blk_job *j, size_t n)
+{
+	while (j->niov > 0 && n >= j->iov->iov_len) {
+		n -= j->iov->iov_len;
+		j->iov++;
+		j->niov--;
+	}
+	if (j->niov > 0 && n) {
+		j->iov->iov_base = (char *)j->iov->iov_base + n;
+		j->iov->iov_len -= n;
+	}
+}
+
+/* One completion of the ring: the finished job, or NULL when it was
+ * resubmitted (a short transfer, or EAGAIN). */
+static struct blk_job *uring_done(struct blk_io *io, struct blk_job *j, int res)
+{
+	io->u_inflight--;
+	if (res == -EAGAIN || res == -EINTR) {
+		uring_queue(io, j);
+		return NULL;
+	}
+	if (res <= 0) {
+		j->result = res ? res : -EIO; /* 0: the file ended early */
+		return j;
+	}
+	j->done += (uint64_t)res;
+	if (j->done >= j->len) {
+		j->result = 0;
+		return j;
+	}
+	iov_advance(j, (size_t)res);
+	uring_queue(io, j);
+	return NULL;
+}
+
+static struct blk_job *uring_reap(struct blk_io *io)
+{
+	struct io_uring_cqe *c;
+	struct blk_job *j = NULL;
+	while (!j && (c = blk_uring_cqe(&io->u))) {
+		struct blk_job *cj = (struct blk_job *)(uintptr_t)c->user_data;
+		int res = c->res;
+		blk_uring_seen(&io->u);
+		j = uring_done(io, cj, res);
+	}
+	/* room in the kernel for what waited */
+	while (io->backlog && io->u_inflight < io->u.cq_entries) {
+		struct blk_job *b = pop(&io->backlog, &io->backlog_tail);
+		if (!uring_prep(io, b)) {
+			b->next = io->backlog;
+			io->backlog = b;
+			if (!io->backlog_tail)
+				io->backlog_tail = b;
+			break;
+		}
+	}
+	if (!j)
+		blk_io_flush(io);
+	return j;
+}
+
 struct blk_job *blk_io_reap(struct blk_io *io)
 {
-	pthread_mutex_lock(&io->mu);
-	struct blk_job *j = pop(&io->done, &io->done_tail);
-	pthread_mutex_unlock(&io->mu);
+	struct blk_job *j = NULL;
+	if (io->uring == URING_ON)
+		j = uring_reap(io);
+	if (!j && !io->reaped) {
+		/* everything the threads finished, in one go */
+		pthread_mutex_lock(&io->mu);
+		io->reaped = io->done;
+		io->reaped_tail = io->done_tail;
+		io->done = io->done_tail = NULL;
+		pthread_mutex_unlock(&io->mu);
+	}
+	if (!j)
+		j = pop(&io->reaped, &io->reaped_tail);
 	if (j)
 		io->inflight--;
 	return j;
@@ -354,6 +545,21 @@ void blk_io_close(struct blk_io *io)
 	pthread_mutex_unlock(&io->mu);
 	for (unsigned i = 0; i < io->nworkers; i++)
 		pthread_join(io->workers[i], NULL);
+	if (io->uring == URING_ON) {
+		/* nothing may still write into memory that is unmapped next */
+		io->backlog = io->backlog_tail = NULL;
+		blk_io_flush(io);
+		while (io->u_inflight) {
+			struct io_uring_cqe *c = blk_uring_cqe(&io->u);
+			if (c) {
+				blk_uring_seen(&io->u);
+				io->u_inflight--;
+			} else if (blk_uring_submit(&io->u, 1)) {
+				break;
+			}
+		}
+		blk_uring_exit(&io->u);
+	}
 	if (io->fd >= 0)
 		close(io->fd);
 	pthread_mutex_destroy(&io->mu);

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* The I/O adapter of xctl-blkback: a raw file or a block device, served by
- * a small pool of worker threads of its own (so a slow disk only stalls its
- * own requests), or inline for tests and fuzzers. Completions are queued
- * and signalled on the caller's eventfd; the event loop reaps them. */
+/* The I/O adapter of xctl-blkback: a raw file or a block device. Reads and
+ * writes go through an io_uring of the disk's own (submitted in batches by
+ * the event loop, completed by the kernel, asynchronously when the data is
+ * not at hand), or to a small pool of worker threads of the disk's own;
+ * flush, barrier and discard always go to the threads. Either way a slow
+ * disk only stalls its own requests. workers 0 runs the thread jobs inline,
+ * for tests and fuzzers. Completions are signalled on the caller's eventfd;
+ * the event loop reaps them. */
 #ifndef XCTL_BLKBACK_IO_H
 #define XCTL_BLKBACK_IO_H
 
@@ -28,9 +32,16 @@ struct blk_job {
 	uint64_t offset;    /* bytes */
 	uint64_t len;       /* bytes (read, write, discard) */
 	bool secure;        /* discard: BLKIF_DISCARD_SECURE */
-	struct iovec *iov;
+	struct iovec *iov;  /* the io_uring engine advances it after a short transfer */
 	int niov;
 	int result;         /* out: 0 or a negative errno */
+	uint64_t done;      /* the adapter's: bytes transferred so far */
+};
+
+enum blk_io_engine {
+	BLK_IO_THREADS = 0, /* reads and writes on the worker threads */
+	BLK_IO_URING = 1,   /* reads and writes through io_uring (threads if the
+			     * kernel refuses it) */
 };
 
 struct blk_io_cfg {
@@ -41,7 +52,9 @@ struct blk_io_cfg {
 	int notify_fd;        /* eventfd written on every completion */
 	const struct xctl_log *log;
 	const char *who;      /* "domain 3 vbd 51712", for messages */
-	unsigned delay_ms;    /* fault injection for tests: each job waits first */
+	unsigned delay_ms;    /* fault injection for tests: each job waits first
+			       * (on the threads: it implies BLK_IO_THREADS) */
+	enum blk_io_engine engine;
 };
 
 struct blk_io_info {
@@ -59,13 +72,20 @@ struct blk_io;
  * a message that says so. */
 int blk_io_open(const struct blk_io_cfg *cfg, struct blk_io **out);
 const struct blk_io_info *blk_io_info(const struct blk_io *io);
+/* Queue a job; io_uring entries reach the kernel at blk_io_flush (or when
+ * the submission queue is full). */
 void blk_io_submit(struct blk_io *io, struct blk_job *job);
+/* Hand the queued io_uring entries to the kernel in one call. */
+void blk_io_flush(struct blk_io *io);
 /* One completed job, or NULL. */
 struct blk_job *blk_io_reap(struct blk_io *io);
 /* Jobs submitted and not yet reaped. */
 unsigned blk_io_inflight(const struct blk_io *io);
 /* I/O threads running: none until the first request, then the configured number. */
 unsigned blk_io_threads(const struct blk_io *io);
+/* Whether reads and writes go through io_uring: false until the first one
+ * (the ring is set up then), and false for good if the kernel refused it. */
+bool blk_io_uring_active(const struct blk_io *io);
 /* Stop the workers (waiting for running jobs) and close. */
 void blk_io_close(struct blk_io *io);
 

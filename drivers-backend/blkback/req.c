@@ -106,27 +106,6 @@ int blk_req_validate(const struct blk_params *p, struct blk_req *q, const char *
 	return check_segs(p, q, why);
 }
 
-int blk_req_fetch_indirect(struct blk_ring *r, struct blk_req *q, const char **why)
-{
-	uint32_t npages = (q->nseg + BLK_SEGS_PER_INDIRECT_PAGE - 1) / BLK_SEGS_PER_INDIRECT_PAGE;
-	void *addr = NULL;
-	if (npages > BLK_MAX_INDIRECT_PAGES)
-		return bad(why, "too many indirect pages");
-	if (r->x->ops->map(r->x, r->domid, npages, q->ind_grefs, false, &addr))
-		return bad(why, "cannot map the indirect descriptor pages");
-	/* one copy of the descriptors; the guest may change them afterwards */
-	uint8_t *src = addr;
-	for (unsigned i = 0; i < q->nseg; i++) {
-		uint8_t d[8];
-		memcpy(d, src + (size_t)i * 8, 8);
-		memcpy(&q->seg[i].gref, d, 4);
-		q->seg[i].first = d[4];
-		q->seg[i].last = d[5];
-	}
-	r->x->ops->unmap(r->x, addr, npages);
-	return check_segs(r->p, q, why);
-}
-
 /* Persistent grants: open addressing on the gref, never evicted while the
  * queue lives (a full cache falls back to mapping per request). */
 static struct blk_pgrant *pg_find(struct blk_ring *r, uint32_t gref, bool insert)
@@ -143,6 +122,65 @@ static struct blk_pgrant *pg_find(struct blk_ring *r, uint32_t gref, bool insert
 	return NULL;
 }
 
+/* The persistent mapping of gref (mapped and kept on first use while the
+ * cache has room): its address, or NULL when the caller must map it for
+ * this request only. *failed is set when the grant could not be mapped. */
+static void *pg_get(struct blk_ring *r, uint32_t gref, bool writable, bool *failed)
+{
+	struct blk_pgrant *e = pg_find(r, gref, false);
+	if (e && (e->writable || !writable)) {
+		r->st.pgrant_hits++;
+		return e->addr;
+	}
+	if (!e && r->npg < BLK_PGRANT_MAX) {
+		void *a = NULL;
+		if (r->x->ops->map(r->x, r->domid, 1, &gref, writable, &a)) {
+			*failed = true;
+			return NULL;
+		}
+		e = pg_find(r, gref, true);
+		*e = (struct blk_pgrant){ gref, true, writable, a };
+		r->npg++;
+		return a;
+	}
+	r->st.pgrant_fallback++;
+	return NULL;
+}
+
+int blk_req_fetch_indirect(struct blk_ring *r, struct blk_req *q, const char **why)
+{
+	uint32_t npages = (q->nseg + BLK_SEGS_PER_INDIRECT_PAGE - 1) / BLK_SEGS_PER_INDIRECT_PAGE;
+	const uint8_t *page[BLK_MAX_INDIRECT_PAGES];
+	void *addr = NULL;
+	bool failed = false, all = r->p->persistent;
+	if (npages > BLK_MAX_INDIRECT_PAGES)
+		return bad(why, "too many indirect pages");
+	/* the descriptor pages are only read: with persistent grants they are
+	 * kept mapped like the data pages, with no map and unmap per request */
+	for (uint32_t k = 0; k < npages && all; k++) {
+		page[k] = pg_get(r, q->ind_grefs[k], false, &failed);
+		all = page[k] != NULL;
+	}
+	if (!all) {
+		if (r->x->ops->map(r->x, r->domid, npages, q->ind_grefs, false, &addr))
+			return bad(why, "cannot map the indirect descriptor pages");
+		for (uint32_t k = 0; k < npages; k++)
+			page[k] = (const uint8_t *)addr + (size_t)k * XENIO_PAGE_SIZE;
+	}
+	/* one copy of the descriptors; the guest may change them afterwards */
+	for (unsigned i = 0; i < q->nseg; i++) {
+		uint8_t d[8];
+		memcpy(d, page[i / BLK_SEGS_PER_INDIRECT_PAGE] +
+			       (size_t)(i % BLK_SEGS_PER_INDIRECT_PAGE) * 8, 8);
+		memcpy(&q->seg[i].gref, d, 4);
+		q->seg[i].first = d[4];
+		q->seg[i].last = d[5];
+	}
+	if (addr)
+		r->x->ops->unmap(r->x, addr, npages);
+	return check_segs(r->p, q, why);
+}
+
 int blk_req_map(struct blk_ring *r, struct blk_req *q, struct blk_slot *s, const char **why)
 {
 	/* a read fills guest memory: the grant must be writable */
@@ -154,23 +192,12 @@ int blk_req_map(struct blk_ring *r, struct blk_req *q, struct blk_slot *s, const
 	for (unsigned i = 0; i < q->nseg; i++) {
 		page[i] = NULL;
 		if (r->p->persistent) {
-			struct blk_pgrant *e = pg_find(r, q->seg[i].gref, false);
-			if (e && (e->writable || !writable)) {
-				page[i] = e->addr;
-				r->st.pgrant_hits++;
+			bool failed = false;
+			page[i] = pg_get(r, q->seg[i].gref, writable, &failed);
+			if (failed)
+				goto fail;
+			if (page[i])
 				continue;
-			}
-			if (!e && r->npg < BLK_PGRANT_MAX) {
-				void *a = NULL;
-				if (r->x->ops->map(r->x, r->domid, 1, &q->seg[i].gref, writable, &a))
-					goto fail;
-				e = pg_find(r, q->seg[i].gref, true);
-				*e = (struct blk_pgrant){ q->seg[i].gref, true, writable, a };
-				r->npg++;
-				page[i] = a;
-				continue;
-			}
-			r->st.pgrant_fallback++;
 		}
 		fresh_refs[nfresh] = q->seg[i].gref;
 		fresh_idx[nfresh++] = (uint16_t)i;

@@ -235,6 +235,8 @@ static int process(struct blk_ring *r)
 int blk_ring_process(struct blk_ring *r)
 {
 	int rc = process(r);
+	/* the requests taken reach the kernel in one call */
+	blk_io_flush(r->io);
 	/* answers to rejected requests go out now */
 	blk_ring_push(r);
 	return rc;
@@ -319,6 +321,8 @@ unsigned blk_ring_reap(struct blk_io *io)
 		else if (!seen)
 			blk_ring_push(r);
 	}
+	/* a barrier let through by these completions */
+	blk_io_flush(io);
 	for (unsigned i = 0; i < nt; i++)
 		blk_ring_push(touched[i]);
 	return n;
