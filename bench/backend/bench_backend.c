@@ -20,13 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <xen/io/blkif.h>
 
 #define FILE_BYTES (256ull << 20)
 #define WORKERS 4
-#define ROUNDS 3
+#define ROUNDS 5
 #define MAX_QD 32
 #define RUN_NS 400000000ull /* netback: per side and round */
 
@@ -267,6 +268,8 @@ static uint64_t run_side(enum side s, const char *path, const struct load *l)
 	if (fdatasync(fd))
 		abort();
 	uint64_t ns = 0;
+	struct rusage u0, u1;
+	getrusage(RUSAGE_SELF, &u0);
 	switch (s) {
 	case RAW_THREADS: ns = raw_threads(fd, l); break;
 	case RAW_URING: ns = raw_uring(fd, l); break;
@@ -274,6 +277,13 @@ static uint64_t run_side(enum side s, const char *path, const struct load *l)
 	case BE_THREADS: ns = ring_run(path, l, BLK_IO_THREADS); break;
 	default: break;
 	}
+	getrusage(RUSAGE_SELF, &u1);
+	if (getenv("BENCH_CPU"))
+		fprintf(stderr, "side %d: wall %.0f ms, cpu user %.0f sys %.0f ms\n", s, ns / 1e6,
+			(double)(u1.ru_utime.tv_sec - u0.ru_utime.tv_sec) * 1e3 +
+				(double)(u1.ru_utime.tv_usec - u0.ru_utime.tv_usec) / 1e3,
+			(double)(u1.ru_stime.tv_sec - u0.ru_stime.tv_sec) * 1e3 +
+				(double)(u1.ru_stime.tv_usec - u0.ru_stime.tv_usec) / 1e3);
 	close(fd);
 	return ns;
 }

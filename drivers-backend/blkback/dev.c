@@ -63,7 +63,7 @@ static int blk_probe(struct xb_dev *d)
 	bool ro = mode && !strcmp(mode, "r");
 	struct blk_io_cfg c = { .path = params, .readonly = ro, .workers = bb->workers,
 				.notify_fd = bb->io_efd, .log = d->log, .who = d->who,
-				.delay_ms = bb->io_delay_ms };
+				.delay_ms = bb->io_delay_ms, .engine = bb->engine };
 	rc = blk_io_open(&c, &bd->io);
 	if (rc) {
 		free(bd);
@@ -319,6 +319,7 @@ int blkback_init(struct blkback *bb, struct xenio *x, const struct xctl_log *log
 	bb->log = log;
 	bb->workers = workers;
 	bb->only_standalone = only_standalone;
+	bb->engine = BLK_IO_URING;
 	bb->io_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (bb->io_efd < 0)
 		return XCTL_ERR_IO;

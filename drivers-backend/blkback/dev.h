@@ -17,6 +17,7 @@ struct blkback {
 	unsigned workers;      /* per device */
 	bool only_standalone;  /* real Xen: serve type=standalone disks only */
 	unsigned io_delay_ms;  /* tests: slow every disk down */
+	enum blk_io_engine engine; /* BLK_IO_URING unless told otherwise */
 	struct xb_backend xb;
 };
 

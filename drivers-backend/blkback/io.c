@@ -21,10 +21,16 @@
  * at once; more wait in the backlog) */
 #define URING_SQ 64u
 #define URING_CQ 256u
-/* a read or write this large is executed by the kernel's workers, not
- * inline in the submitting call, so that big transfers of several
- * requests copy in parallel (as the threads would) */
-#define URING_ASYNC_BYTES (64u << 10)
+/* Which jobs io_uring takes, as measured by bench/backend on a cached
+ * file: reads below this size, which the kernel completes inline from the
+ * page cache (a whole batch in one system call, no thread woken) or
+ * asynchronously when the data is not at hand. Larger reads copy faster on
+ * the threads, several at once (io_uring would copy them inline, one after
+ * the other, or hand them to its own workers, which measured slower than
+ * ours), and so do writes, which a file system without non-blocking
+ * buffered writes (ext4) makes io_uring hand to a worker of its own, one
+ * at a time per file. */
+#define URING_MAX_BYTES (64u << 10)
 
 enum uring_state { URING_OFF, URING_UNTRIED, URING_ON };
 
@@ -360,15 +366,15 @@ static void threads_submit(struct blk_io *io, struct blk_job *j)
 	pthread_mutex_unlock(&io->mu);
 }
 
-/* The ring is set up with the disk's first read or write, like the threads. */
+/* The ring is set up with the disk's first small read, like the threads. */
 static bool uring_start(struct blk_io *io)
 {
 	int rc = blk_uring_init(&io->u, URING_SQ, URING_CQ);
 	if (!rc && io->notify_fd >= 0)
 		rc = blk_uring_eventfd(&io->u, io->notify_fd);
 	if (rc) {
-		xctl_info(io->log, "%s: io_uring is not available (%s); reads and writes go to "
-			  "%u I/O threads", io->who, strerror(-rc), io->want);
+		xctl_info(io->log, "%s: io_uring is not available (%s); every request goes to "
+			  "the I/O threads", io->who, strerror(-rc));
 		blk_uring_exit(&io->u);
 		io->uring = URING_OFF;
 		return false;
@@ -377,21 +383,19 @@ static bool uring_start(struct blk_io *io)
 	return true;
 }
 
-/* Put one read or write (or what is left of it) into the submission queue;
+/* Put one read (or what is left of it) into the submission queue;
  * false when the queue is full. */
 static bool uring_prep(struct blk_io *io, struct blk_job *j)
 {
 	struct io_uring_sqe *e = blk_uring_sqe(&io->u);
 	if (!e)
 		return false;
-	e->opcode = j->op == BLK_IO_WRITE ? IORING_OP_WRITEV : IORING_OP_READV;
+	e->opcode = IORING_OP_READV;
 	e->fd = io->fd;
 	e->addr = (uint64_t)(uintptr_t)j->iov;
 	e->len = (uint32_t)j->niov;
 	e->off = j->offset + j->done;
 	e->user_data = (uint64_t)(uintptr_t)j;
-	if (j->len - j->done >= URING_ASYNC_BYTES)
-		e->flags = IOSQE_ASYNC;
 	io->u_inflight++;
 	return true;
 }
@@ -438,10 +442,10 @@ void blk_io_submit(struct blk_io *io, struct blk_job *j)
 {
 	io->inflight++;
 	j->done = 0;
-	bool rw = j->op == BLK_IO_READ || j->op == BLK_IO_WRITE;
-	if (rw && io->uring == URING_UNTRIED)
+	bool small_read = j->op == BLK_IO_READ && j->len && j->len < URING_MAX_BYTES;
+	if (small_read && io->uring == URING_UNTRIED)
 		uring_start(io);
-	if (rw && io->uring == URING_ON && j->len)
+	if (small_read && io->uring == URING_ON)
 		uring_queue(io, j);
 	else
 		threads_submit(io, j);

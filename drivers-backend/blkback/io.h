@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* The I/O adapter of xctl-blkback: a raw file or a block device. Reads and
- * writes go through an io_uring of the disk's own (submitted in batches by
- * the event loop, completed by the kernel, asynchronously when the data is
- * not at hand), or to a small pool of worker threads of the disk's own;
- * flush, barrier and discard always go to the threads. Either way a slow
- * disk only stalls its own requests. workers 0 runs the thread jobs inline,
- * for tests and fuzzers. Completions are signalled on the caller's eventfd;
- * the event loop reaps them. */
+/* The I/O adapter of xctl-blkback: a raw file or a block device. Requests
+ * go to a small pool of worker threads of the disk's own, and with the
+ * io_uring engine small reads go through an io_uring of the disk's own
+ * instead (submitted in batches by the event loop, completed by the kernel
+ * inline from the page cache or asynchronously; io.c says why only those).
+ * Either way a slow disk only stalls its own requests. workers 0 runs the
+ * thread jobs inline, for tests and fuzzers. Completions are signalled on
+ * the caller's eventfd; the event loop reaps them. */
 #ifndef XCTL_BLKBACK_IO_H
 #define XCTL_BLKBACK_IO_H
 
@@ -39,9 +39,9 @@ struct blk_job {
 };
 
 enum blk_io_engine {
-	BLK_IO_THREADS = 0, /* reads and writes on the worker threads */
-	BLK_IO_URING = 1,   /* reads and writes through io_uring (threads if the
-			     * kernel refuses it) */
+	BLK_IO_THREADS = 0, /* every request on the worker threads */
+	BLK_IO_URING = 1,   /* small reads through io_uring (the threads if the
+			     * kernel refuses it), the rest on the threads */
 };
 
 struct blk_io_cfg {
@@ -83,8 +83,8 @@ struct blk_job *blk_io_reap(struct blk_io *io);
 unsigned blk_io_inflight(const struct blk_io *io);
 /* I/O threads running: none until the first request, then the configured number. */
 unsigned blk_io_threads(const struct blk_io *io);
-/* Whether reads and writes go through io_uring: false until the first one
- * (the ring is set up then), and false for good if the kernel refused it. */
+/* Whether small reads go through io_uring: false until the first one (the
+ * ring is set up then), and false for good if the kernel refused it. */
 bool blk_io_uring_active(const struct blk_io *io);
 /* Stop the workers (waiting for running jobs) and close. */
 void blk_io_close(struct blk_io *io);

@@ -27,12 +27,15 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: xctl-blkback [--dir DIR] [--xen|--sim] [--all] [--workers N]\n"
-		   "                    [--max-devices N] [--log-level LEVEL]\n"
+		   "                    [--io uring|threads] [--max-devices N] [--log-level LEVEL]\n"
 		   "  --dir DIR        the simulated host's directory (implies --sim)\n"
 		   "  --xen, --sim     force the Xen or the simulated host's port\n"
 		   "  --all            serve every disk, not only type=standalone (default on\n"
 		   "                   the simulated host)\n"
 		   "  --workers N      I/O threads per disk (default %u)\n"
+		   "  --io uring       small reads through io_uring, the rest on the threads\n"
+		   "                   (the default; the threads alone if the kernel refuses it)\n"
+		   "  --io threads     every request on the threads\n"
 		   "  --max-devices N  serve at most N disks (1..%u, default %u)\n"
 		   "  --log-level L    error, warn, info (default), debug\n", BLK_WORKERS_DEFAULT,
 		XB_MAX_DEVICES_LIMIT, XB_MAX_DEVICES_DEFAULT);
@@ -44,6 +47,7 @@ int main(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },  { "xen", no_argument, NULL, 'X' },
 		{ "sim", no_argument, NULL, 'S' },        { "all", no_argument, NULL, 'a' },
 		{ "workers", required_argument, NULL, 'w' },
+		{ "io", required_argument, NULL, 'i' },
 		{ "max-devices", required_argument, NULL, 'm' },
 		{ "log-level", required_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -52,6 +56,7 @@ int main(int argc, char **argv)
 	bool all = false;
 	uint64_t workers = BLK_WORKERS_DEFAULT, maxdev = XB_MAX_DEVICES_DEFAULT;
 	int level = XCTL_LOG_INFO, c;
+	enum blk_io_engine engine = BLK_IO_URING;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; force = "sim"; break;
@@ -61,6 +66,17 @@ int main(int argc, char **argv)
 		case 'w':
 			if (xctl_parse_u64(optarg, 10, 16, &workers)) {
 				fprintf(stderr, "xctl-blkback: --workers takes 0..16, not \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
+		case 'i':
+			if (!strcmp(optarg, "uring")) {
+				engine = BLK_IO_URING;
+			} else if (!strcmp(optarg, "threads")) {
+				engine = BLK_IO_THREADS;
+			} else {
+				fprintf(stderr, "xctl-blkback: --io takes uring or threads, not \"%s\"\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -116,6 +132,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	bb.xb.max_devices = (unsigned)maxdev;
+	bb.engine = engine;
 	xctl_info(&lg, "serving %s disks on %s (%s port, at most %u)", all ? "all" : "type=standalone",
 		  bb.xb.dir, x->ops->name, bb.xb.max_devices);
 	int timeout = 0;

@@ -32,6 +32,7 @@ struct blkfix_opts {
 	unsigned workers;       /* default 0 (inline) */
 	bool persistent;
 	uint32_t domid;         /* default 1 */
+	bool threads_only;      /* BLK_IO_THREADS (default: BLK_IO_URING, the daemon's) */
 };
 
 /* Everything set up and attached; asserts on failure. */

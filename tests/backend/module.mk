@@ -18,6 +18,13 @@ $(BUILD)/tests/test_blk_hostile: $(call objs,tests/backend/test_blk_hostile.c) $
 
 TESTS += $(BUILD)/tests/test_blk_hostile
 
+$(BUILD)/tests/test_blk_uring: $(call objs,tests/backend/test_blk_uring.c) $(BE_TEST_HELPERS) $(BE_TEST_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BE_TEST_LIBS) $(LIBS_XENSTORE) $(LIBS_CMOCKA) -lpthread
+
+TESTS += $(BUILD)/tests/test_blk_uring
+
 # libFuzzer targets (make fuzz) and their seed replays (make test).
 fuzz_blkif_FUZZ_DEPS := $(call objs,tests/backend/fuzz_blkif.c tests/backend/blkfe.c) $(BE_TEST_LIBS)
 fuzz_blkif_FUZZ_LIBS := $(LIBS_XENSTORE) -lpthread

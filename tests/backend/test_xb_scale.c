@@ -273,6 +273,7 @@ static void test_threads_on_first_io(void **state)
 	xbfix_until_state(&t, &b, 2, 3000);
 	struct blk_dev *ba = xbfix_dev(&t, &a)->priv, *bb = xbfix_dev(&t, &b)->priv;
 	assert_int_equal(blk_io_threads(ba->io), 0);
+	assert_false(blk_io_uring_active(ba->io));
 	xbdisk_io(&t, &a, 8, 3);
 	assert_int_equal(blk_io_threads(ba->io), 4);
 	assert_int_equal(blk_io_threads(bb->io), 0);
@@ -289,7 +290,7 @@ static void test_daemon_options(void **state)
 	const char *progs[] = { "xctl-blkback", "xctl-netback" };
 	const char *bad[] = { "0", "65537", "x" };
 	for (size_t i = 0; i < 2; i++) {
-		char cmd[PATH_MAX + 128], out[512] = "";
+		char cmd[PATH_MAX + 128], out[2048] = "";
 		for (size_t k = 0; k < 3; k++) {
 			snprintf(cmd, sizeof(cmd), "%s/%s --max-devices %s 2>&1", bin, progs[i], bad[k]);
 			FILE *f = popen(cmd, "r");
@@ -310,6 +311,17 @@ static void test_daemon_options(void **state)
 		assert_non_null(strstr(out, "--max-devices N  serve at most N"));
 		assert_non_null(strstr(out, "default 4096"));
 	}
+	/* blkback's I/O engine */
+	char cmd[PATH_MAX + 128], out[2048] = "";
+	snprintf(cmd, sizeof(cmd), "%s/xctl-blkback --io aio 2>&1", bin);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	size_t n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = 0;
+	int st = pclose(f);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 2);
+	assert_non_null(strstr(out, "--io takes uring or threads, not \"aio\""));
 }
 
 int main(void)

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* xctl-blkback's io_uring engine: small reads go through the disk's
+ * io_uring and nothing else does, batches larger than the completion
+ * queue wait in the backlog, a short read is resumed where it stopped and
+ * a file that ends early fails the request, and a kernel that refuses
+ * io_uring leaves every request to the threads. */
+#include "tests/backend/blkfix.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <xen/io/blkif.h>
+
+#include <cmocka.h>
+
+static void fill(uint8_t *p, size_t n, uint32_t seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(seed * 13 + i * 7 + (i >> 9));
+}
+
+/* n reads of one page each, page i from sector 8 * (first + i), in one
+ * push; checks every page against the file. */
+static void reads(struct blkfix *t, unsigned n, unsigned first)
+{
+	uint8_t **dst = calloc(n, sizeof(*dst));
+	assert_non_null(dst);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t g = blkfe_page(&t->fe, false, &dst[i]);
+		memset(dst[i], 0xee, 4096);
+		blkfe_rw(&t->fe, BLKIF_OP_READ, i, (uint64_t)(first + i) * 8, 1,
+			 &(struct blk_seg){ g, 0, 7 });
+	}
+	blkfe_push(&t->fe, true);
+	unsigned got = 0;
+	for (int round = 0; round < 4000 && got < n; round++) {
+		uint64_t id;
+		uint8_t op;
+		int16_t st;
+		blkbe_step(&t->r);
+		while (blkfe_rsp(&t->fe, &id, &op, &st)) {
+			assert_int_equal(st, BLKIF_RSP_OKAY);
+			assert_true(id < n);
+			got++;
+		}
+		if (got < n)
+			usleep(200);
+	}
+	assert_int_equal(got, n);
+	uint8_t want[4096];
+	for (unsigned i = 0; i < n; i++) {
+		fill(want, 4096, first + i);
+		assert_memory_equal(dst[i], want, 4096);
+	}
+	free(dst);
+}
+
+static void fill_file(struct blkfix *t, unsigned pages)
+{
+	uint8_t b[4096];
+	for (unsigned i = 0; i < pages; i++) {
+		fill(b, 4096, i);
+		blkfix_pwrite(t, b, 4096, (off_t)i * 4096);
+	}
+}
+
+/* Small reads through io_uring, without a thread; writes and large reads
+ * on the threads. */
+static void test_uring_takes_small_reads(void **state)
+{
+	(void)state;
+	struct blkfix t;
+	blkfix_setup(&t, &(struct blkfix_opts){ .workers = 2, .ring_pages = 2, .persistent = true });
+	fill_file(&t, 256);
+	assert_false(blk_io_uring_active(t.io));
+	reads(&t, 60, 3);
+	assert_true(blk_io_uring_active(t.io));
+	assert_int_equal(blk_io_threads(t.io), 0);
+	assert_int_equal(blk_io_inflight(t.io), 0);
+	/* 64 KiB: the threads (the first job that is not a small read) */
+	uint8_t *desc;
+	uint32_t ind = blkfe_page(&t.fe, true, &desc);
+	uint8_t *dst[16];
+	for (unsigned i = 0; i < 16; i++) {
+		uint32_t g = blkfe_page(&t.fe, false, &dst[i]);
+		memcpy(desc + 8 * i, &g, 4);
+		desc[8 * i + 4] = 0;
+		desc[8 * i + 5] = 7;
+	}
+	blkfe_indirect(&t.fe, BLKIF_OP_READ, 77, 64 * 8, 16, (uint32_t[BLK_MAX_INDIRECT_PAGES]){ ind });
+	blkfe_push(&t.fe, true);
+	assert_int_equal(blkfix_wait_rsp(&t, 77), BLKIF_RSP_OKAY);
+	assert_int_equal(blk_io_threads(t.io), 2);
+	uint8_t want[4096];
+	for (unsigned i = 0; i < 16; i++) {
+		fill(want, 4096, 64 + i);
+		assert_memory_equal(dst[i], want, 4096);
+	}
+	/* 60 KiB is still small */
+	blkfe_indirect(&t.fe, BLKIF_OP_READ, 78, 100 * 8, 15, (uint32_t[BLK_MAX_INDIRECT_PAGES]){ ind });
+	blkfe_push(&t.fe, true);
+	assert_int_equal(blkfix_wait_rsp(&t, 78), BLKIF_RSP_OKAY);
+	for (unsigned i = 0; i < 15; i++) {
+		fill(want, 4096, 100 + i);
+		assert_memory_equal(dst[i], want, 4096);
+	}
+	/* a write reaches the file (on the threads) */
+	uint8_t *src;
+	uint32_t g = blkfe_page(&t.fe, true, &src);
+	memset(src, 0x3c, 4096);
+	blkfe_rw(&t.fe, BLKIF_OP_WRITE, 79, 8, 1, &(struct blk_seg){ g, 0, 7 });
+	blkfe_push(&t.fe, true);
+	assert_int_equal(blkfix_wait_rsp(&t, 79), BLKIF_RSP_OKAY);
+	uint8_t f[4096];
+	blkfix_pread(&t, f, 4096, 4096);
+	assert_memory_equal(f, src, 4096);
+	assert_int_equal(blk_io_inflight(t.io), 0);
+	blkfix_teardown(&t);
+}
+
+/* More reads at once than the completion queue holds: the rest wait in
+ * the backlog and every one completes with its own data. */
+static void test_uring_backlog(void **state)
+{
+	(void)state;
+	struct blkfix t;
+	blkfix_setup(&t, &(struct blkfix_opts){ .ring_pages = 16, .disk_bytes = 2u << 20,
+						 .persistent = true });
+	fill_file(&t, 512);
+	reads(&t, 500, 0);
+	assert_true(blk_io_uring_active(t.io));
+	/* and once more, across the ring's wrap */
+	reads(&t, 300, 200);
+	assert_int_equal(blk_io_inflight(t.io), 0);
+	blkfix_teardown(&t);
+}
+
+/* The file shrank under the disk: a read that stops short is resumed at
+ * the byte where it stopped, and fails when the file has nothing more. */
+static void test_uring_short_read(void **state)
+{
+	(void)state;
+	struct blkfix t;
+	blkfix_setup(&t, &(struct blkfix_opts){ .workers = 1 });
+	fill_file(&t, 256);
+	assert_int_equal(truncate(t.path, (1u << 20) - 2048), 0);
+	uint8_t *a, *b;
+	uint32_t ga = blkfe_page(&t.fe, false, &a), gb = blkfe_page(&t.fe, false, &b);
+	memset(a, 0xee, 4096);
+	memset(b, 0xee, 4096);
+	/* the last two pages: 2 KiB of the second one are left in the file */
+	struct blk_seg s[2] = { { ga, 0, 7 }, { gb, 0, 7 } };
+	blkfe_rw(&t.fe, BLKIF_OP_READ, 1, 254 * 8, 2, s);
+	blkfe_push(&t.fe, true);
+	assert_int_equal(blkfix_wait_rsp(&t, 1), BLKIF_RSP_ERROR);
+	assert_true(blkfix_logged(&t, "domain 1 vbd 51712 queue 0: I/O at byte 1040384 failed"));
+	uint8_t want[4096];
+	fill(want, 4096, 254);
+	assert_memory_equal(a, want, 4096);
+	fill(want, 4096, 255);
+	assert_memory_equal(b, want, 2048);
+	/* entirely past the end */
+	blkfe_rw(&t.fe, BLKIF_OP_READ, 2, 255 * 8 + 4, 1, &(struct blk_seg){ ga, 0, 3 });
+	blkfe_push(&t.fe, true);
+	assert_int_equal(blkfix_wait_rsp(&t, 2), BLKIF_RSP_ERROR);
+	/* a read that ends where the file does is whole */
+	memset(a, 0xee, 4096);
+	memset(b, 0xee, 4096);
+	blkfe_rw(&t.fe, BLKIF_OP_READ, 3, 254 * 8, 2, (struct blk_seg[]){ { ga, 0, 7 }, { gb, 0, 3 } });
+	blkfe_push(&t.fe, true);
+	assert_int_equal(blkfix_wait_rsp(&t, 3), BLKIF_RSP_OKAY);
+	fill(want, 4096, 254);
+	assert_memory_equal(a, want, 4096);
+	fill(want, 4096, 255);
+	assert_memory_equal(b, want, 2048);
+	assert_int_equal(b[2048], 0xee);
+	assert_true(blk_io_uring_active(t.io));
+	assert_int_equal(blk_io_threads(t.io), 0);
+	blkfix_teardown(&t);
+}
+
+/* The threads engine sends reads to the threads too. */
+static void test_threads_engine(void **state)
+{
+	(void)state;
+	struct blkfix t;
+	blkfix_setup(&t, &(struct blkfix_opts){ .workers = 2, .threads_only = true });
+	fill_file(&t, 64);
+	reads(&t, 20, 5);
+	assert_false(blk_io_uring_active(t.io));
+	assert_int_equal(blk_io_threads(t.io), 2);
+	blkfix_teardown(&t);
+}
+
+/* A kernel (or sandbox) without io_uring: the disk says so once and
+ * serves every read on the threads. Last: the filter stays installed. */
+static void test_no_uring(void **state)
+{
+	(void)state;
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	assert_int_equal(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	assert_int_equal(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
+	struct blkfix t;
+	blkfix_setup(&t, &(struct blkfix_opts){ .workers = 2 });
+	fill_file(&t, 64);
+	reads(&t, 20, 5);
+	reads(&t, 20, 30);
+	assert_false(blk_io_uring_active(t.io));
+	assert_int_equal(blk_io_threads(t.io), 2);
+	assert_true(blkfix_logged(&t, "domain 1 vbd 51712: io_uring is not available "
+				      "(Function not implemented); every request goes to the I/O threads"));
+	blkfix_teardown(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_uring_takes_small_reads),
+		cmocka_unit_test(test_uring_backlog),
+		cmocka_unit_test(test_uring_short_read),
+		cmocka_unit_test(test_threads_engine),
+		cmocka_unit_test(test_no_uring),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
