@@ -22,6 +22,7 @@ enum gtype { G_STR, G_INT, G_BOOL, G_ENUM, G_CPUS };
 static const char *const autoballoon_names[] = { "off", "on", "auto", NULL };
 static const char *const output_names[] = { "json", "sxp", NULL };
 static const char *const domid_names[] = { "xen", "random", NULL };
+static const char *const hotplug_names[] = { "native", "scripts", NULL };
 /* index = enum xctl_disk_backendtype */
 static const char *const backend_names[] = { "default", "phy", "tap", "qdisk", "standalone", NULL };
 
@@ -61,6 +62,8 @@ static const struct gkey gkeys[] = {
 	{ "disk.default.backend", G_STR, GOFF(disk_backend), 0, 0, NULL, NULL },
 	{ "remus.default.netbufscript", G_STR, GOFF(remus_netbufscript), 0, 0, NULL, NULL },
 	{ "colo.default.proxyscript", G_STR, GOFF(colo_proxyscript), 0, 0, NULL, NULL },
+	{ "hotplug", G_ENUM, GOFF(hotplug), 0, 0, hotplug_names, NULL },
+	{ "hotplug_timeout", G_INT, GOFF(hotplug_timeout), 1, 3600, NULL, NULL },
 };
 
 #define GFIELD(g, k, T) ((T *)((char *)(g) + (k)->offset))
@@ -78,6 +81,7 @@ int xctl_global_init(struct xctl_global_config *g)
 	g->max_maptrack_frames = -1;
 	g->max_grant_version = -1;
 	g->claim_mode = true;
+	g->hotplug_timeout = 40; /* libxl's LIBXL_HOTPLUG_TIMEOUT */
 	g->lockfile = strdup("/var/lock/xctl");
 	g->vif_script = strdup("vif-bridge");
 	g->vif_bridge = strdup("xenbr0");

@@ -38,6 +38,8 @@ struct xctl_global_config {
 	char *disk_backend;        /* disk.default.backend: backend domain, NULL: dom0 */
 	char *remus_netbufscript;  /* remus.default.netbufscript */
 	char *colo_proxyscript;    /* colo.default.proxyscript */
+	int hotplug;               /* hotplug: 0 native (xctl-hotplug, no shell), 1 scripts (as xl) */
+	int64_t hotplug_timeout;   /* hotplug_timeout: seconds a device's hotplug may take, default 40 */
 };
 
 /* Built-in values. Returns 0 or XCTL_ERR_NOMEM. */

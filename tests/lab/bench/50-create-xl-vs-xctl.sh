@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # lab-name: create-xl-vs-xctl
-# lab-timeout: 1500
+# lab-timeout: 2200
 # lab-needs: bin/xctl feature:xctl-xen feature:xctl-lifecycle
 # Create and destroy timing of xl against xctl, in dom0, on the same PV
 # guest config (one disk through blkback, one vif on xenbr0): runs
 # alternate between the two tools (xl first on odd runs, xctl first on even
-# ones), 5 runs of each. Create is timed from the
+# ones), 5 runs of each; xctl twice, with its native hotplug (the default:
+# xctl-hotplug, no shell) and with hotplug = "scripts" (the scripts, as xl
+# runs them), so that the hotplug's share is measured too. Create is timed from the
 # command's start to the guest's first console line (xenconsoled's log of
 # the guest), destroy from the command's start to the domain's absence.
 # Every xenstore request Xen's xenstored receives during each create is
@@ -21,12 +23,14 @@ lab_guest_cfg "$ty" "$ip" 00:16:3e:00:00:21 "$img" "$cfg"
 dd if=/dev/zero of="$img" bs=1M count=8 2>/dev/null
 trap 'xl destroy "$name" >/dev/null 2>&1; xenstore-control log off >/dev/null 2>&1' EXIT
 xctl=$LAB_BIN/xctl
+echo 'hotplug = "scripts"' >/lab/out/xctl-scripts.conf
 
 # bench_tool TOOL: the command line of a tool
 bench_tool() {
 	case $1 in
 	xl) echo xl ;;
 	xctl) echo "$xctl" ;;
+	xctl-scripts) echo "env XCTL_CONFIG=/lab/out/xctl-scripts.conf $xctl" ;;
 	esac
 }
 
@@ -41,6 +45,7 @@ bench_one() {
 	s=$(lab_now)
 	$cmd create "$cfg" >"/lab/out/bench-$tool-$run-create.log" 2>&1 ||
 		lab_fail "$tool create failed on run $run (see bench-$tool-$run-create.log)"
+	ret=$(($(lab_cs "$(lab_now)") - $(lab_cs "$s")))
 	lab_wait_for 120 test -s "$con" || lab_fail "$name printed nothing on its console within 120 s ($tool, run $run)"
 	create=$(($(lab_cs "$(lab_now)") - $(lab_cs "$s")))
 	xenstore-control log off >/dev/null
@@ -52,9 +57,10 @@ bench_one() {
 	lab_wait_for 60 lab_guest_absent "$name" || lab_fail "$name still there 60 s after $tool destroy (run $run)"
 	destroy=$(($(lab_cs "$(lab_now)") - $(lab_cs "$s")))
 	echo "$tool create $create" >>"$results"
+	echo "$tool command $ret" >>"$results"
 	echo "$tool destroy $destroy" >>"$results"
 	echo "$tool requests $requests" >>"$results"
-	lab_log "run $run, $tool: create to first console line $((create / 100)).$((create % 100 / 10)) s, destroy $((destroy / 100)).$((destroy % 100 / 10)) s, $requests xenstore requests during create"
+	lab_log "run $run, $tool: create command $((ret / 100)).$((ret % 100 / 10)) s, to first console line $((create / 100)).$((create % 100 / 10)) s, destroy $((destroy / 100)).$((destroy % 100 / 10)) s, $requests xenstore requests during create"
 	rm -f "$trace"
 }
 
@@ -69,28 +75,62 @@ results=/lab/out/bench-create-raw.txt
 : >"$results"
 i=1
 while [ "$i" -le "$runs" ]; do
-	if [ $((i % 2)) = 1 ]; then order="xl xctl"; else order="xctl xl"; fi
+	case $((i % 3)) in
+	1) order="xl xctl xctl-scripts" ;;
+	2) order="xctl xctl-scripts xl" ;;
+	*) order="xctl-scripts xl xctl" ;;
+	esac
 	for tool in $order; do bench_one "$tool" "$i"; done
 	i=$((i + 1))
 done
 
+# One more create of each, not counted: the tool's own log (xl -vvv: libxl's
+# debug messages) with each line stamped by dom0's uptime, and the hotplug
+# log, to show where a create's time goes.
+for tool in xl xctl; do
+	cmd=$(bench_tool "$tool")
+	v=-vvv
+	rm -f "$con"
+	: >/var/log/xen/hotplug.log
+	s=$(lab_now)
+	echo "$s start" >"$LAB_OUT/bench-profile-$tool.log"
+	$cmd $v create "$cfg" 2>&1 | while IFS= read -r l; do
+		read -r up _ </proc/uptime
+		echo "$up $l"
+	done >>"$LAB_OUT/bench-profile-$tool.log"
+	echo "$(lab_now) command returned" >>"$LAB_OUT/bench-profile-$tool.log"
+	lab_wait_for 120 test -s "$con"
+	echo "$(lab_now) first console line" >>"$LAB_OUT/bench-profile-$tool.log"
+	cp /var/log/xen/hotplug.log "$LAB_OUT/bench-profile-$tool-hotplug.log" 2>/dev/null
+	lab_wait_for 300 grep -q LAB-GUEST-READY "$con"
+	$cmd destroy "$name" >/dev/null 2>&1
+	lab_wait_for 60 lab_guest_absent "$name"
+done
+
+# ratio B A: B / A with two decimals, "-" when A is 0
+ratio() {
+	if [ "${2:-0}" -gt 0 ]; then
+		echo "$(($1 * 100 / $2 / 100)).$(printf '%02d' $(($1 * 100 / $2 % 100)))x"
+	else
+		echo -
+	fi
+}
 cs() { echo "$(($1 / 100)).$(printf '%02d' $(($1 % 100)))"; }
 {
 	echo "create (to the guest's first console line) and destroy of a PV guest with one disk and one vif,"
-	echo "xl against xctl, $runs runs each, alternating; medians in seconds"
-	printf '%-28s %10s %10s %12s\n' phase xl xctl "xctl / xl"
-	for w in create destroy requests; do
-		a=$(median xl $w) b=$(median xctl $w)
+	echo "xl against xctl (native hotplug) and xctl with hotplug = scripts, $runs runs each, rotating; medians in seconds"
+	printf '%-28s %8s %8s %10s %13s %13s\n' phase xl xctl "xctl/xl" "xctl-scripts" "scripts/xl"
+	for w in create command destroy requests; do
+		a=$(median xl $w) b=$(median xctl $w) c=$(median xctl-scripts $w)
 		if [ "$w" = requests ]; then
-			fa=$a fb=$b
+			fa=$a fb=$b fc=$c
 			label="xenstore requests in create"
 		else
-			fa=$(cs "$a") fb=$(cs "$b")
+			fa=$(cs "$a") fb=$(cs "$b") fc=$(cs "$c")
 			label=$w
+			[ "$w" = command ] && label="create command's return"
 		fi
-		ratio=-
-		[ "${a:-0}" -gt 0 ] && ratio="$((b * 100 / a / 100)).$(printf '%02d' $((b * 100 / a % 100)))x"
-		printf '%-28s %10s %10s %12s\n' "$label" "$fa" "$fb" "$ratio"
+		printf '%-28s %8s %8s %10s %13s %13s\n' "$label" "$fa" "$fb" "$(ratio "$b" "$a")" "$fc" "$(ratio "$c" "$a")"
 	done
 } >"$LAB_OUT/bench-create.txt"
 cat "$LAB_OUT/bench-create.txt"

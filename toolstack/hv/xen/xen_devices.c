@@ -16,6 +16,7 @@ int xctl_xen_device_add(struct xctl_hv *hv, uint32_t domid, const struct xctl_hv
 {
 	libxl_ctx *ctx = xctl_xen_ctx(hv);
 	int rc = 0, lrc = 0;
+	char prog[4096]; /* native hotplug (xen_hotplug.c) */
 	if (xctl_hv_fault(hv, "libxl_device_add"))
 		return XCTL_ERR_HV;
 	bool ours = false;
@@ -27,6 +28,8 @@ int xctl_xen_device_add(struct xctl_hv *hv, uint32_t domid, const struct xctl_hv
 		libxl_device_disk d;
 		libxl_device_disk_init(&d);
 		rc = xctl_xen_disk(&d, dev->u.disk);
+		if (!rc && !xctl_xen_hotplug_prog(prog, sizeof(prog)))
+			rc = xctl_xen_native_disk(&d, prog) < 0 ? XCTL_ERR_NOMEM : 0;
 		if (!rc)
 			lrc = libxl_device_disk_add(ctx, domid, &d, NULL);
 		libxl_device_disk_dispose(&d);
@@ -38,6 +41,8 @@ int xctl_xen_device_add(struct xctl_hv *hv, uint32_t domid, const struct xctl_hv
 		if (!rc)
 			rc = xctl_xen_nic(&n, dev->u.vif, (size_t)(dev->u.vif->devid >= 0 ? dev->u.vif->devid : 0), &g,
 					  hv->log);
+		if (!rc && !xctl_xen_hotplug_prog(prog, sizeof(prog)))
+			rc = xctl_xen_native_nic(&n, prog) < 0 ? XCTL_ERR_NOMEM : 0;
 		if (!rc)
 			lrc = libxl_device_nic_add(ctx, domid, &n, NULL);
 		libxl_device_nic_dispose(&n);

@@ -94,6 +94,15 @@ int xctl_xen_sa_destroy(struct xctl_hv *hv, uint32_t domid, bool frontends_gone)
 void xctl_xen_sa_filter(libxl_domain_config *d);
 int xctl_xen_sa_steps(struct xctl_hv *hv, struct xctl_hv_build *b, struct xctl_hv_step **steps, size_t *nsteps);
 
+/* Native hotplug (xen_hotplug.c): xctl-hotplug next to the running xctl
+ * (0, or XCTL_ERR_NOTFOUND); a device whose hotplug is the standard one gets
+ * prog as its script (1; 0 left as it is); the whole domain, as g says
+ * (hotplug, hotplug_timeout). */
+int xctl_xen_hotplug_prog(char *out, size_t sz);
+int xctl_xen_native_disk(libxl_device_disk *d, const char *prog);
+int xctl_xen_native_nic(libxl_device_nic *n, const char *prog);
+int xctl_xen_native_hotplug(libxl_domain_config *d, const struct xctl_global_config *g, const struct xctl_log *log);
+
 /* libxl's JSON of a domain configuration, as xl -N prints it (xen_json.c);
  * free() it. NULL when out of memory or yajl fails. */
 char *xctl_xen_config_to_json(libxl_domain_config *d);

@@ -42,8 +42,11 @@ static int xen_open(struct xctl_hv *hv, const struct xctl_hv_params *p)
 	struct xctl_xen *x = calloc(1, sizeof(*x));
 	if (!x)
 		return XCTL_ERR_NOMEM;
-	/* libxl's own messages, as xl shows them: warnings and worse */
-	x->logger = xtl_createlogger_stdiostream(stderr, XTL_WARN, 0);
+	/* libxl's own messages: warnings and worse; each -v shows more, -vvv
+	 * its debug messages as xl -vvv */
+	int v = hv->log ? hv->log->level - XCTL_LOG_WARN : 0;
+	int lvl = v <= 0 ? XTL_WARN : v >= 3 ? XTL_DEBUG : XTL_WARN - 2 * v;
+	x->logger = xtl_createlogger_stdiostream(stderr, (xentoollog_level)lvl, 0);
 	if (!x->logger || libxl_ctx_alloc(&x->ctx, LIBXL_VERSION, 0, (xentoollog_logger *)x->logger)) {
 		xctl_err_log(hv->log, "cannot open libxl (is this a Xen dom0, with xenstored running? %s exists but "
 				      "libxl could not use it); use --sim for the simulated host",
@@ -78,6 +81,8 @@ static int step_domain(struct xctl_hv *hv, struct xctl_hv_build *b, size_t arg)
 	int rc;
 	libxl_domain_config_init(&d);
 	rc = xctl_xen_domain_config(xctl_xen_ctx(hv), b->cfg, b->global, hv->log, &d);
+	if (!rc)
+		rc = xctl_xen_native_hotplug(&d, b->global, hv->log);
 	if (rc)
 		goto out;
 	/* the devices of xctl's own backends are later steps (xen_standalone.c) */
