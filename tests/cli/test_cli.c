@@ -554,6 +554,9 @@ static void test_make_install(void **state)
 		"./etc/xctl/xctl.conf",
 		"./usr/lib/systemd/system/xctl-blkback.service",
 		"./usr/lib/systemd/system/xctl-netback.service",
+		"./usr/sbin/xctl-hotplug",
+		"./etc/xctl/scripts/block",
+		"./etc/xctl/scripts/vif-bridge",
 	};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if (!has_word(r.out, files[i]))

@@ -387,6 +387,52 @@ static void test_global_masks(void **state)
 	rmdir(dir);
 }
 
+/* xctl.conf's hotplug keys: native or scripts, and the timeout's range. */
+static void test_global_hotplug(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		int rc, hotplug;
+		int64_t timeout;
+		const char *err;
+	} t[] = {
+		{ "", 0, 0, 40, NULL },
+		{ "hotplug = \"scripts\"\nhotplug_timeout = 1\n", 0, 1, 1, NULL },
+		{ "hotplug = \"native\"\nhotplug_timeout = 3600\n", 0, 0, 3600, NULL },
+		{ "hotplug = \"udev\"\n", XCTL_ERR_CONFIG, 0, 40, "'udev' is not valid (allowed: native, scripts)" },
+		{ "hotplug_timeout = 0\n", XCTL_ERR_CONFIG, 0, 40, "0 is out of range (allowed: 1 to 3600)" },
+		{ "hotplug_timeout = 3601\n", XCTL_ERR_CONFIG, 0, 40, "3601 is out of range (allowed: 1 to 3600)" },
+	};
+	char dir[] = "/tmp/xctl-rules-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char gpath[64];
+	snprintf(gpath, sizeof(gpath), "%s/xctl.conf", dir);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		FILE *f = fopen(gpath, "w");
+		assert_non_null(f);
+		fputs(t[i].text, f);
+		fclose(f);
+		struct xctl_global_config g;
+		struct xctl_diags d;
+		xctl_diags_init(&d);
+		assert_int_equal(xctl_global_init(&g), 0);
+		assert_int_equal(xctl_global_load(&g, gpath, true, &d), t[i].rc);
+		assert_int_equal(g.hotplug, t[i].hotplug);
+		assert_int_equal(g.hotplug_timeout, t[i].timeout);
+		if (t[i].err) {
+			assert_true(d.n > 0);
+			char *m = xctl_diag_format(&d.v[0]);
+			assert_non_null(strstr(m, t[i].err));
+			free(m);
+		}
+		xctl_global_dispose(&g);
+		xctl_diags_free(&d);
+	}
+	unlink(gpath);
+	rmdir(dir);
+}
+
 /* The guest type keeps where it was decided: type, or builder alone. */
 static void test_type_origin(void **state)
 {
@@ -422,6 +468,7 @@ static void test_type_origin(void **state)
 static const struct CMUnitTest rule_tests[] = {
 	cmocka_unit_test(test_type_origin),
 	cmocka_unit_test(test_global_masks),
+	cmocka_unit_test(test_global_hotplug),
 	cmocka_unit_test(test_rules),
 	cmocka_unit_test(test_escapes_and_numbers),
 };

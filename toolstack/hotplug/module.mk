@@ -10,3 +10,11 @@ $(BUILD)/bin/xctl-hotplug: $(call objs,toolstack/hotplug/main.c $(HOTPLUG_SRCS))
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENSTORE)
 PROGRAMS += $(BUILD)/bin/xctl-hotplug
+
+# make install: the scripts with libxl's ABI, for script= of a device (or a
+# script of one's own to start from), in $(SYSCONFDIR)/xctl/scripts/.
+.PHONY: install-hotplug-scripts
+install: install-hotplug-scripts
+install-hotplug-scripts:
+	install -d $(DESTDIR)$(SYSCONFDIR)/xctl/scripts
+	install -m 0755 scripts/hotplug/block scripts/hotplug/vif-bridge $(DESTDIR)$(SYSCONFDIR)/xctl/scripts/

@@ -15,3 +15,10 @@ $(BUILD)/tests/test_xen_standalone: $(call objs,tests/hv/xen/test_xen_standalone
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBXCTL) $(LIBCOMMON) $(LIBS_XENLIGHT) $(LIBS_XENSTORE) $(LIBS_YAJL) \
 		$(LIBS_CMOCKA) -lpthread
 TESTS += $(BUILD)/tests/test_xen_standalone
+
+# hv/xen's native hotplug: which devices get xctl-hotplug as their script.
+$(BUILD)/tests/test_xen_hotplug: $(call objs,tests/hv/xen/test_xen_hotplug.c) $(LIBXCTL) $(LIBCOMMON) | $(BUILD)/bin/xctl
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBXCTL) $(LIBCOMMON) $(LIBS_XENLIGHT) $(LIBS_XENSTORE) $(LIBS_YAJL) $(LIBS_CMOCKA)
+TESTS += $(BUILD)/tests/test_xen_hotplug

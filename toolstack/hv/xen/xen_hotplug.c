@@ -92,13 +92,14 @@ int xctl_xen_native_nic(libxl_device_nic *n, const char *prog)
 	return 1;
 }
 
-int xctl_xen_native_hotplug(libxl_domain_config *d, const struct xctl_global_config *g, const struct xctl_log *log)
+int xctl_xen_native_hotplug_prog(libxl_domain_config *d, const struct xctl_global_config *g,
+				  const struct xctl_log *log, const char *prog)
 {
-	char prog[PATH_MAX], secs[16];
+	char secs[16];
 	int rc = 0;
 	if (g->hotplug) /* "scripts" */
 		return 0;
-	if (xctl_xen_hotplug_prog(prog, sizeof(prog))) {
+	if (!prog) {
 		xctl_warn(log, "domain '%s': %s is not next to xctl, so the devices' hotplug scripts run as with xl "
 			       "(install it, or set hotplug = \"scripts\" in xctl.conf)",
 			  d->c_info.name ? d->c_info.name : "?", HOTPLUG_PROG);
@@ -113,4 +114,10 @@ int xctl_xen_native_hotplug(libxl_domain_config *d, const struct xctl_global_con
 	/* libxl's exec of the script keeps our environment */
 	snprintf(secs, sizeof(secs), "%lld", (long long)g->hotplug_timeout);
 	return setenv("XCTL_HOTPLUG_TIMEOUT", secs, 1) ? XCTL_ERR_NOMEM : 0;
+}
+
+int xctl_xen_native_hotplug(libxl_domain_config *d, const struct xctl_global_config *g, const struct xctl_log *log)
+{
+	char prog[PATH_MAX];
+	return xctl_xen_native_hotplug_prog(d, g, log, xctl_xen_hotplug_prog(prog, sizeof(prog)) ? NULL : prog);
 }

@@ -102,6 +102,9 @@ int xctl_xen_hotplug_prog(char *out, size_t sz);
 int xctl_xen_native_disk(libxl_device_disk *d, const char *prog);
 int xctl_xen_native_nic(libxl_device_nic *n, const char *prog);
 int xctl_xen_native_hotplug(libxl_domain_config *d, const struct xctl_global_config *g, const struct xctl_log *log);
+/* The same with the program given (NULL: not found, warned). */
+int xctl_xen_native_hotplug_prog(libxl_domain_config *d, const struct xctl_global_config *g,
+				  const struct xctl_log *log, const char *prog);
 
 /* libxl's JSON of a domain configuration, as xl -N prints it (xen_json.c);
  * free() it. NULL when out of memory or yajl fails. */
