@@ -5,6 +5,7 @@
 #include "toolstack/cli/commands.h"
 #include "toolstack/cli/lifecycle.h"
 #include "common/err.h"
+#include "common/log.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -24,6 +25,13 @@ static void show_progress(void *arg, const char *what, int elapsed_ms)
 	fflush(stderr);
 }
 
+/* -vv: the wall time of each phase of the create */
+static void show_phase(void *arg, const char *phase, long long ns, int rc)
+{
+	const struct xctl_log *log = arg;
+	xctl_debug(log, "create: %s took %lld ms%s", phase, ns / 1000000, rc ? " and failed" : "");
+}
+
 int xctl_cli_create_domain(struct xctl_cli *cli, const struct xctl_global_config *g,
 			   const struct xctl_domain_config *m, const struct xctl_cli_create *o)
 {
@@ -40,6 +48,8 @@ int xctl_cli_create_domain(struct xctl_cli *cli, const struct xctl_global_config
 		.foreground = o->foreground,
 		.progress = show_progress,
 		.progress_arg = &pr,
+		.timed = cli->log.level >= XCTL_LOG_DEBUG ? show_phase : NULL,
+		.timed_arg = &cli->log,
 	};
 	uint32_t domid = 0;
 	int rc = xctl_core_create(core, m, &co, &domid);

@@ -64,6 +64,7 @@ static const struct gkey gkeys[] = {
 	{ "colo.default.proxyscript", G_STR, GOFF(colo_proxyscript), 0, 0, NULL, NULL },
 	{ "hotplug", G_ENUM, GOFF(hotplug), 0, 0, hotplug_names, NULL },
 	{ "hotplug_timeout", G_INT, GOFF(hotplug_timeout), 1, 3600, NULL, NULL },
+	{ "kernel_cache", G_BOOL, GOFF(kernel_cache), 0, 0, NULL, NULL },
 };
 
 #define GFIELD(g, k, T) ((T *)((char *)(g) + (k)->offset))
@@ -82,6 +83,7 @@ int xctl_global_init(struct xctl_global_config *g)
 	g->max_grant_version = -1;
 	g->claim_mode = true;
 	g->hotplug_timeout = 40; /* libxl's LIBXL_HOTPLUG_TIMEOUT */
+	g->kernel_cache = true;
 	g->lockfile = strdup("/var/lock/xctl");
 	g->vif_script = strdup("vif-bridge");
 	g->vif_bridge = strdup("xenbr0");

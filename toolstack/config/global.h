@@ -40,6 +40,7 @@ struct xctl_global_config {
 	char *colo_proxyscript;    /* colo.default.proxyscript */
 	int hotplug;               /* hotplug: 0 native (xctl-hotplug, no shell), 1 scripts (as xl) */
 	int64_t hotplug_timeout;   /* hotplug_timeout: seconds a device's hotplug may take, default 40 */
+	bool kernel_cache;         /* kernel_cache: PV kernels and ramdisks decompressed once (toolstack/kcache), default 1 */
 };
 
 /* Built-in values. Returns 0 or XCTL_ERR_NOMEM. */

@@ -4,7 +4,7 @@
 $(BUILD)/tests/test_xen_config: $(call objs,tests/hv/xen/test_xen_config.c) $(TEST_RUNCMD_OBJS) $(LIBXCTL) $(LIBCOMMON) | $(BUILD)/bin/xctl
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBXCTL) $(LIBCOMMON) $(LIBS_XENLIGHT) $(LIBS_XENSTORE) $(LIBS_YAJL) $(LIBS_CMOCKA)
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBXCTL) $(LIBCOMMON) $(LIBS_XENLIGHT) $(LIBS_XENSTORE) $(LIBS_KCACHE) $(LIBS_YAJL) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_xen_config
 
 # hv/xen's devices of xctl's own backends, against xctl-xenstored.
@@ -20,5 +20,5 @@ TESTS += $(BUILD)/tests/test_xen_standalone
 $(BUILD)/tests/test_xen_hotplug: $(call objs,tests/hv/xen/test_xen_hotplug.c) $(LIBXCTL) $(LIBCOMMON) | $(BUILD)/bin/xctl
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBXCTL) $(LIBCOMMON) $(LIBS_XENLIGHT) $(LIBS_XENSTORE) $(LIBS_YAJL) $(LIBS_CMOCKA)
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBXCTL) $(LIBCOMMON) $(LIBS_XENLIGHT) $(LIBS_XENSTORE) $(LIBS_KCACHE) $(LIBS_YAJL) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_xen_hotplug

@@ -106,6 +106,18 @@ int xctl_xen_native_hotplug(libxl_domain_config *d, const struct xctl_global_con
 int xctl_xen_native_hotplug_prog(libxl_domain_config *d, const struct xctl_global_config *g,
 				  const struct xctl_log *log, const char *prog);
 
+/* A PV domain's kernel and ramdisk from the decompressed-image cache
+ * (xen_images.c): use swaps d's paths for cached ones (keeping the
+ * originals in im), restore writes the originals back to /vm/UUID/image
+ * once the domain exists. */
+struct xctl_xen_images {
+	char *kernel, *ramdisk; /* the configuration's paths, when swapped */
+};
+void xctl_xen_images_use(libxl_domain_config *d, const struct xctl_global_config *g, const struct xctl_log *log,
+			 struct xctl_xen_images *im);
+void xctl_xen_images_restore(struct xctl_xen_images *im, const char *uuid, const struct xctl_log *log);
+void xctl_xen_images_free(struct xctl_xen_images *im);
+
 /* libxl's JSON of a domain configuration, as xl -N prints it (xen_json.c);
  * free() it. NULL when out of memory or yajl fails. */
 char *xctl_xen_config_to_json(libxl_domain_config *d);

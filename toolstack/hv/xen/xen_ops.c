@@ -77,6 +77,7 @@ static int step_domain(struct xctl_hv *hv, struct xctl_hv_build *b, size_t arg)
 {
 	(void)arg;
 	libxl_domain_config d;
+	struct xctl_xen_images im = { 0 };
 	uint32_t domid = INVALID_DOMID;
 	int rc;
 	libxl_domain_config_init(&d);
@@ -87,6 +88,7 @@ static int step_domain(struct xctl_hv *hv, struct xctl_hv_build *b, size_t arg)
 		goto out;
 	/* the devices of xctl's own backends are later steps (xen_standalone.c) */
 	xctl_xen_sa_filter(&d);
+	xctl_xen_images_use(&d, b->global, hv->log, &im);
 	if (xctl_hv_fault(hv, "libxl_domain_create_new")) {
 		rc = XCTL_ERR_HV;
 		goto out;
@@ -103,7 +105,11 @@ static int step_domain(struct xctl_hv *hv, struct xctl_hv_build *b, size_t arg)
 	}
 	b->domid = domid;
 	b->have_domid = true;
+	char uuid[40];
+	snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(d.c_info.uuid));
+	xctl_xen_images_restore(&im, uuid, hv->log);
 out:
+	xctl_xen_images_free(&im);
 	libxl_domain_config_dispose(&d);
 	return rc;
 }
