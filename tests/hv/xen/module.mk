@@ -12,7 +12,7 @@ $(BUILD)/tests/test_xen_standalone: $(call objs,tests/hv/xen/test_xen_standalone
 		$(LIBCOMMON) | $(BUILD)/bin/xctl-xenstored
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBXCTL) $(LIBCOMMON) $(LIBS_XENLIGHT) $(LIBS_XENSTORE) $(LIBS_YAJL) \
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBXCTL) $(LIBCOMMON) $(LIBS_XENLIGHT) $(LIBS_XENSTORE) $(LIBS_KCACHE) $(LIBS_YAJL) \
 		$(LIBS_CMOCKA) -lpthread
 TESTS += $(BUILD)/tests/test_xen_standalone
 
