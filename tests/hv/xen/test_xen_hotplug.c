@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* hv/xen's native hotplug (xen_hotplug.c): which of libxl's devices get
- * xctl-hotplug as their hotplug script, and which keep theirs. */
+ * xctl-hotplug as their hotplug script, and which keep theirs; and the
+ * image cache of PV kernels and ramdisks (xen_images.c). */
 #include "toolstack/hv/xen/xen_int.h"
 #include "toolstack/config/global.h"
 #include "common/log.h"
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cmocka.h>
 
@@ -190,12 +192,109 @@ static void test_domain(void **state)
 	xctl_global_dispose(&g);
 }
 
+/* A gzip'd file of an ELF header and some bytes. */
+static void gz_elf(const char *path)
+{
+	unsigned char buf[8192];
+	memset(buf, 0x90, sizeof(buf));
+	memcpy(buf, "\x7f" "ELF", 4);
+	gzFile f = gzopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(gzwrite(f, buf, sizeof(buf)), (int)sizeof(buf));
+	gzclose(f);
+}
+
+/* The image cache: a PV domain's kernel and ramdisk are swapped for the
+ * cached images, the originals kept for /vm/UUID/image; not for other
+ * types, not with kernel_cache = 0, not for what is not compressed. */
+static void test_images(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/xctl-xen-images-XXXXXX", k[80], r[80], plain[80], cache[80];
+	assert_non_null(mkdtemp(dir));
+	snprintf(k, sizeof(k), "%s/vmlinuz", dir);
+	snprintf(r, sizeof(r), "%s/initrd.gz", dir);
+	snprintf(plain, sizeof(plain), "%s/plain", dir);
+	snprintf(cache, sizeof(cache), "%s/cache", dir);
+	gz_elf(k);
+	gz_elf(r);
+	FILE *f = fopen(plain, "w");
+	fputs("not compressed", f);
+	fclose(f);
+	setenv("XCTL_KCACHE_DIR", cache, 1);
+	struct xctl_global_config g;
+	struct xctl_log log;
+	char logbuf[2048] = "";
+	FILE *lf = fmemopen(logbuf, sizeof(logbuf), "w");
+	xctl_log_init(&log, "test", XCTL_LOG_WARN);
+	log.out = lf;
+	assert_int_equal(xctl_global_init(&g), 0);
+	assert_true(g.kernel_cache);
+	static const struct {
+		libxl_domain_type type;
+		bool cache, plain_ramdisk, want;
+	} t[] = {
+		{ LIBXL_DOMAIN_TYPE_PV, true, false, true },
+		{ LIBXL_DOMAIN_TYPE_PV, true, true, true },
+		{ LIBXL_DOMAIN_TYPE_PV, false, false, false },
+		{ LIBXL_DOMAIN_TYPE_PVH, true, false, false },
+		{ LIBXL_DOMAIN_TYPE_HVM, true, false, false },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		libxl_domain_config d;
+		libxl_domain_config_init(&d);
+		d.c_info.type = t[i].type;
+		d.b_info.kernel = strdup(k);
+		d.b_info.ramdisk = strdup(t[i].plain_ramdisk ? plain : r);
+		g.kernel_cache = t[i].cache;
+		struct xctl_xen_images im;
+		xctl_xen_images_use(&d, &g, &log, &im);
+		if (!t[i].want) {
+			assert_string_equal(d.b_info.kernel, k);
+			assert_null(im.kernel);
+			assert_null(im.ramdisk);
+		} else {
+			assert_int_equal(strncmp(d.b_info.kernel, cache, strlen(cache)), 0);
+			assert_string_equal(im.kernel, k);
+			if (t[i].plain_ramdisk) {
+				assert_string_equal(d.b_info.ramdisk, plain);
+				assert_null(im.ramdisk);
+			} else {
+				assert_int_equal(strncmp(d.b_info.ramdisk, cache, strlen(cache)), 0);
+				assert_string_equal(im.ramdisk, r);
+			}
+			/* no xenstore here: the nodes cannot be set back, and it says so */
+			setenv("XENSTORED_PATH", "/nonexistent/socket", 1);
+			xctl_xen_images_restore(&im, "00000000-0000-0000-0000-000000000001", &log);
+			fflush(lf);
+			assert_non_null(strstr(logbuf, "cannot set /vm/00000000-0000-0000-0000-000000000001/image/kernel back to"));
+		}
+		xctl_xen_images_free(&im);
+		assert_null(im.kernel);
+		libxl_domain_config_dispose(&d);
+	}
+	/* nothing swapped: restore does nothing, says nothing */
+	struct xctl_xen_images none = { 0 };
+	rewind(lf);
+	memset(logbuf, 0, sizeof(logbuf));
+	xctl_xen_images_restore(&none, "x", &log);
+	fflush(lf);
+	assert_string_equal(logbuf, "");
+	fclose(lf);
+	xctl_global_dispose(&g);
+	unsetenv("XCTL_KCACHE_DIR");
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_disks),
 		cmocka_unit_test(test_nics),
 		cmocka_unit_test(test_domain),
+		cmocka_unit_test(test_images),
 	};
 	return cmocka_run_group_tests_name("xen_hotplug", tests, NULL, NULL);
 }
