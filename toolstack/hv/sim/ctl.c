@@ -181,8 +181,12 @@ int sim_console(struct xctl_hv *hv, uint32_t domid, const char *type, int num)
 	struct sim *s = sim_of(hv);
 	char *tty = NULL;
 	long start = xctl_mono_ms();
-	(void)num;
 	bool serial = type && !strcmp(type, "serial");
+	if (num > 0) { /* xl's -n NUM: a secondary console, which no simulated guest has */
+		xctl_err_log(hv->log, "domain %u has no %s console %d: a simulated guest has one console, number 0",
+			     domid, serial ? "serial" : "pv", num);
+		return XCTL_ERR_NOTFOUND;
+	}
 	/* the console daemon may not have published the pty yet */
 	while (!(tty = sim_xs_read(s, XS_FMT_CONSOLE_FE_TTY, domid)) || !*tty) {
 		free(tty);
