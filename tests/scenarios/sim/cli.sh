@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: LGPL-2.1-only
+# Small commands at their edges on the simulated host. console: an unknown
+# domain and a console the guest does not have are refused with a message
+# naming them; attached to a running guest, it relays a line typed on its
+# input to the guest's shell, the guest's answer back, and returns when the
+# input ends. dmesg, domid and domname: usage errors and xl's messages.
+say "dmesg, domid and domname"
+x dmesg >"$XCTL_SCEN_TMP/dmesg" || fail "dmesg failed"
+[ -s "$XCTL_SCEN_TMP/dmesg" ] || fail "dmesg printed nothing: the simulated hypervisor has logged its start"
+fails 2 dmesg extra
+fails 2 domid
+fails 2 domname
+fails 1 domname scen-notanumber
+grep -qx "Invalid domain id." "$XCTL_SCEN_TMP/err" || fail "domname of a non-number: $(cat "$XCTL_SCEN_TMP/err")"
+fails 1 domid scen-nosuch
+grep -q "Can't get domid of domain name 'scen-nosuch'" "$XCTL_SCEN_TMP/err" ||
+	fail "domid of an unknown name: $(cat "$XCTL_SCEN_TMP/err")"
+[ "$(x domid Domain-0)" = 0 ] || fail "domid Domain-0 is not 0"
+[ "$(x domname 0)" = Domain-0 ] || fail "domname 0 is not Domain-0"
+say "console of an unknown domain"
+fails 1 console scen-nosuch
+grep -q "scen-nosuch is an invalid domain identifier" "$XCTL_SCEN_TMP/err" ||
+	fail "console of an unknown domain: $(cat "$XCTL_SCEN_TMP/err")"
+create pv scen-con
+say "console -n 1: no such console"
+fails 1 console -n 1 scen-con
+grep -q "has no pv console 1" "$XCTL_SCEN_TMP/err" || fail "console -n 1: $(cat "$XCTL_SCEN_TMP/err")"
+say "console relays input and returns at its end"
+id=$(x domid scen-con)
+printf 'uname\n' | x console scen-con >"$XCTL_SCEN_TMP/con.out" 2>&1 ||
+	fail "console of scen-con failed: $(cat "$XCTL_SCEN_TMP/con.out")"
+grep -q "xctl-guest: domain $id, [0-9]* vcpu(s)" "$XCTL_SCEN_TMP/con.out" ||
+	fail "the guest's answer to uname did not come out of console: $(cat "$XCTL_SCEN_TMP/con.out")"
+ok destroy scen-con
