@@ -4,10 +4,13 @@
 # naming them; attached to a running guest, it relays a line typed on its
 # input to the guest's shell, the guest's answer back, and returns when the
 # input ends. dmesg, domid and domname: usage errors and xl's messages.
+# destroy refuses domain 0 without -f, as xl.
 say "dmesg, domid and domname"
 x dmesg >"$XCTL_SCEN_TMP/dmesg" || fail "dmesg failed"
 [ -s "$XCTL_SCEN_TMP/dmesg" ] || fail "dmesg printed nothing: the simulated hypervisor has logged its start"
 fails 2 dmesg extra
+fails 2 dmesg -z
+grep -q "dmesg" "$XCTL_SCEN_TMP/err" || fail "dmesg -z: the usage error does not name the command"
 fails 2 domid
 fails 2 domname
 fails 1 domname scen-notanumber
@@ -17,6 +20,10 @@ grep -q "Can't get domid of domain name 'scen-nosuch'" "$XCTL_SCEN_TMP/err" ||
 	fail "domid of an unknown name: $(cat "$XCTL_SCEN_TMP/err")"
 [ "$(x domid Domain-0)" = 0 ] || fail "domid Domain-0 is not 0"
 [ "$(x domname 0)" = Domain-0 ] || fail "domname 0 is not Domain-0"
+say "destroy 0 without -f"
+fails 1 destroy 0
+grep -q "Not destroying domain 0; use -f to force." "$XCTL_SCEN_TMP/err" || fail "destroy 0: $(cat "$XCTL_SCEN_TMP/err")"
+[ "$(x domname 0)" = Domain-0 ] || fail "domain 0 is gone after a refused destroy"
 say "console of an unknown domain"
 fails 1 console scen-nosuch
 grep -q "scen-nosuch is an invalid domain identifier" "$XCTL_SCEN_TMP/err" ||
