@@ -68,7 +68,7 @@ struct check_ctx {
 	uint64_t children;
 };
 
-static void check_node(struct xsd_node *n, void *arg)
+static void check_node(const struct xsd_node *n, void *arg)
 {
 	struct check_ctx *cc = arg;
 	if (cc->bad)
@@ -96,7 +96,7 @@ static void check_node(struct xsd_node *n, void *arg)
 void xsd_check_tree(const struct xsd *d, char *out, size_t outsz)
 {
 	struct check_ctx cc = { d, out, outsz, false, 0, 0 };
-	xsd_store_each((struct xsd_store *)&d->store, check_node, &cc);
+	xsd_store_each(&d->store, check_node, &cc);
 	if (cc.bad)
 		return;
 	/* Every node but the root is somebody's child exactly once. */

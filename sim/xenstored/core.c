@@ -9,7 +9,7 @@
 
 static int add_node(struct xsd *d, const char *path)
 {
-	struct xsd_perm p = { 0, XSD_PERM_NONE };
+	struct xsd_perm p = { .id = 0, .perm = XSD_PERM_NONE };
 	struct xsd_node *n = xsd_node_new(xsd_basename(path), &p, 1, "", 0);
 	if (!n)
 		return XCTL_ERR_NOMEM;

@@ -105,16 +105,6 @@ int xsd_dom_introduce(struct xsd *d, uint32_t domid, uint64_t mfn, uint32_t evtc
 	return 0;
 }
 
-/* Entries naming domid become inert, as domain_adjust_node_perms() marks
- * the entries of a domain younger than the node. */
-static void forget_domain(struct xsd_node *n, void *arg)
-{
-	const uint32_t *domid = arg;
-	for (uint32_t i = 1; i < n->nperms; i++)
-		if (n->perms[i].id == *domid)
-			n->perms[i].perm |= XSD_PERM_IGNORE;
-}
-
 /* remove_domid_from_perm() for the special names. */
 static void forget_in_special(struct xsd *d, uint32_t domid)
 {
@@ -130,67 +120,18 @@ static void forget_in_special(struct xsd *d, uint32_t domid)
 	}
 }
 
-struct walk {
-	const struct xsd_node *n;
-	uint32_t off;
-};
-
-/* domain_tree_remove(): the topmost nodes domid owns, found top-down
- * (their subtrees go with them), then removed. */
+/* domain_tree_remove(): the topmost nodes domid owns, with their subtrees
+ * (firing their watches); and its entries in other nodes' lists become
+ * inert, as domain_adjust_node_perms() makes the entries of a domain
+ * younger than the node. Visits only the nodes that name it. */
 static int remove_owned(struct xsd *d, uint32_t domid)
 {
-	size_t cap = 64, depth = 1, nfound = 0, capf = 16;
-	struct walk *st = malloc(cap * sizeof(*st));
-	char **found = malloc(capf * sizeof(*found));
-	int err = 0;
-	if (!st || !found) {
-		err = ENOMEM;
-		goto out;
-	}
-	st[0].n = d->store.root;
-	st[0].off = 0;
-	while (depth && d->store.owned[domid]) {
-		struct walk *w = &st[depth - 1];
-		if (w->off >= w->n->clen) {
-			depth--;
-			continue;
-		}
-		const char *name = w->n->children + w->off;
-		w->off += (uint32_t)strlen(name) + 1;
-		const struct xsd_node *c = xsd_store_child(&d->store, w->n, name);
-		if (!c)
-			continue;
-		if (xsd_node_owner(c) == domid) {
-			if (nfound == capf) {
-				char **nf = realloc(found, capf * 2 * sizeof(*found));
-				if (!nf) {
-					err = ENOMEM;
-					goto out;
-				}
-				found = nf;
-				capf *= 2;
-			}
-			char path[XENSTORE_ABS_PATH_MAX + 1];
-			xsd_node_path(c, path, sizeof(path));
-			if (!(found[nfound] = strdup(path))) {
-				err = ENOMEM;
-				goto out;
-			}
-			nfound++;
-			continue; /* skip its children */
-		}
-		if (depth == cap) {
-			struct walk *ns = realloc(st, cap * 2 * sizeof(*st));
-			if (!ns) {
-				err = ENOMEM;
-				goto out;
-			}
-			st = ns;
-			cap *= 2;
-		}
-		st[depth].n = c;
-		st[depth].off = 0;
-		depth++;
+	char **found;
+	size_t nfound;
+	int err = xsd_store_release(&d->store, domid, &found, &nfound);
+	if (err) {
+		xctl_err_log(d->log, "domain %u: cannot look for the nodes it owns: out of memory", domid);
+		return ENOMEM;
 	}
 	struct xsd_view v = { d, NULL, NULL };
 	for (size_t i = 0; i < nfound; i++) {
@@ -198,15 +139,10 @@ static int remove_owned(struct xsd *d, uint32_t domid)
 		xsd_parent(found[i], up, sizeof(up));
 		if (!xsd_rm_tree(&v, found[i]))
 			xsd_view_del_child(&v, up, xsd_basename(found[i]));
-	}
-out:
-	for (size_t i = 0; found && i < nfound; i++)
 		free(found[i]);
+	}
 	free(found);
-	free(st);
-	if (err)
-		xctl_err_log(d->log, "domain %u: cannot look for the nodes it owns: out of memory", domid);
-	return err;
+	return 0;
 }
 
 static void close_domain(struct xsd *d, struct xsd_domain *dom)
@@ -243,7 +179,6 @@ int xsd_dom_release(struct xsd *d, uint32_t domid)
 		if (d->doms[i] && d->doms[i]->target == domid)
 			d->doms[i]->target = XSD_DOMID_MAX;
 	remove_owned(d, domid);
-	xsd_store_each(&d->store, forget_domain, &domid);
 	forget_in_special(d, domid);
 	xctl_info(d->log, "domain %u released", domid);
 	xsd_fire(d, NULL, XS_WATCH_RELEASE_DOMAIN, true, NULL, 0);

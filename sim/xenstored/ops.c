@@ -21,7 +21,7 @@ static int get_node(struct xsd_view *v, const char *path, uint32_t want, const s
 	if (err)
 		return err;
 	if (n) {
-		if ((xsd_perm_for(v->d, v->conn, n->perms, n->nperms) & want) == want) {
+		if ((xsd_perm_for(v->d, v->conn, xsd_node_perms(n), n->nperms) & want) == want) {
 			*out = n;
 			return 0;
 		}
@@ -37,7 +37,7 @@ static int get_node(struct xsd_view *v, const char *path, uint32_t want, const s
 		if (err)
 			return err;
 		if (p)
-			return (xsd_perm_for(v->d, v->conn, p->perms, p->nperms) & want) ? ENOENT : EACCES;
+			return (xsd_perm_for(v->d, v->conn, xsd_node_perms(p), p->nperms) & want) ? ENOENT : EACCES;
 		memcpy(cur, up, strlen(up) + 1);
 	}
 	return EACCES; /* no root: cannot happen, the root is never removed */
@@ -110,7 +110,7 @@ static int create_node(struct xsd_view *v, const char *path, const char *val, ui
 				return xsd_view_fail(v, ENOSPC);
 		}
 	}
-	struct xsd_perm *perms = xsd_perms_dup(parent->perms, np);
+	struct xsd_perm *perms = xsd_perms_dup(xsd_node_perms(parent), np);
 	if (!perms)
 		return xsd_view_fail(v, ENOMEM);
 	/* construct_node(): children inherit the parent's permissions; an
@@ -245,7 +245,7 @@ int xsd_rm_tree(struct xsd_view *v, const char *path)
 			continue;
 		}
 		if (n) {
-			err = xsd_view_event(v, f->path, depth > 1, n->perms, n->nperms);
+			err = xsd_view_event(v, f->path, depth > 1, xsd_node_perms(n), n->nperms);
 			if (!err)
 				err = xsd_view_delete(v, f->path);
 			if (err)
@@ -301,7 +301,7 @@ int xsd_op_set_perms(struct xsd_view *v, const char *path, const struct xsd_perm
 	if (!xsd_privileged(v->conn) && p[0].id != xsd_node_owner(n))
 		return EPERM;
 	uint32_t nold = n->nperms;
-	struct xsd_perm *old = xsd_perms_dup(n->perms, nold);
+	struct xsd_perm *old = xsd_perms_dup(xsd_node_perms(n), nold);
 	if (!old)
 		return xsd_view_fail(v, ENOMEM);
 	err = xsd_view_set_perms(v, path, p, np);

@@ -203,8 +203,8 @@ static int do_get_perms(struct req *r)
 	char out[XENSTORE_PAYLOAD_MAX + 16];
 	uint32_t used = 0;
 	for (uint32_t i = 0; i < n->nperms && used + 16 < sizeof(out); i++) {
-		int l = snprintf(out + used, sizeof(out) - used, "%c%u", xsd_perm_char(n->perms[i].perm),
-				 n->perms[i].id);
+		int l = snprintf(out + used, sizeof(out) - used, "%c%u", xsd_perm_char(xsd_node_perms(n)[i].perm),
+				 xsd_node_perms(n)[i].id);
 		used += (uint32_t)l + 1;
 	}
 	reply(r, out, used);

@@ -85,7 +85,7 @@ int xsd_state_save(struct xsd *d, const char *path)
 		char path[XENSTORE_ABS_PATH_MAX + 1];
 		xsd_node_path(n, path, sizeof(path));
 		fprintf(f, "node %s ", path);
-		put_perms(f, n->perms, n->nperms);
+		put_perms(f, xsd_node_perms(n), n->nperms);
 		fputc(' ', f);
 		put_value(f, xsd_node_value(n), n->vlen);
 		fputc('\n', f);

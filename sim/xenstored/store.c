@@ -2,9 +2,11 @@
 /* The node tree. Nodes are in one hash table keyed by (parent node, name),
  * with the chain link inside the node: a lookup of a path costs one probe
  * per component, whatever the size of the tree, and a node stores only its
- * own name. The root is outside the table. A node that must grow is
- * reallocated; its children, keyed by the parent's address, are then
- * re-filed (the walk is over its own children list: no recursion). */
+ * own name. The root is outside the table. A node never moves: content
+ * that outgrows its block goes to a block of its own (xsd.h), so no change
+ * of a node touches its children, however many it has. Each domain has the
+ * list of the nodes that name it (xsd_mentions), kept on every change, so
+ * that its release visits only those. */
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +27,28 @@ static struct xsd_node **bucket(const struct xsd_store *st, const struct xsd_nod
 	return &st->buckets[key_hash(st, parent, name, len) & (st->nbuckets - 1)];
 }
 
-static size_t node_size(uint32_t np, size_t namelen, uint32_t vlen)
+static size_t inline_size(uint32_t np, size_t namelen, uint32_t vlen)
 {
 	return sizeof(struct xsd_node) + np * sizeof(struct xsd_perm) + namelen + 1 + vlen + 1;
+}
+
+/* Every block has room for the header, the pointer to a body elsewhere
+ * and the name: content may always move out of it. */
+static size_t block_size(uint32_t np, size_t namelen, uint32_t vlen)
+{
+	size_t in = inline_size(np, namelen, vlen);
+	size_t ext = sizeof(struct xsd_node) + sizeof(void *) + namelen + 1;
+	return in > ext ? in : ext;
+}
+
+static struct xsd_perm *perms_of(struct xsd_node *n)
+{
+	return (struct xsd_perm *)xsd_node_perms(n);
+}
+
+static char *ext_body(const struct xsd_node *n)
+{
+	return n->ext ? (char *)xsd_node_perms(n) : NULL;
 }
 
 struct xsd_node *xsd_node_new(const char *name, const struct xsd_perm *p, uint32_t np,
@@ -36,7 +57,7 @@ struct xsd_node *xsd_node_new(const char *name, const struct xsd_perm *p, uint32
 	size_t nl = strlen(name);
 	if (nl > UINT16_MAX || np > UINT16_MAX)
 		return NULL;
-	struct xsd_node *n = malloc(node_size(np, nl, vlen));
+	struct xsd_node *n = malloc(block_size(np, nl, vlen));
 	if (!n)
 		return NULL;
 	memset(n, 0, sizeof(*n));
@@ -44,7 +65,7 @@ struct xsd_node *xsd_node_new(const char *name, const struct xsd_perm *p, uint32
 	n->namelen = (uint16_t)nl;
 	n->vlen = vlen;
 	if (np)
-		memcpy(n->perms, p, np * sizeof(*p));
+		memcpy(perms_of(n), p, np * sizeof(*p));
 	char *nm = (char *)xsd_node_name(n);
 	memcpy(nm, name, nl + 1);
 	char *v = nm + nl + 1;
@@ -56,8 +77,8 @@ struct xsd_node *xsd_node_new(const char *name, const struct xsd_perm *p, uint32
 
 struct xsd_node *xsd_node_dup(const struct xsd_node *o)
 {
-	struct xsd_node *n = xsd_node_new(xsd_node_name(o), o->perms, o->nperms, xsd_node_value(o),
-					  o->vlen);
+	struct xsd_node *n = xsd_node_new(xsd_node_name(o), xsd_node_perms(o), o->nperms,
+					  xsd_node_value(o), o->vlen);
 	if (!n)
 		return NULL;
 	n->gen = o->gen;
@@ -77,50 +98,51 @@ void xsd_node_free(struct xsd_node *n)
 {
 	if (!n)
 		return;
+	free(ext_body(n));
 	free(n->children);
 	free(n);
 }
 
-/* Rebuild n with other permissions and value; n itself is unchanged if
- * this fails. Keeps a block that is large enough unless it is more than
- * twice the size needed. */
+/* Give n other permissions and value, in place: inside its block if they
+ * fit, else in a body of their own. n is unchanged if this fails. */
 static struct xsd_node *rebuild(struct xsd_node *n, const struct xsd_perm *p, uint32_t np,
 				const char *v, uint32_t vlen)
 {
-	size_t need = node_size(np, n->namelen, vlen);
-	size_t have = malloc_usable_size(n);
 	if (np > UINT16_MAX)
 		return NULL;
 	/* The new content is assembled apart first: p or v may point into n. */
-	size_t tail = n->namelen + 1 + vlen + 1;
-	char *tmp = malloc(np * sizeof(*p) + tail);
-	if (!tmp)
+	size_t pl = np * sizeof(*p);
+	char *body = malloc(pl + vlen + 1);
+	if (!body)
 		return NULL;
 	if (np)
-		memcpy(tmp, p, np * sizeof(*p));
-	memcpy(tmp + np * sizeof(*p), xsd_node_name(n), n->namelen + 1);
-	char *tv = tmp + np * sizeof(*p) + n->namelen + 1;
+		memcpy(body, p, pl);
 	if (vlen)
-		memcpy(tv, v, vlen);
-	tv[vlen] = '\0';
-	struct xsd_node *m = n;
-	if (need > have || need * 2 < have) {
-		m = realloc(n, need);
-		if (!m) {
-			free(tmp);
-			return NULL;
-		}
+		memcpy(body + pl, v, vlen);
+	body[pl + vlen] = '\0';
+	char *old = ext_body(n);
+	char *at = (char *)(n + 1);
+	size_t nl = n->namelen;
+	if (inline_size(np, nl, vlen) <= malloc_usable_size(n)) {
+		memmove(at + pl, xsd_node_name(n), nl + 1);
+		memcpy(at, body, pl);
+		memcpy(at + pl + nl + 1, body + pl, vlen + 1);
+		n->ext = 0;
+		free(body);
+	} else {
+		memmove(at + sizeof(body), xsd_node_name(n), nl + 1);
+		memcpy(at, &body, sizeof(body));
+		n->ext = 1;
 	}
-	m->nperms = (uint16_t)np;
-	m->vlen = vlen;
-	memcpy(m->perms, tmp, np * sizeof(*p) + tail);
-	free(tmp);
-	return m;
+	free(old);
+	n->nperms = (uint16_t)np;
+	n->vlen = vlen;
+	return n;
 }
 
 struct xsd_node *xsd_node_set_value(struct xsd_node *n, const char *v, uint32_t len)
 {
-	return rebuild(n, n->perms, n->nperms, v, len);
+	return rebuild(n, xsd_node_perms(n), n->nperms, v, len);
 }
 
 struct xsd_node *xsd_node_set_perms(struct xsd_node *n, const struct xsd_perm *p, uint32_t np)
@@ -192,7 +214,7 @@ void xsd_parent(const char *path, char *out, size_t outsz)
 
 uint32_t xsd_node_owner(const struct xsd_node *n)
 {
-	return n->nperms ? n->perms[0].id : 0;
+	return n->nperms ? xsd_node_perms(n)[0].id : 0;
 }
 
 /* The owner as an index into the per-domain counts. */
@@ -226,11 +248,12 @@ int xsd_store_init(struct xsd_store *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->owned = calloc(XSD_DOMID_MAX + 1, sizeof(*st->owned));
+	st->ment = calloc(XSD_DOMID_MAX, sizeof(*st->ment));
 	st->nbuckets = 1024;
 	st->buckets = calloc(st->nbuckets, sizeof(*st->buckets));
-	struct xsd_perm p = { 0, XSD_PERM_NONE };
+	struct xsd_perm p = { .id = 0, .perm = XSD_PERM_NONE };
 	st->root = xsd_node_new("", &p, 1, "", 0);
-	if (!st->owned || !st->buckets || !st->root) {
+	if (!st->owned || !st->ment || !st->buckets || !st->root) {
 		xsd_store_free(st);
 		return XCTL_ERR_NOMEM;
 	}
@@ -259,6 +282,9 @@ void xsd_store_free(struct xsd_store *st)
 	free(st->buckets);
 	xsd_node_free(st->root);
 	free(st->owned);
+	for (size_t i = 0; st->ment && i < XSD_DOMID_MAX; i++)
+		free(st->ment[i].v);
+	free(st->ment);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -339,6 +365,82 @@ static void unlink_addr(struct xsd_store *st, const struct xsd_node *parent, con
 	}
 }
 
+/* --- the lists of nodes naming each domain --- */
+
+#define SLOT_MAX ((1u << 24) - 1)
+
+/* Is entry i of a node's list in the mentions of its domain? The owner's
+ * always (its nodes go with it), another only while it grants something. */
+static bool mentioned(const struct xsd_perm *p, uint32_t i)
+{
+	return p[i].id >= 1 && p[i].id < XSD_DOMID_MAX && (i == 0 || !(p[i].perm & XSD_PERM_IGNORE));
+}
+
+/* Room in every list the entries p name, for all of them: the changes
+ * below then cannot fail. */
+static int ment_reserve(struct xsd_store *st, const struct xsd_perm *p, uint32_t np)
+{
+	for (uint32_t i = 0; i < np; i++) {
+		if (!mentioned(p, i))
+			continue;
+		struct xsd_mentions *m = &st->ment[p[i].id];
+		if ((uint64_t)m->n + np > SLOT_MAX)
+			return XCTL_ERR_NOMEM;
+		if (m->n + np <= m->cap)
+			continue;
+		uint32_t cap = m->cap ? m->cap : 4;
+		while (cap < m->n + np)
+			cap += cap / 2;
+		struct xsd_node **v = realloc(m->v, cap * sizeof(*v));
+		if (!v)
+			return XCTL_ERR_NOMEM;
+		m->v = v;
+		m->cap = cap;
+	}
+	return 0;
+}
+
+/* n's entries into their lists (room reserved). */
+static void ment_add(struct xsd_store *st, struct xsd_node *n)
+{
+	struct xsd_perm *p = perms_of(n);
+	for (uint32_t i = 0; i < n->nperms; i++) {
+		if (!mentioned(p, i))
+			continue;
+		struct xsd_mentions *m = &st->ment[p[i].id];
+		p[i].slot = m->n;
+		m->v[m->n++] = n;
+	}
+}
+
+/* Entry i of n out of its list: the last of the list takes its place. */
+static void ment_drop(struct xsd_store *st, struct xsd_node *n, uint32_t i)
+{
+	struct xsd_perm *p = perms_of(n);
+	uint32_t id = p[i].id, s = p[i].slot;
+	struct xsd_mentions *m = &st->ment[id];
+	uint32_t last = --m->n;
+	if (s == last)
+		return;
+	struct xsd_node *o = m->v[last];
+	struct xsd_perm *q = perms_of(o);
+	m->v[s] = o;
+	for (uint32_t j = 0; j < o->nperms; j++) {
+		if (q[j].id == id && q[j].slot == last && mentioned(q, j)) {
+			q[j].slot = s;
+			return;
+		}
+	}
+}
+
+static void ment_del(struct xsd_store *st, struct xsd_node *n)
+{
+	const struct xsd_perm *p = xsd_node_perms(n);
+	for (uint32_t i = 0; i < n->nperms; i++)
+		if (mentioned(p, i))
+			ment_drop(st, n, i);
+}
+
 int xsd_store_insert(struct xsd_store *st, const char *path, struct xsd_node *n)
 {
 	char up[XENSTORE_ABS_PATH_MAX + 1];
@@ -351,6 +453,9 @@ int xsd_store_insert(struct xsd_store *st, const char *path, struct xsd_node *n)
 
 int xsd_store_insert_at(struct xsd_store *st, struct xsd_node *parent, struct xsd_node *n)
 {
+	if (ment_reserve(st, xsd_node_perms(n), n->nperms))
+		return XCTL_ERR_NOMEM;
+	ment_add(st, n);
 	n->parent = parent;
 	link_node(st, n);
 	st->count++;
@@ -370,54 +475,26 @@ void xsd_store_remove(struct xsd_store *st, const char *path)
 	if (!n || !n->parent)
 		return;
 	unlink_addr(st, n->parent, xsd_node_name(n), n->namelen, n);
+	ment_del(st, n);
 	st->count--;
 	st->owned[owner_of(n)]--;
 	st->value_bytes -= n->vlen;
 	xsd_node_free(n);
 }
 
-/* The node that was at address old is now m: fix its chain link and its
- * children, which are keyed by their parent's address. */
-static void moved(struct xsd_store *st, const void *old, struct xsd_node *m)
-{
-	if (m->parent) {
-		/* m's own key (its parent and name) did not change. */
-		for (struct xsd_node **pp = bucket(st, m->parent, xsd_node_name(m), m->namelen); *pp;
-		     pp = &(*pp)->hnext) {
-			if ((const void *)*pp == old) {
-				*pp = m;
-				break;
-			}
-		}
-	} else {
-		st->root = m;
-	}
-	for (uint32_t off = 0; off < m->clen; off += (uint32_t)strlen(m->children + off) + 1) {
-		const char *name = m->children + off;
-		size_t len = strlen(name);
-		struct xsd_node *c = *bucket(st, old, name, len);
-		for (; c; c = c->hnext)
-			if ((const void *)c->parent == old && c->namelen == len &&
-			    !memcmp(xsd_node_name(c), name, len))
-				break;
-		if (!c)
-			continue; /* listed, not yet in the store (a commit adds it) */
-		unlink_addr(st, old, name, len, c);
-		c->parent = m;
-		link_node(st, c);
-	}
-}
-
 static struct xsd_node *store_rebuild(struct xsd_store *st, struct xsd_node *n,
 				      const struct xsd_perm *p, uint32_t np, const char *v, uint32_t vlen)
 {
 	uint32_t from = owner_of(n), oldv = n->vlen;
-	const void *old = n;
+	if (n->parent && ment_reserve(st, p, np))
+		return NULL;
+	if (n->parent)
+		ment_del(st, n);
 	struct xsd_node *m = rebuild(n, p, np, v, vlen);
+	if (n->parent)
+		ment_add(st, n); /* the new entries, or the old ones again (room is there) */
 	if (!m)
 		return NULL;
-	if ((const void *)m != old)
-		moved(st, old, m);
 	st->owned[from]--;
 	st->owned[owner_of(m)]++;
 	st->value_bytes = st->value_bytes - oldv + vlen;
@@ -428,7 +505,7 @@ static struct xsd_node *store_rebuild(struct xsd_store *st, struct xsd_node *n,
 struct xsd_node *xsd_store_set_value(struct xsd_store *st, struct xsd_node *n, const char *v,
 				     uint32_t len)
 {
-	return store_rebuild(st, n, n->perms, n->nperms, v, len);
+	return store_rebuild(st, n, xsd_node_perms(n), n->nperms, v, len);
 }
 
 struct xsd_node *xsd_store_set_perms(struct xsd_store *st, struct xsd_node *n,
@@ -439,7 +516,7 @@ struct xsd_node *xsd_store_set_perms(struct xsd_store *st, struct xsd_node *n,
 
 struct xsd_node *xsd_store_replace(struct xsd_store *st, struct xsd_node *live, struct xsd_node *n)
 {
-	struct xsd_node *m = store_rebuild(st, live, n->perms, n->nperms, xsd_node_value(n), n->vlen);
+	struct xsd_node *m = store_rebuild(st, live, xsd_node_perms(n), n->nperms, xsd_node_value(n), n->vlen);
 	if (!m) {
 		xsd_node_free(n);
 		return NULL;
@@ -457,10 +534,68 @@ void xsd_store_touch(struct xsd_store *st, struct xsd_node *n)
 	n->gen = ++st->gen;
 }
 
-void xsd_store_each(struct xsd_store *st, xsd_node_fn fn, void *arg)
+void xsd_store_each(const struct xsd_store *st, xsd_node_fn fn, void *arg)
 {
 	fn(st->root, arg);
 	for (size_t i = 0; i < st->nbuckets; i++)
-		for (struct xsd_node *n = st->buckets[i]; n; n = n->hnext)
+		for (const struct xsd_node *n = st->buckets[i]; n; n = n->hnext)
 			fn(n, arg);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Does an ancestor of n belong to domid? */
+static bool under_owned(const struct xsd_node *n, uint32_t domid)
+{
+	for (const struct xsd_node *a = n->parent; a; a = a->parent)
+		if (xsd_node_owner(a) == domid)
+			return true;
+	return false;
+}
+
+int xsd_store_release(struct xsd_store *st, uint32_t domid, char ***paths, size_t *npaths)
+{
+	*paths = NULL;
+	*npaths = 0;
+	if (domid == 0 || domid >= XSD_DOMID_MAX)
+		return 0;
+	struct xsd_mentions *m = &st->ment[domid];
+	size_t nf = 0;
+	char **found = malloc((m->n ? m->n : 1) * sizeof(*found));
+	if (!found)
+		return XCTL_ERR_NOMEM;
+	for (uint32_t s = 0; s < m->n; s++) {
+		const struct xsd_node *n = m->v[s];
+		if (xsd_node_owner(n) != domid || xsd_node_perms(n)[0].slot != s || under_owned(n, domid))
+			continue;
+		char path[XENSTORE_ABS_PATH_MAX + 1];
+		xsd_node_path(n, path, sizeof(path));
+		if (!(found[nf] = strdup(path))) {
+			while (nf)
+				free(found[--nf]);
+			free(found);
+			return XCTL_ERR_NOMEM;
+		}
+		nf++;
+	}
+	/* The entries that only grant rights become inert. From the end, so
+	 * that the entry moved into a freed place has been seen already. */
+	for (uint32_t s = m->n; s-- > 0;) {
+		struct xsd_node *n = m->v[s];
+		struct xsd_perm *p = perms_of(n);
+		for (uint32_t i = 1; i < n->nperms; i++) {
+			if (p[i].id == domid && p[i].slot == s && mentioned(p, i)) {
+				ment_drop(st, n, i);
+				p[i].perm |= XSD_PERM_IGNORE;
+				break;
+			}
+		}
+	}
+	qsort(found, nf, sizeof(*found), cmp_str);
+	*paths = found;
+	*npaths = nf;
+	return 0;
 }

@@ -175,12 +175,12 @@ static bool permitted(struct xsd *d, struct xsd_conn *c, const char *path,
 	if (perms && (xsd_perm_for(d, c, perms, np) & XSD_PERM_READ))
 		return true;
 	const struct xsd_node *n = xsd_store_get(&d->store, path);
-	if (n && (xsd_perm_for(d, c, n->perms, n->nperms) & XSD_PERM_READ))
+	if (n && (xsd_perm_for(d, c, xsd_node_perms(n), n->nperms) & XSD_PERM_READ))
 		return true;
 	char up[XENSTORE_ABS_PATH_MAX + 1];
 	xsd_parent(path, up, sizeof(up));
 	const struct xsd_node *p = xsd_store_get(&d->store, up);
-	return p && (xsd_perm_for(d, c, p->perms, p->nperms) & XSD_PERM_READ);
+	return p && (xsd_perm_for(d, c, xsd_node_perms(p), p->nperms) & XSD_PERM_READ);
 }
 
 static void fire_list(struct xsd *d, const char *key, const char *path,

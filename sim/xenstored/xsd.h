@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <xen/io/xs_wire.h>
 
@@ -59,21 +60,26 @@ struct xsd_limits {
 
 struct xsd_perm {
 	uint32_t id;
-	uint8_t perm; /* XSD_PERM_READ | XSD_PERM_WRITE, maybe XSD_PERM_IGNORE */
+	uint32_t perm : 8;  /* XSD_PERM_READ | XSD_PERM_WRITE, maybe XSD_PERM_IGNORE */
+	uint32_t slot : 24; /* in a node of the store: its place in the domain's mentions */
 };
 
 /* An entry naming a domain that did not exist when it was set: kept and
  * shown, never matched (Xen's XS_PERM_IGNORE). */
 #define XSD_PERM_IGNORE 0x10u
 
-/* One node, in one allocation: the header, then its permissions, its name
- * (the last path component, NUL-terminated) and its value (followed by a
- * NUL). Nodes do not keep their path: the store finds a node by its parent
- * and its name, so memory per node does not grow with depth. The children
- * names (each NUL-terminated, in creation order, as Xen's record) are a
- * separate buffer. A node in the store has its parent set; a copy kept by
- * a transaction has none. Changing the value or the permissions may move
- * the node: use the pointer returned. */
+/* One node. The header never moves once allocated, so a node's address is
+ * its identity for as long as it is in the store: its children are found
+ * by (parent address, name), and the lists of nodes naming a domain hold
+ * addresses. The block holds the header, then the node's permissions, its
+ * name (the last path component, NUL-terminated) and its value (followed
+ * by a NUL). When new content does not fit the block, the permissions and
+ * the value go to a block of their own ("ext": the header is followed by
+ * a pointer to it, then the name). Nodes do not keep their path, so memory
+ * per node does not grow with depth. The children names (each
+ * NUL-terminated, in creation order, as Xen's record) are a separate
+ * buffer. A node in the store has its parent set; a copy kept by a
+ * transaction has none. */
 struct xsd_node {
 	struct xsd_node *hnext;   /* the store's hash chain */
 	struct xsd_node *parent;  /* NULL: the root, or a detached copy */
@@ -83,16 +89,28 @@ struct xsd_node {
 	uint32_t vlen;
 	uint16_t nperms;          /* perms[0] is the owner and the default */
 	uint16_t namelen;
-	struct xsd_perm perms[];
+	uint8_t ext;              /* permissions and value in a block of their own */
 };
+
+static inline const struct xsd_perm *xsd_node_perms(const struct xsd_node *n)
+{
+	const struct xsd_perm *b = (const struct xsd_perm *)(n + 1);
+	if (n->ext)
+		memcpy(&b, n + 1, sizeof(b));
+	return b;
+}
 
 static inline const char *xsd_node_name(const struct xsd_node *n)
 {
-	return (const char *)(n->perms + n->nperms);
+	if (n->ext)
+		return (const char *)(n + 1) + sizeof(void *);
+	return (const char *)(xsd_node_perms(n) + n->nperms);
 }
 
 static inline const char *xsd_node_value(const struct xsd_node *n)
 {
+	if (n->ext)
+		return (const char *)(xsd_node_perms(n) + n->nperms);
 	return xsd_node_name(n) + n->namelen + 1;
 }
 
@@ -106,6 +124,16 @@ static inline uint64_t xsd_record_size(uint32_t nperms, uint32_t vlen, uint32_t 
 	return XSD_RECORD_HDR + (uint64_t)XSD_RECORD_PERM * nperms + vlen + clen;
 }
 
+/* The nodes whose permission list names one domain (1..XSD_DOMID_MAX-1),
+ * once per entry naming it, owner or not (not the inert entries, except
+ * the owner's): what the release of the domain must visit, so that it
+ * costs what the domain owns and is named in, not the size of the tree.
+ * Each such entry holds its place here (xsd_perm.slot). */
+struct xsd_mentions {
+	struct xsd_node **v;
+	uint32_t n, cap;
+};
+
 struct xsd_store {
 	struct xsd_node **buckets; /* by (parent, name) */
 	size_t nbuckets, count;    /* count: nodes in the table (the root is not) */
@@ -113,6 +141,7 @@ struct xsd_store {
 	struct xsd_node *root;
 	uint64_t gen;
 	uint32_t *owned;           /* [XSD_DOMID_MAX + 1] nodes owned per domain */
+	struct xsd_mentions *ment; /* [XSD_DOMID_MAX] */
 	uint64_t value_bytes;
 };
 
@@ -265,7 +294,7 @@ struct xsd_node *xsd_node_new(const char *name, const struct xsd_perm *p, uint32
 /* A detached copy, children included. */
 struct xsd_node *xsd_node_dup(const struct xsd_node *n);
 void xsd_node_free(struct xsd_node *n);
-/* Edits of a detached node: the node (maybe moved), or NULL when out of
+/* Edits of a detached node: the node (never moved), or NULL when out of
  * memory (then n is unchanged). */
 struct xsd_node *xsd_node_set_value(struct xsd_node *n, const char *v, uint32_t len);
 struct xsd_node *xsd_node_set_perms(struct xsd_node *n, const struct xsd_perm *p, uint32_t np);
@@ -289,7 +318,7 @@ void xsd_node_path(const struct xsd_node *n, char *out, size_t outsz);
 int xsd_store_insert(struct xsd_store *st, const char *path, struct xsd_node *n);
 int xsd_store_insert_at(struct xsd_store *st, struct xsd_node *parent, struct xsd_node *n);
 void xsd_store_remove(struct xsd_store *st, const char *path);
-/* Edits of a node in the store; each returns the node (maybe moved), or
+/* Edits of a node in the store; each returns the node (never moved), or
  * NULL if out of memory (nothing changed). */
 struct xsd_node *xsd_store_set_value(struct xsd_store *st, struct xsd_node *n, const char *v,
 				     uint32_t len);
@@ -298,10 +327,16 @@ struct xsd_node *xsd_store_set_perms(struct xsd_store *st, struct xsd_node *n,
 /* Give the live node the content of the detached n (consumed). */
 struct xsd_node *xsd_store_replace(struct xsd_store *st, struct xsd_node *live, struct xsd_node *n);
 void xsd_store_touch(struct xsd_store *st, struct xsd_node *n);
-/* Visit every node (the root first). fn may change permissions in place
- * (not their number upwards) but not the tree. */
-typedef void (*xsd_node_fn)(struct xsd_node *n, void *arg);
-void xsd_store_each(struct xsd_store *st, xsd_node_fn fn, void *arg);
+/* Visit every node (the root first). fn may not change the tree. */
+typedef void (*xsd_node_fn)(const struct xsd_node *n, void *arg);
+void xsd_store_each(const struct xsd_store *st, xsd_node_fn fn, void *arg);
+/* A domain goes (domain_tree_remove() and the permission entries naming
+ * it): its entries in the lists of other owners' nodes become inert
+ * (XSD_PERM_IGNORE), and *paths gets the paths of the topmost nodes it
+ * owns (none of their ancestors is its), sorted, for the caller to remove
+ * with their subtrees. Costs what the domain is named in. 0 or
+ * XCTL_ERR_NOMEM (then nothing changed). */
+int xsd_store_release(struct xsd_store *st, uint32_t domid, char ***paths, size_t *npaths);
 
 /* --- view.c --- */
 struct xsd_view {

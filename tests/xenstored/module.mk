@@ -8,6 +8,8 @@
 #   test_xs_hostile   hostile clients, with the daemon's memory measured
 #   test_xs_rules     the rules Xen 4.17.7's xenstored decides, each citing it
 #   test_xs_unit      queue rules (duplicates, outstanding) on in-process connections
+#   test_xs_store     the store's structures (nodes that never move, the lists
+#                     of the nodes naming a domain, RELEASE) in process
 XSD_TEST_HARNESS := $(call objs,tests/xenstored/harness.c)
 
 $(BUILD)/tests/test_xs_%: $(call objs,tests/xenstored/test_xs_%.c) $(XSD_TEST_HARNESS) $(LIBCOMMON)
@@ -15,7 +17,12 @@ $(BUILD)/tests/test_xs_%: $(call objs,tests/xenstored/test_xs_%.c) $(XSD_TEST_HA
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENSTORE) $(LIBS_CMOCKA)
 
-# The queue rules on in-process connections: linked with the daemon's code.
+# The queue rules and the store's structures on in-process connections:
+# linked with the daemon's code.
+$(BUILD)/tests/test_xs_store: $(call objs,tests/xenstored/test_xs_store.c) $(LIBXSD) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_YAJL) $(LIBS_CMOCKA)
 $(BUILD)/tests/test_xs_unit: $(call objs,tests/xenstored/test_xs_unit.c) $(LIBXSD) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
