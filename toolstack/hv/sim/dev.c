@@ -5,6 +5,7 @@
  * simulated host no hotplug script runs: once the backend is waiting for
  * its frontend, hv/sim says hotplug-status=connected, as the script would. */
 #include "toolstack/hv/sim/sim_int.h"
+#include "sim/simd/simd.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -15,8 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #define SCRIPT_DIR "/etc/xen/scripts/"
 
@@ -228,12 +227,97 @@ static const char *be_state_fmt(enum xctl_hv_devkind k)
 	return k == XCTL_HV_DEV_VBD ? XS_FMT_VBD_BE_STATE : XS_FMT_VIF_BE_STATE;
 }
 
+/* Watch every path (token) or none: on a failure the ones set are undone. */
+static int watch_all(struct sim *s, uint32_t domid, char (*paths)[128], size_t n, const char *token)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (sim_fault(s, "xs watch") || !xs_watch(s->xs, paths[i], token)) {
+			xctl_err_log(s->hv->log, "domain %u: cannot watch %s", domid, paths[i]);
+			for (size_t j = 0; j < i; j++) {
+				s->hv->xs_requests++;
+				xs_unwatch(s->xs, paths[j], token);
+			}
+			return XCTL_ERR_XENSTORE;
+		}
+	}
+	return 0;
+}
+
+static void unwatch_all(struct sim *s, char (*paths)[128], size_t n, const char *token)
+{
+	for (size_t j = 0; j < n; j++) {
+		s->hv->xs_requests++;
+		xs_unwatch(s->xs, paths[j], token);
+	}
+}
+
+/* Wait until a watch event comes or the clock reaches deadline (ms of
+ * xctl_mono_ms), at most 500 ms; the events are consumed. True if one came. */
+static bool next_event(struct sim *s, long deadline)
+{
+	long left = deadline - xctl_mono_ms();
+	if (left <= 0)
+		return false;
+	struct pollfd pfd = { .fd = xs_fileno(s->xs), .events = POLLIN };
+	if (poll(&pfd, 1, left > 500 ? 500 : (int)left) <= 0)
+		return false;
+	char **ev;
+	bool got = false;
+	while ((ev = xs_check_watch(s->xs))) {
+		free(ev);
+		got = true;
+	}
+	return got;
+}
+
+/* Can the domain's frontends still act? Not once it is paused, shut down,
+ * dying or gone (its guest is stopped), as when it is being destroyed. */
+static bool frontends_frozen(struct sim *s, uint32_t domid)
+{
+	struct simd_domain_info d;
+	if (sim_fault(s, "simd domain info"))
+		return false;
+	int rc = simd_domain_info(s->simd, domid, &d);
+	if (rc)
+		return rc == XCTL_ERR_NOTFOUND;
+	return (d.flags & (SIMD_DOMF_PAUSED | SIMD_DOMF_SHUTDOWN | SIMD_DOMF_DYING)) != 0;
+}
+
+/* After the removal, a backend still busy with the device may write a node
+ * again (a setup transaction that commits late, or a write of its connect
+ * step): for up to ms, each change below the backend's directory is looked
+ * at, and what it left is removed again. */
+static int remove_late_writes(struct sim *s, struct rm_arg *r, const char *what, int ms)
+{
+	char dir[1][128];
+	const char *token = "xctl-late-write";
+	snprintf(dir[0], sizeof(dir[0]), r->kind == XCTL_HV_DEV_VBD ? XS_FMT_VBD_BE : XS_FMT_VIF_BE, 0u, r->d,
+		 r->devid);
+	int rc = watch_all(s, r->d, dir, 1, token);
+	if (rc)
+		return rc;
+	long deadline = xctl_mono_ms() + ms;
+	/* the watch's first event is a look at once, in case it came back already */
+	while (!rc && xctl_mono_ms() < deadline) {
+		if (!next_event(s, deadline))
+			continue;
+		unsigned n = 0;
+		char **v = sim_xs_dir(s, &n, "%s", dir[0]);
+		free(v);
+		if (v)
+			rc = sim_xs_txn(s, what, do_remove, r);
+	}
+	unwatch_all(s, dir, 1, token);
+	return rc;
+}
+
 int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uint32_t devid, bool close,
 		   int timeout_ms, bool linger)
 {
 	struct rm_arg r = { domid, 0, devid, kind };
 	char what[96];
 	bool touched = false; /* a backend has taken the device up */
+	bool settled = false; /* and has nothing left to write for it */
 	snprintf(what, sizeof(what), "domain %u %s %u", domid, sim_devkind_name(kind), devid);
 	if (close) {
 		/* as libxl__initiate_device_generic_remove: online 0, Closing,
@@ -245,6 +329,10 @@ int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uin
 			int state = atoi(st);
 			free(st);
 			touched = state >= 2;
+			/* InitWait is written with the backend's features in one
+			 * transaction, and it writes again only when the frontend
+			 * moves: not once the guest is stopped */
+			settled = state == 2 && !linger && frontends_frozen(s, domid);
 			if (state >= 2 && state <= 5) {
 				const char *online = kind == XCTL_HV_DEV_VBD ? XS_FMT_VBD_BE_ONLINE : XS_FMT_VIF_BE_ONLINE;
 				sim_xs_write(s, "0", online, 0u, domid, devid);
@@ -256,22 +344,16 @@ int sim_dev_remove(struct sim *s, uint32_t domid, enum xctl_hv_devkind kind, uin
 				if (wait > 0 && sim_dev_wait(s, domid, &ref, 1, wait, 6, NULL, NULL))
 					xctl_info(s->hv->log, "%s: the backend did not close in %d ms; removing its nodes anyway",
 						  what, wait);
+				else if (wait > 0)
+					settled = !linger; /* Closed: it has disconnected */
 			}
 		}
 	}
 	int rc = sim_xs_txn(s, what, do_remove, &r);
-	/* A backend still busy with the device may write a node again after the
-	 * removal: watch a moment and remove what it left (bounded). Longer for
-	 * a device undone just after it was made. */
-	int checks = linger ? 5 : touched ? 2 : 0;
-	for (int i = 0; !rc && i < checks; i++) {
-		usleep(30000);
-		unsigned n = 0;
-		char **v = sim_xs_dir(s, &n, kind == XCTL_HV_DEV_VBD ? XS_FMT_VBD_BE : XS_FMT_VIF_BE, 0u, domid, devid);
-		free(v);
-		if (v)
-			rc = sim_xs_txn(s, what, do_remove, &r);
-	}
+	/* Longer for a device undone just after it was made. */
+	int ms = linger ? 150 : touched && !settled ? 60 : 0;
+	if (!rc && ms)
+		rc = remove_late_writes(s, &r, what, ms);
 	return rc;
 }
 
@@ -291,22 +373,18 @@ static int be_state(struct sim *s, uint32_t domid, const struct sim_devref *r)
 int sim_dev_wait(struct sim *s, uint32_t domid, const struct sim_devref *devs, size_t n, int timeout_ms,
 		 int want_state, void (*progress)(void *, const char *, int), void *parg)
 {
-	char token[32], path[128];
+	char token[32], (*paths)[128] = calloc(n ? n : 1, sizeof(*paths));
 	int rc = 0;
 	long start = xctl_mono_ms();
+	if (!paths)
+		return XCTL_ERR_NOMEM;
 	snprintf(token, sizeof(token), "xctl-wait-%u", domid);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), be_state_fmt(devs[i].kind), devs[i].backend, domid, devs[i].devid);
-		if (sim_fault(s, "xs watch") || !xs_watch(s->xs, path, token)) {
-			xctl_err_log(s->hv->log, "domain %u: cannot watch %s", domid, path);
-			for (size_t j = 0; j < i; j++) {
-				snprintf(path, sizeof(path), be_state_fmt(devs[j].kind), devs[j].backend, domid,
-					 devs[j].devid);
-				s->hv->xs_requests++;
-				xs_unwatch(s->xs, path, token);
-			}
-			return XCTL_ERR_XENSTORE;
-		}
+	for (size_t i = 0; i < n; i++)
+		snprintf(paths[i], sizeof(paths[i]), be_state_fmt(devs[i].kind), devs[i].backend, domid,
+			 devs[i].devid);
+	if ((rc = watch_all(s, domid, paths, n, token))) {
+		free(paths);
+		return rc;
 	}
 	size_t i = 0;
 	int st = 0;
@@ -329,8 +407,7 @@ int sim_dev_wait(struct sim *s, uint32_t domid, const struct sim_devref *devs, s
 				     sim_devkind_name(devs[i].kind), devs[i].devid);
 			break;
 		}
-		long left = timeout_ms - (xctl_mono_ms() - start);
-		if (left <= 0) {
+		if (xctl_mono_ms() - start >= timeout_ms) {
 			rc = XCTL_ERR_TIMEOUT;
 			break;
 		}
@@ -339,29 +416,18 @@ int sim_dev_wait(struct sim *s, uint32_t domid, const struct sim_devref *devs, s
 			snprintf(what, sizeof(what), "%s %u", sim_devkind_name(devs[i].kind), devs[i].devid);
 			progress(parg, what, (int)(xctl_mono_ms() - start));
 		}
-		struct pollfd pfd = { .fd = xs_fileno(s->xs), .events = POLLIN };
-		int pr = poll(&pfd, 1, left > 500 ? 500 : (int)left);
-		if (pr > 0) {
-			char **ev;
-			while ((ev = xs_check_watch(s->xs)))
-				free(ev);
-		}
+		next_event(s, start + timeout_ms);
 	}
 	if (rc == XCTL_ERR_TIMEOUT && want_state < 6) {
-		char be[128];
-		snprintf(be, sizeof(be), be_state_fmt(devs[i].kind), devs[i].backend, domid, devs[i].devid);
 		xctl_err_log(s->hv->log,
 			     "domain %u %s %u: no backend served it within %d s (%s is still %d); is the %s backend "
 			     "running? Its log is in %s/log/",
-			     domid, sim_devkind_name(devs[i].kind), devs[i].devid, timeout_ms / 1000, be, st,
+			     domid, sim_devkind_name(devs[i].kind), devs[i].devid, timeout_ms / 1000, paths[i], st,
 			     devs[i].kind == XCTL_HV_DEV_VBD ? "block (xctl-blkback)" : "network (xctl-netback)",
 			     s->dir);
 	}
-	for (size_t j = 0; j < n; j++) {
-		snprintf(path, sizeof(path), be_state_fmt(devs[j].kind), devs[j].backend, domid, devs[j].devid);
-		s->hv->xs_requests++;
-		xs_unwatch(s->xs, path, token);
-	}
+	unwatch_all(s, paths, n, token);
+	free(paths);
 	if (!rc && want_state < 6) {
 		/* no hotplug script on the simulated host: say what it would */
 		for (size_t j = 0; j < n && !rc; j++) {
