@@ -74,9 +74,11 @@ static void timed(void *arg, const char *phase, long long ns, int rc)
 /* CPU time of the host's daemons (DIR/run/NAME.pid), in seconds: with the
  * bench's own, the work a create costs, which contention from other
  * programs on the machine does not inflate as it does the wall time. */
-#define HOST_PROCS 16
+#define HOST_PROCS 12
+#define PROC_NAME 24
 struct host_cpu {
 	int fd[HOST_PROCS];
+	char name[HOST_PROCS][PROC_NAME];
 	size_t n;
 };
 
@@ -97,29 +99,48 @@ static void host_cpu_open(struct host_cpu *h, const char *simdir)
 		if (f && fscanf(f, "%ld", &pid) == 1 && pid > 0) {
 			snprintf(p, sizeof(p), "/proc/%ld/schedstat", pid);
 			int fd = open(p, O_RDONLY | O_CLOEXEC);
-			if (fd >= 0)
+			if (fd >= 0) {
+				snprintf(h->name[h->n], PROC_NAME, "%.*s", (int)(l - 4), e->d_name);
 				h->fd[h->n++] = fd;
+			}
 		}
 		if (f)
 			fclose(f);
 	}
 	if (d)
 		closedir(d);
+	/* by name: both hosts list their daemons in the same order */
+	for (size_t i = 1; i < h->n; i++)
+		for (size_t j = i; j > 0 && strcmp(h->name[j - 1], h->name[j]) > 0; j--) {
+			char t[PROC_NAME];
+			int fd = h->fd[j];
+			memcpy(t, h->name[j], PROC_NAME);
+			memcpy(h->name[j], h->name[j - 1], PROC_NAME);
+			memcpy(h->name[j - 1], t, PROC_NAME);
+			h->fd[j] = h->fd[j - 1];
+			h->fd[j - 1] = fd;
+		}
 }
 
-static double host_cpu_s(const struct host_cpu *h)
+/* The CPU time of the host process (by[0]) and of each daemon (by[1 + i]),
+ * and their sum. */
+static double host_cpu_s(const struct host_cpu *h, double *by)
 {
-	double sum = 0;
 	struct timespec t;
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	sum = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	double sum = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	if (by)
+		by[0] = sum;
 	for (size_t i = 0; i < h->n; i++) {
 		char b[128];
 		ssize_t k = pread(h->fd[i], b, sizeof(b) - 1, 0);
 		if (k <= 0)
 			continue;
 		b[k] = 0;
-		sum += (double)strtoull(b, NULL, 10) / 1e9; /* ns on the cpu */
+		double v = (double)strtoull(b, NULL, 10) / 1e9; /* ns on the cpu */
+		sum += v;
+		if (by)
+			by[1 + i] = v;
 	}
 	return sum;
 }
@@ -219,6 +240,9 @@ struct result {
 	uint32_t nph;
 	char ph_name[PHASES_MAX][PHASE_NAME];
 	double ph_ms[PHASES_MAX];
+	uint32_t nproc; /* the host process, then its daemons */
+	char proc[HOST_PROCS + 1][PROC_NAME];
+	double proc_cpu[HOST_PROCS + 1];
 };
 
 struct host {
@@ -258,10 +282,17 @@ static void host_create(struct host_ctx *h, struct result *res)
 	} else {
 		struct xctl_create_opts o = { .paused = true, .timed = timed, .timed_arg = &ph };
 		unsigned long before = h->c->hv->xs_requests;
-		double c0 = host_cpu_s(&h->hc), t0 = now_s();
+		double by0[HOST_PROCS + 1] = { 0 };
+		double c0 = host_cpu_s(&h->hc, by0), t0 = now_s();
 		res->rc = xctl_core_create(h->c, &m, &o, &res->domid);
 		res->wall = now_s() - t0;
-		res->cpu = host_cpu_s(&h->hc) - c0;
+		res->cpu = host_cpu_s(&h->hc, res->proc_cpu) - c0;
+		res->nproc = (uint32_t)h->hc.n + 1;
+		snprintf(res->proc[0], PROC_NAME, "toolstack");
+		for (size_t k = 0; k < h->hc.n; k++)
+			snprintf(res->proc[1 + k], PROC_NAME, "%s", h->hc.name[k]);
+		for (size_t k = 0; k < res->nproc; k++)
+			res->proc_cpu[k] -= by0[k];
 		res->reqs = (double)(h->c->hv->xs_requests - before);
 		if (!res->rc)
 			h->ids[h->n++] = res->domid;
@@ -387,6 +418,9 @@ static double median(double *v, size_t n)
 
 struct sbs {
 	double c1[ROUNDS], cn[ROUNDS], u1[ROUNDS], un[ROUNDS], d1[ROUNDS], dn[ROUNDS], q1[ROUNDS], qn[ROUNDS];
+	uint32_t nproc;
+	char proc[HOST_PROCS + 1][PROC_NAME];
+	double p1[HOST_PROCS + 1][ROUNDS], pn[HOST_PROCS + 1][ROUNDS];
 };
 
 /* The create at domain 1 and at domain n, and the destroy with 0 and n-1
@@ -416,6 +450,13 @@ static int side_by_side(struct host *one, struct host *full, struct sbs *o)
 		}
 		o->c1[r] = a.wall, o->cn[r] = b.wall, o->u1[r] = a.cpu, o->un[r] = b.cpu;
 		o->d1[r] = x.wall, o->dn[r] = y.wall, o->q1[r] = a.reqs, o->qn[r] = b.reqs;
+		o->nproc = a.nproc < b.nproc ? a.nproc : b.nproc;
+		for (uint32_t k = 0; k < o->nproc; k++) {
+			/* the daemons are listed in the same order on both hosts */
+			snprintf(o->proc[k], PROC_NAME, "%s", a.proc[k]);
+			o->p1[k][r] = a.proc_cpu[k];
+			o->pn[k][r] = b.proc_cpu[k];
+		}
 	}
 	return host_do(full, 'c').rc != 0;
 }
@@ -427,11 +468,18 @@ static void print_sbs(struct sbs *o, size_t n)
 	double mq1 = median(o->q1, ROUNDS), mqn = median(o->qn, ROUNDS);
 	printf("\nside by side: two hosts in turn, one empty, one with %zu domains; medians of %d rounds (ms)\n", n,
 	       ROUNDS);
-	printf("%-16s %10s %10s %8s\n", "", "domain 1", "domain N", "ratio");
-	printf("%-16s %10.2f %10.2f %8.2f\n", "create wall", mc1 * 1e3, mcn * 1e3, mcn / mc1);
-	printf("%-16s %10.2f %10.2f %8.2f\n", "create cpu", mu1 * 1e3, mun * 1e3, mu1 > 0 ? mun / mu1 : 0.0);
-	printf("%-16s %10.0f %10.0f %8.2f\n", "create xs reqs", mq1, mqn, mq1 > 0 ? mqn / mq1 : 0.0);
-	printf("%-16s %10.2f %10.2f %8.2f\n", "destroy wall", md1 * 1e3, mdn * 1e3, mdn / md1);
+	printf("%-20s %10s %10s %8s\n", "", "domain 1", "domain N", "ratio");
+	printf("%-20s %10.2f %10.2f %8.2f\n", "create wall", mc1 * 1e3, mcn * 1e3, mcn / mc1);
+	printf("%-20s %10.2f %10.2f %8.2f\n", "create cpu", mu1 * 1e3, mun * 1e3, mu1 > 0 ? mun / mu1 : 0.0);
+	printf("%-20s %10.0f %10.0f %8.2f\n", "create xs reqs", mq1, mqn, mq1 > 0 ? mqn / mq1 : 0.0);
+	for (uint32_t k = 0; k < o->nproc; k++) {
+		double a = median(o->p1[k], ROUNDS), b = median(o->pn[k], ROUNDS);
+		char label[48];
+		snprintf(label, sizeof(label), " cpu %s", o->proc[k]);
+		if (a > 0.00005 || b > 0.00005)
+			printf("%-20s %10.2f %10.2f %8.2f\n", label, a * 1e3, b * 1e3, a > 0 ? b / a : 0.0);
+	}
+	printf("%-20s %10.2f %10.2f %8.2f\n", "destroy wall", md1 * 1e3, mdn * 1e3, mdn / md1);
 	printf("(domain 1: the empty host creates its one domain, later destroys it; domain N: the other host\n"
 	       " creates its N-th, later destroys it; the two alternate step by step, and which goes first)\n");
 }
