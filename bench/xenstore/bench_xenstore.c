@@ -9,10 +9,17 @@
  * requests pipelined on one connection against a time budget (the exit
  * status is 1 if it is missed).
  *
+ * -C CLIENTS (up to four times) measures those client counts instead of 1
+ * and 64; -o OP,... (read, write, dir, watch, txn) only those operations.
+ *
  * -x LABEL=SOCKET (two to four times): measure already running xenstore
  * daemons instead (for example xctl-xenstored and Xen's own xenstored in
  * the lab's dom0), with the same clients, cell by cell in turn, and print
- * the rate of the first against each other one. Their trees are written
+ * the rate of the first against each other one. Each cell is measured in
+ * -r ROUNDS turns (default 5) of SECONDS/ROUNDS on each daemon, the order
+ * of the daemons reversed every other turn, and the median turn is
+ * printed: a slow spell of a shared machine then weighs on every daemon
+ * alike. Every client connects before the clock starts. Their trees are written
  * through libxenstore below /bench-xs (owned by dom0) and removed at the
  * end; the default tree is then 10 domains only. */
 #include <errno.h>
@@ -41,9 +48,14 @@ struct cfg {
 	double secs;
 	unsigned domains;
 	const char *root; /* prefix of every path: "" for our own daemon */
+	unsigned ops;     /* the operations to measure (1 << enum op) */
+	unsigned rounds;  /* -x: each cell in this many turns per daemon */
 };
 
+#define SKIPPED -2.0 /* an operation not asked for (-o) */
+
 #define MAX_EXT 4
+#define MAX_ROUNDS 15
 struct ext {
 	const char *label, *sock;
 };
@@ -78,6 +90,21 @@ static unsigned long long rnd(unsigned long long *s)
 	return *s;
 }
 
+/* What a client does before the clock starts: the watch of OP_WATCH and
+ * its first event. 0 or -1. */
+static int prepare_op(struct xs_handle *h, enum op op, unsigned id, const struct cfg *cfg)
+{
+	char p[128];
+	unsigned len;
+	if (op != OP_WATCH)
+		return 0;
+	snprintf(p, sizeof(p), "%s/bench/watch/c%u", cfg->root, id);
+	if (!xs_watch(h, p, "b"))
+		return -1;
+	free(xs_read_watch(h, &len)); /* the first event */
+	return 0;
+}
+
 /* One client: run op until the deadline; return the count or -1. */
 static long run_op(struct xs_handle *h, enum op op, unsigned id, const struct cfg *cfg, double end)
 {
@@ -85,12 +112,6 @@ static long run_op(struct xs_handle *h, enum op op, unsigned id, const struct cf
 	char p[128], q[128];
 	long n = 0;
 	unsigned len;
-	if (op == OP_WATCH) {
-		snprintf(p, sizeof(p), "%s/bench/watch/c%u", cfg->root, id);
-		if (!xs_watch(h, p, "b"))
-			return -1;
-		free(xs_read_watch(h, &len)); /* the first event */
-	}
 	while (now_s() < end) {
 		unsigned dom = (unsigned)(rnd(&seed) % cfg->domains) + 1;
 		unsigned key = (unsigned)(rnd(&seed) % NODES_PER_DOMAIN);
@@ -148,53 +169,76 @@ static long run_op(struct xs_handle *h, enum op op, unsigned id, const struct cf
 	return n;
 }
 
-/* Fork clients, start them together, sum their counts. */
-static double measure(enum op op, unsigned clients, const struct cfg *cfg)
+/* Fork clients; once every one has connected (and set its watch), start
+ * them together for secs seconds and sum their counts: ops per second, or
+ * -1 if a client failed. */
+static double measure_for(enum op op, unsigned clients, const struct cfg *cfg, double secs)
 {
-	int go[2], res[2];
+	int go[2], res[2], ready[2];
 	pid_t pids[256];
-	if (clients > 256 || pipe(go) || pipe(res))
+	if (!(cfg->ops & (1u << op)))
+		return SKIPPED;
+	if (clients > 256 || pipe(go) || pipe(res) || pipe(ready))
 		return -1;
-	for (unsigned i = 0; i < clients; i++) {
+	unsigned forked = 0;
+	for (; forked < clients; forked++) {
 		pid_t pid = fork();
 		if (pid < 0)
-			return -1;
-		pids[i] = pid;
+			break;
+		pids[forked] = pid;
 		if (pid == 0) {
 			close(go[1]);
 			close(res[0]);
+			close(ready[0]);
 			struct xs_handle *h = xs_open(0);
 			double start;
 			long n = -1;
-			if (h && read(go[0], &start, sizeof(start)) == (ssize_t)sizeof(start))
-				n = run_op(h, op, i, cfg, start + cfg->secs);
+			char ok = h && prepare_op(h, op, forked, cfg) == 0;
+			if (write(ready[1], &ok, 1) != 1)
+				_exit(1);
+			if (ok && read(go[0], &start, sizeof(start)) == (ssize_t)sizeof(start))
+				n = run_op(h, op, forked, cfg, start + secs);
 			if (write(res[1], &n, sizeof(n)) != (ssize_t)sizeof(n))
 				_exit(1);
-			xs_close(h);
+			if (h)
+				xs_close(h);
 			_exit(0);
 		}
 	}
 	close(go[0]);
 	close(res[1]);
-	usleep(100000 + clients * 2000); /* let every client connect */
+	close(ready[1]);
+	/* every client is connected before the clock starts: forking many
+	 * takes long on a slow machine */
+	bool failed = forked < clients;
+	for (unsigned i = 0; i < forked; i++) {
+		char ok = 0;
+		if (read(ready[0], &ok, 1) != 1 || !ok)
+			failed = true;
+	}
+	close(ready[0]);
 	double start = now_s();
-	for (unsigned i = 0; i < clients; i++)
+	for (unsigned i = 0; i < forked; i++)
 		if (write(go[1], &start, sizeof(start)) != (ssize_t)sizeof(start))
-			return -1;
+			failed = true;
+	close(go[1]);
 	long total = 0;
-	bool failed = false;
-	for (unsigned i = 0; i < clients; i++) {
+	for (unsigned i = 0; i < forked; i++) {
 		long n;
 		if (read(res[0], &n, sizeof(n)) != (ssize_t)sizeof(n) || n < 0)
 			failed = true;
 		else
 			total += n;
 	}
-	close(go[1]);
 	close(res[0]);
-	for (unsigned i = 0; i < clients; i++)
+	for (unsigned i = 0; i < forked; i++)
 		waitpid(pids[i], NULL, 0);
-	return failed ? -1 : (double)total / cfg->secs;
+	return failed ? -1 : (double)total / secs;
+}
+
+static double measure(enum op op, unsigned clients, const struct cfg *cfg)
+{
+	return measure_for(op, clients, cfg, cfg->secs);
 }
 
 #define MEM_DOMAINS 2000 /* 200,000 nodes */
@@ -408,6 +452,36 @@ static void remove_tree(const struct cfg *cfg)
 	}
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* One cell on every daemon: cfg->rounds rounds of secs/rounds seconds
+ * each, the daemons in turn (the order reversed every other round), so
+ * that a slow spell of the machine falls on all of them; the median of
+ * each daemon's rounds goes to res[e][o]. */
+static void measure_rounds(enum op op, unsigned clients, const struct cfg *cfg, const struct ext *ext,
+			   unsigned next, double res[][OP_COUNT], int o)
+{
+	double r[MAX_EXT][MAX_ROUNDS];
+	unsigned nr = cfg->rounds;
+	bool failed[MAX_EXT] = { false };
+	for (unsigned k = 0; k < nr; k++) {
+		for (unsigned i = 0; i < next; i++) {
+			unsigned e = k % 2 ? next - 1 - i : i;
+			setenv("XENSTORED_PATH", ext[e].sock, 1);
+			r[e][k] = measure_for(op, clients, cfg, cfg->secs / nr);
+			failed[e] = failed[e] || (r[e][k] < 0 && r[e][k] != SKIPPED);
+		}
+	}
+	for (unsigned e = 0; e < next; e++) {
+		qsort(r[e], nr, sizeof(double), cmp_double);
+		res[e][o] = failed[e] ? -1 : r[e][nr / 2];
+	}
+}
+
 /* -x: every cell on each daemon in turn, then the first against the others. */
 static int compare_external(struct cfg *cfg, const struct ext *ext, unsigned next, const unsigned *trees,
 			    unsigned ntrees, const unsigned *clients, unsigned nclients)
@@ -415,8 +489,9 @@ static int compare_external(struct cfg *cfg, const struct ext *ext, unsigned nex
 	static double res[4][4][MAX_EXT][OP_COUNT];
 	int rc = 0;
 	cfg->root = "/bench-xs";
-	printf("xenstore benchmark: %u daemons side by side through libxenstore, %.1f s per cell, "
-	       "%d nodes per domain, the same clients on each in turn\n", next, cfg->secs, NODES_PER_DOMAIN + 2);
+	printf("xenstore benchmark: %u daemons side by side through libxenstore, %.1f s per cell and daemon "
+	       "in %u turns (the median turn shown), %d nodes per domain, the same clients on each in turn\n",
+	       next, cfg->secs, cfg->rounds, NODES_PER_DOMAIN + 2);
 	for (unsigned e = 0; e < next; e++)
 		printf("  %-10s %s\n", ext[e].label, ext[e].sock);
 	printf("%-10s %-8s %7s %10s", "daemon", "domains", "clients", "load");
@@ -439,14 +514,13 @@ static int compare_external(struct cfg *cfg, const struct ext *ext, unsigned nex
 		for (unsigned k = 0; k < nclients; k++) {
 			fprintf(stderr, "bench: %u domains, %u clients...\n", cfg->domains, clients[k]);
 			for (int o = 0; o < OP_COUNT; o++)
-				for (unsigned e = 0; e < next; e++) {
-					setenv("XENSTORED_PATH", ext[e].sock, 1);
-					res[t][k][e][o] = measure((enum op)o, clients[k], cfg);
-				}
+				measure_rounds((enum op)o, clients[k], cfg, ext, next, res[t][k], o);
 			for (unsigned e = 0; e < next; e++) {
 				printf("%-10s %-8u %7u %9.2fs", ext[e].label, cfg->domains, clients[k], load[e]);
 				for (int o = 0; o < OP_COUNT; o++) {
-					if (res[t][k][e][o] < 0) {
+					if (res[t][k][e][o] == SKIPPED) {
+						printf(" %10s", "-");
+					} else if (res[t][k][e][o] < 0) {
 						printf(" %10s", "FAILED");
 						rc = 1;
 					} else {
@@ -488,15 +562,42 @@ static int compare_external(struct cfg *cfg, const struct ext *ext, unsigned nex
 
 int main(int argc, char **argv)
 {
-	struct cfg cfg = { .secs = 1.0, .root = "" };
+	struct cfg cfg = { .secs = 1.0, .root = "", .ops = (1u << OP_COUNT) - 1, .rounds = 5 };
+	bool clients_given = false;
 	unsigned trees[4] = { 10, 10000 }, ntrees = 2, dtrees = 0;
 	unsigned clients[4] = { 1, 64 }, nclients = 2;
 	struct ext ext[MAX_EXT];
 	unsigned next = 0;
 	int c;
-	while ((c = getopt(argc, argv, "t:d:c:x:")) != -1) {
+	while ((c = getopt(argc, argv, "t:d:c:C:o:r:x:")) != -1) {
 		switch (c) {
 		case 't': cfg.secs = atof(optarg); break;
+		case 'r': {
+			uint64_t v;
+			if (xctl_parse_u64(optarg, 10, MAX_ROUNDS, &v) || v == 0) {
+				fprintf(stderr, "bench_xenstore: -r %s: expected a number from 1 to %d\n", optarg,
+					MAX_ROUNDS);
+				return 2;
+			}
+			cfg.rounds = (unsigned)v;
+			break;
+		}
+		case 'o': {
+			/* -o read,dir: only those operations */
+			cfg.ops = 0;
+			char *save = NULL;
+			for (char *w = strtok_r(optarg, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+				int k = 0;
+				while (k < OP_COUNT && strncmp(op_names[k], w, strlen(w)))
+					k++;
+				if (k == OP_COUNT || !w[0]) {
+					fprintf(stderr, "bench_xenstore: -o %s: expected read, write, dir, watch or txn\n", w);
+					return 2;
+				}
+				cfg.ops |= 1u << k;
+			}
+			break;
+		}
 		case 'x': {
 			char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg || !eq[1] || next == MAX_EXT) {
@@ -509,6 +610,11 @@ int main(int argc, char **argv)
 			ext[next++].sock = eq + 1;
 			break;
 		}
+		case 'C':
+			if (!clients_given)
+				nclients = 0; /* -C: these client counts instead of 1 and 64 */
+			clients_given = true;
+			/* fall through */
 		case 'd':
 		case 'c': {
 			/* -d 0 would divide by zero; measure() forks at most 256 clients. */
@@ -520,13 +626,13 @@ int main(int argc, char **argv)
 			}
 			if (c == 'd' && dtrees < 2)
 				trees[2 + dtrees++] = (unsigned)v;
-			else if (c == 'c' && nclients < 4)
+			else if ((c == 'c' || c == 'C') && nclients < 4)
 				clients[nclients++] = (unsigned)v;
 			break;
 		}
 		default:
-			fprintf(stderr, "usage: bench_xenstore [-t SECONDS] [-d DOMAINS] [-c CLIENTS] "
-					"[-x LABEL=SOCKET -x LABEL=SOCKET...]\n");
+			fprintf(stderr, "usage: bench_xenstore [-t SECONDS] [-d DOMAINS] [-c CLIENTS | -C CLIENTS] "
+					"[-o OP,...] [-r ROUNDS] [-x LABEL=SOCKET -x LABEL=SOCKET...]\n");
 			return 2;
 		}
 	}
@@ -584,7 +690,9 @@ int main(int argc, char **argv)
 			for (int o = 0; o < OP_COUNT; o++) {
 				double r = measure((enum op)o, clients[k], &cfg);
 				res[t][k][o] = r;
-				if (r < 0) {
+				if (r == SKIPPED) {
+					printf(" %10s", "-");
+				} else if (r < 0) {
 					printf(" %10s", "FAILED");
 					rc = 1;
 				} else {
