@@ -55,7 +55,7 @@ uint64_t xsd_siphash(uint64_t k0, uint64_t k1, const void *data, size_t len)
 	return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
 
-int xsd_htab_init(struct xsd_htab *t, size_t hint)
+int xsd_htab_init_keyed(struct xsd_htab *t, size_t hint, uint64_t k0, uint64_t k1)
 {
 	memset(t, 0, sizeof(*t));
 	size_t n = 16;
@@ -65,15 +65,20 @@ int xsd_htab_init(struct xsd_htab *t, size_t hint)
 	if (!t->buckets)
 		return XCTL_ERR_NOMEM;
 	t->nbuckets = n;
+	t->k0 = k0;
+	t->k1 = k1;
+	return 0;
+}
+
+int xsd_htab_init(struct xsd_htab *t, size_t hint)
+{
 	uint64_t k[2];
 	if (getrandom(k, sizeof(k), 0) != (ssize_t)sizeof(k)) {
 		/* No entropy: still a valid table, just with a weaker key. */
 		k[0] = (uint64_t)(uintptr_t)t ^ 0x9e3779b97f4a7c15ULL;
-		k[1] = (uint64_t)(uintptr_t)t->buckets;
+		k[1] = (uint64_t)(uintptr_t)&k;
 	}
-	t->k0 = k[0];
-	t->k1 = k[1];
-	return 0;
+	return xsd_htab_init_keyed(t, hint, k[0], k[1]);
 }
 
 void xsd_htab_free(struct xsd_htab *t)

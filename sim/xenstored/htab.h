@@ -29,7 +29,10 @@ struct xsd_htab {
 /* Keyed hash of a NUL-terminated string. */
 uint64_t xsd_siphash(uint64_t k0, uint64_t k1, const void *data, size_t len);
 
-int xsd_htab_init(struct xsd_htab *t, size_t hint);
+int xsd_htab_init(struct xsd_htab *t, size_t hint); /* a key of its own, from getrandom() */
+/* With a key the caller keeps secret (the daemon's own: no system call for
+ * a table made at every transaction). */
+int xsd_htab_init_keyed(struct xsd_htab *t, size_t hint, uint64_t k0, uint64_t k1);
 void xsd_htab_free(struct xsd_htab *t); /* frees entries, not keys/values */
 void *xsd_htab_get(const struct xsd_htab *t, const char *key);
 /* Insert; the key must not be present. */

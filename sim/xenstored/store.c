@@ -369,48 +369,74 @@ static void unlink_addr(struct xsd_store *st, const struct xsd_node *parent, con
 
 #define SLOT_MAX ((1u << 24) - 1)
 
-/* Is entry i of a node's list in the mentions of its domain? The owner's
- * always (its nodes go with it), another only while it grants something. */
+/* Is entry i (not the owner's) of a node's list in its domain's mentions? */
 static bool mentioned(const struct xsd_perm *p, uint32_t i)
 {
-	return p[i].id >= 1 && p[i].id < XSD_DOMID_MAX && (i == 0 || !(p[i].perm & XSD_PERM_IGNORE));
+	return p[i].id >= 1 && p[i].id < XSD_DOMID_MAX && !(p[i].perm & XSD_PERM_IGNORE);
+}
+
+/* Should n (in the store) be in its owner's mentions: a guest's node whose
+ * parent is not that guest's? */
+static bool owner_top(const struct xsd_node *n)
+{
+	uint32_t o = xsd_node_owner(n);
+	return o >= 1 && o < XSD_DOMID_MAX && n->parent && xsd_node_owner(n->parent) != o;
+}
+
+/* Is entry j of o the one in place s of domain id's list? */
+static bool at_slot(const struct xsd_node *o, uint32_t j, uint32_t id, uint32_t s)
+{
+	const struct xsd_perm *q = xsd_node_perms(o);
+	return q[j].id == id && q[j].slot == s && (j == 0 ? o->olisted : mentioned(q, j));
+}
+
+/* Room for k more in domain id's list. */
+static int room(struct xsd_store *st, uint32_t id, uint32_t k)
+{
+	struct xsd_mentions *m = &st->ment[id];
+	if ((uint64_t)m->n + k > SLOT_MAX)
+		return XCTL_ERR_NOMEM;
+	if (m->n + k <= m->cap)
+		return 0;
+	uint32_t cap = m->cap ? m->cap : 4;
+	while (cap < m->n + k)
+		cap += cap / 4 + 4;
+	struct xsd_node **v = realloc(m->v, cap * sizeof(*v));
+	if (!v)
+		return XCTL_ERR_NOMEM;
+	m->v = v;
+	m->cap = cap;
+	return 0;
 }
 
 /* Room in every list the entries p name, for all of them: the changes
  * below then cannot fail. */
 static int ment_reserve(struct xsd_store *st, const struct xsd_perm *p, uint32_t np)
 {
-	for (uint32_t i = 0; i < np; i++) {
-		if (!mentioned(p, i))
-			continue;
-		struct xsd_mentions *m = &st->ment[p[i].id];
-		if ((uint64_t)m->n + np > SLOT_MAX)
+	for (uint32_t i = 0; i < np; i++)
+		if (p[i].id >= 1 && p[i].id < XSD_DOMID_MAX && room(st, p[i].id, np))
 			return XCTL_ERR_NOMEM;
-		if (m->n + np <= m->cap)
-			continue;
-		uint32_t cap = m->cap ? m->cap : 4;
-		while (cap < m->n + np)
-			cap += cap / 2;
-		struct xsd_node **v = realloc(m->v, cap * sizeof(*v));
-		if (!v)
-			return XCTL_ERR_NOMEM;
-		m->v = v;
-		m->cap = cap;
-	}
 	return 0;
 }
 
-/* n's entries into their lists (room reserved). */
-static void ment_add(struct xsd_store *st, struct xsd_node *n)
+static void ment_put(struct xsd_store *st, struct xsd_node *n, uint32_t i)
 {
 	struct xsd_perm *p = perms_of(n);
-	for (uint32_t i = 0; i < n->nperms; i++) {
-		if (!mentioned(p, i))
-			continue;
-		struct xsd_mentions *m = &st->ment[p[i].id];
-		p[i].slot = m->n;
-		m->v[m->n++] = n;
-	}
+	struct xsd_mentions *m = &st->ment[p[i].id];
+	p[i].slot = m->n;
+	m->v[m->n++] = n;
+}
+
+/* n's entries into their lists (room reserved; n->parent set). */
+static void ment_add(struct xsd_store *st, struct xsd_node *n)
+{
+	const struct xsd_perm *p = xsd_node_perms(n);
+	n->olisted = owner_top(n);
+	if (n->olisted)
+		ment_put(st, n, 0);
+	for (uint32_t i = 1; i < n->nperms; i++)
+		if (mentioned(p, i))
+			ment_put(st, n, i);
 }
 
 /* Entry i of n out of its list: the last of the list takes its place. */
@@ -420,14 +446,15 @@ static void ment_drop(struct xsd_store *st, struct xsd_node *n, uint32_t i)
 	uint32_t id = p[i].id, s = p[i].slot;
 	struct xsd_mentions *m = &st->ment[id];
 	uint32_t last = --m->n;
+	if (i == 0)
+		n->olisted = 0;
 	if (s == last)
 		return;
 	struct xsd_node *o = m->v[last];
-	struct xsd_perm *q = perms_of(o);
 	m->v[s] = o;
 	for (uint32_t j = 0; j < o->nperms; j++) {
-		if (q[j].id == id && q[j].slot == last && mentioned(q, j)) {
-			q[j].slot = s;
+		if (at_slot(o, j, id, last)) {
+			perms_of(o)[j].slot = s;
 			return;
 		}
 	}
@@ -436,9 +463,40 @@ static void ment_drop(struct xsd_store *st, struct xsd_node *n, uint32_t i)
 static void ment_del(struct xsd_store *st, struct xsd_node *n)
 {
 	const struct xsd_perm *p = xsd_node_perms(n);
-	for (uint32_t i = 0; i < n->nperms; i++)
+	if (n->olisted)
+		ment_drop(st, n, 0);
+	for (uint32_t i = 1; i < n->nperms; i++)
 		if (mentioned(p, i))
 			ment_drop(st, n, i);
+}
+
+/* The children of n (whose owner changes) are the top of their owner's
+ * subtree or not any more: room for each of them first, so that the
+ * change cannot fail half-way. */
+static int children_reserve(struct xsd_store *st, const struct xsd_node *n)
+{
+	for (uint32_t off = 0; off < n->clen; off += (uint32_t)strlen(n->children + off) + 1) {
+		const struct xsd_node *c = xsd_store_child(st, n, n->children + off);
+		uint32_t o = c ? xsd_node_owner(c) : 0;
+		if (o >= 1 && o < XSD_DOMID_MAX && room(st, o, 1))
+			return XCTL_ERR_NOMEM;
+	}
+	return 0;
+}
+
+static void children_relist(struct xsd_store *st, const struct xsd_node *n)
+{
+	for (uint32_t off = 0; off < n->clen; off += (uint32_t)strlen(n->children + off) + 1) {
+		struct xsd_node *c = xsd_store_child(st, n, n->children + off);
+		if (!c || (bool)c->olisted == owner_top(c))
+			continue;
+		if (c->olisted) {
+			ment_drop(st, c, 0);
+		} else {
+			ment_put(st, c, 0);
+			c->olisted = 1;
+		}
+	}
 }
 
 int xsd_store_insert(struct xsd_store *st, const char *path, struct xsd_node *n)
@@ -455,8 +513,8 @@ int xsd_store_insert_at(struct xsd_store *st, struct xsd_node *parent, struct xs
 {
 	if (ment_reserve(st, xsd_node_perms(n), n->nperms))
 		return XCTL_ERR_NOMEM;
-	ment_add(st, n);
 	n->parent = parent;
+	ment_add(st, n);
 	link_node(st, n);
 	st->count++;
 	/* Up to two nodes per bucket: chains stay short, the table costs at
@@ -486,7 +544,10 @@ static struct xsd_node *store_rebuild(struct xsd_store *st, struct xsd_node *n,
 				      const struct xsd_perm *p, uint32_t np, const char *v, uint32_t vlen)
 {
 	uint32_t from = owner_of(n), oldv = n->vlen;
+	bool owner_changes = xsd_node_owner(n) != (np ? p[0].id : 0);
 	if (n->parent && ment_reserve(st, p, np))
+		return NULL;
+	if (owner_changes && children_reserve(st, n))
 		return NULL;
 	if (n->parent)
 		ment_del(st, n);
@@ -495,6 +556,8 @@ static struct xsd_node *store_rebuild(struct xsd_store *st, struct xsd_node *n,
 		ment_add(st, n); /* the new entries, or the old ones again (room is there) */
 	if (!m)
 		return NULL;
+	if (owner_changes)
+		children_relist(st, m);
 	st->owned[from]--;
 	st->owned[owner_of(m)]++;
 	st->value_bytes = st->value_bytes - oldv + vlen;
@@ -569,7 +632,7 @@ int xsd_store_release(struct xsd_store *st, uint32_t domid, char ***paths, size_
 		return XCTL_ERR_NOMEM;
 	for (uint32_t s = 0; s < m->n; s++) {
 		const struct xsd_node *n = m->v[s];
-		if (xsd_node_owner(n) != domid || xsd_node_perms(n)[0].slot != s || under_owned(n, domid))
+		if (!at_slot(n, 0, domid, s) || under_owned(n, domid))
 			continue;
 		char path[XENSTORE_ABS_PATH_MAX + 1];
 		xsd_node_path(n, path, sizeof(path));
@@ -587,7 +650,7 @@ int xsd_store_release(struct xsd_store *st, uint32_t domid, char ***paths, size_
 		struct xsd_node *n = m->v[s];
 		struct xsd_perm *p = perms_of(n);
 		for (uint32_t i = 1; i < n->nperms; i++) {
-			if (p[i].id == domid && p[i].slot == s && mentioned(p, i)) {
+			if (at_slot(n, i, domid, s)) {
 				ment_drop(st, n, i);
 				p[i].perm |= XSD_PERM_IGNORE;
 				break;

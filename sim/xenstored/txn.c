@@ -15,7 +15,8 @@ int xsd_txn_start(struct xsd *d, struct xsd_conn *c, uint32_t *id)
 	struct xsd_txn *t = calloc(1, sizeof(*t));
 	if (!t)
 		return ENOMEM;
-	if (xsd_htab_init(&t->ents, 16)) {
+	/* the store's secret key, stirred with the transaction's address */
+	if (xsd_htab_init_keyed(&t->ents, 16, d->store.k0 ^ (uint64_t)(uintptr_t)t, d->store.k1)) {
 		free(t);
 		return ENOMEM;
 	}

@@ -90,6 +90,7 @@ struct xsd_node {
 	uint16_t nperms;          /* perms[0] is the owner and the default */
 	uint16_t namelen;
 	uint8_t ext;              /* permissions and value in a block of their own */
+	uint8_t olisted;          /* in its owner's mentions (xsd_mentions) */
 };
 
 static inline const struct xsd_perm *xsd_node_perms(const struct xsd_node *n)
@@ -124,11 +125,13 @@ static inline uint64_t xsd_record_size(uint32_t nperms, uint32_t vlen, uint32_t 
 	return XSD_RECORD_HDR + (uint64_t)XSD_RECORD_PERM * nperms + vlen + clen;
 }
 
-/* The nodes whose permission list names one domain (1..XSD_DOMID_MAX-1),
- * once per entry naming it, owner or not (not the inert entries, except
- * the owner's): what the release of the domain must visit, so that it
- * costs what the domain owns and is named in, not the size of the tree.
- * Each such entry holds its place here (xsd_perm.slot). */
+/* The nodes whose permission list names one domain (1..XSD_DOMID_MAX-1):
+ * once per entry naming it while the entry grants something, and, for the
+ * owner entry, only where the node's parent has another owner (the top of
+ * each subtree the domain owns: what is below goes with it). What the
+ * release of the domain must visit, so that it costs what the domain owns
+ * and is named in, not the size of the tree. Each listed entry holds its
+ * place here (xsd_perm.slot). */
 struct xsd_mentions {
 	struct xsd_node **v;
 	uint32_t n, cap;

@@ -110,9 +110,16 @@ struct counts {
 	size_t nodes;
 };
 
-static bool mentioned(const struct xsd_perm *p, uint32_t i)
+/* Listed: another entry while it grants something; the owner's where the
+ * parent has another owner (the top of the owner's subtree). */
+static bool listed(const struct xsd_node *n, uint32_t i)
 {
-	return p[i].id >= 1 && p[i].id < XSD_DOMID_MAX && (i == 0 || !(p[i].perm & XSD_PERM_IGNORE));
+	const struct xsd_perm *p = xsd_node_perms(n);
+	if (p[i].id < 1 || p[i].id >= XSD_DOMID_MAX)
+		return false;
+	if (i)
+		return !(p[i].perm & XSD_PERM_IGNORE);
+	return n->parent && xsd_node_owner(n->parent) != p[0].id;
 }
 
 static void count_node(const struct xsd_node *n, void *arg)
@@ -122,8 +129,9 @@ static void count_node(const struct xsd_node *n, void *arg)
 	c->nodes++;
 	if (n->nperms && p[0].id < 8)
 		c->owned[p[0].id]++;
+	assert_int_equal(n->olisted, n->nperms && listed(n, 0));
 	for (uint32_t i = 0; i < n->nperms; i++) {
-		if (!mentioned(p, i))
+		if (!listed(n, i))
 			continue;
 		/* the entry's place in its domain's list holds this node */
 		const struct xsd_mentions *m = &c->st->ment[p[i].id];
@@ -262,7 +270,10 @@ static void test_release_everywhere(void **state)
 			 XS_SET_PERMS);
 	uint32_t six = f->d.store.owned[6];
 	check_store(f);
-	assert_true(f->d.store.ment[5].n >= 8);
+	/* listed: its home and five (tops), five's b5, x's, y's and six's b5,
+	 * area's b5, 768's r5, state's r5 and w5 (not data, a, b, x, y: below
+	 * a top) */
+	assert_int_equal(f->d.store.ment[5].n, 10);
 
 	req(f, f->d0, XS_WATCH, "/shared", "w", NULL);
 	assert_int_equal(xsd_dom_release(&f->d, 5), 0);
@@ -300,6 +311,40 @@ static void test_release_everywhere(void **state)
 	assert_int_equal(req(f, f->d0, XS_RESET_WATCHES, "", NULL), XS_RESET_WATCHES);
 	assert_int_equal(req(f, f->d0, XS_RM, "/shared", NULL), XS_RM);
 	assert_int_equal(req(f, f->d0, XS_RM, "/backend", NULL), XS_RM);
+	check_store(f);
+}
+
+/* A directory whose owner changes: its children owned by domain 1 are the
+ * top of 1's subtrees, then not (the directory becomes 1's), then again;
+ * releasing 1 removes them and leaves the directory, now 2's. */
+static void test_owner_changes(void **state)
+{
+	struct fix *f = *state;
+	assert_int_equal(req(f, f->d0, XS_MKDIR, "/own/dir", NULL), XS_MKDIR);
+	assert_int_equal(req(f, f->d0, XS_SET_PERMS, "/own/dir", "n0", "b1", NULL), XS_SET_PERMS);
+	char p[32];
+	for (int i = 0; i < 20; i++) {
+		snprintf(p, sizeof(p), "/own/dir/c%d", i);
+		assert_int_equal(req(f, f->g[1], XS_WRITE, p, "1", NULL), XS_WRITE);
+	}
+	const struct xsd_node *c0 = xsd_store_get(&f->d.store, "/own/dir/c0");
+	assert_true(c0->olisted);
+	check_store(f);
+	assert_int_equal(req(f, f->d0, XS_SET_PERMS, "/own/dir", "n1", NULL), XS_SET_PERMS);
+	assert_false(c0->olisted);
+	check_store(f);
+	assert_int_equal(req(f, f->d0, XS_SET_PERMS, "/own/dir", "n2", NULL), XS_SET_PERMS);
+	assert_true(c0->olisted);
+	check_store(f);
+	assert_int_equal(xsd_dom_release(&f->d, 1), 0);
+	xsd_reap(&f->d);
+	assert_null(xsd_store_get(&f->d.store, "/own/dir/c0"));
+	assert_non_null(xsd_store_get(&f->d.store, "/own/dir"));
+	assert_int_equal(f->d.store.owned[1], 0);
+	check_store(f);
+	assert_int_equal(xsd_dom_introduce(&f->d, 1, 1, 1), 0);
+	f->g[1] = xsd_conn_new(&f->d, -1, 1, xsd_dom_get(&f->d, 1));
+	assert_int_equal(req(f, f->d0, XS_RM, "/own", NULL), XS_RM);
 	check_store(f);
 }
 
@@ -394,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_many_children),
 		cmocka_unit_test(test_grow_shrink),
 		cmocka_unit_test(test_release_everywhere),
+		cmocka_unit_test(test_owner_changes),
 		cmocka_unit_test(test_lists_follow_changes),
 		cmocka_unit_test(test_quota_counts),
 	};
