@@ -441,6 +441,10 @@ static void test_vif_no_bridge(void **state)
 	bset(r.path, XS_KEY_BRIDGE, "nobr0");
 	assert_int_equal(xctl_hp_run(&c, &r), 0);
 	assert_string_equal(bget(r.path, XS_KEY_HOTPLUG_STATUS), "connected");
+	/* no bridge and no mtu node: no MTU to tell the frontend */
+	char fe_mtu[128];
+	snprintf(fe_mtu, sizeof(fe_mtu), XS_FMT_VIF_FE_MTU, 22u, 0u);
+	assert_string_equal(bget(fe_mtu, NULL), "");
 	/* no interface at all */
 	vif(&r, 22, 5, XCTL_HP_ADD);
 	assert_int_not_equal(xctl_hp_run(&c, &r), 0);

@@ -249,13 +249,29 @@ static void test_cache(void **state)
 	assert_int_equal(xctl_kcache_get(cache, kpath, XCTL_KCACHE_KERNEL, &log, &k1), 0);
 	assert_string_equal(k1, k2);
 	assert_file(k1, e2, ELF_LEN);
+	/* an entry that cannot be written (a directory in its place): warned,
+	 * no entry, left to libxc */
+	char inside[200];
+	assert_int_equal(unlink(k1), 0);
+	assert_int_equal(mkdir(k1, 0700), 0);
+	snprintf(inside, sizeof(inside), "%s/x", k1);
+	put(inside, "x", 1);
+	p1 = (char *)1;
+	assert_int_not_equal(xctl_kcache_get(cache, kpath, XCTL_KCACHE_KERNEL, &log, &p1), 0);
+	assert_null(p1);
+	fflush(lf);
+	assert_non_null(strstr(logbuf, "cannot keep its decompressed image"));
+	unlink(inside);
+	rmdir(k1);
+	rewind(lf);
+	memset(logbuf, 0, sizeof(logbuf));
 	/* nothing to decompress, or no such file: no entry, no error */
 	assert_int_equal(xctl_kcache_get(cache, plain, XCTL_KCACHE_KERNEL, &log, &p1), 0);
 	assert_null(p1);
 	p1 = (char *)1;
 	assert_int_equal(xctl_kcache_get(cache, "/nonexistent/vmlinuz", XCTL_KCACHE_KERNEL, &log, &p1), 0);
 	assert_null(p1);
-	assert_int_equal(entries(cache), 2);
+	assert_int_equal(entries(cache), 1); /* the ramdisk's; no temporary file left */
 	assert_string_equal(logbuf, "");
 	/* a damaged kernel: warned, left to libxc */
 	put(plain, b, bl / 2);

@@ -17,7 +17,8 @@ $(BUILD)/tests/test_xen_standalone: $(call objs,tests/hv/xen/test_xen_standalone
 TESTS += $(BUILD)/tests/test_xen_standalone
 
 # hv/xen's native hotplug: which devices get xctl-hotplug as their script.
-$(BUILD)/tests/test_xen_hotplug: $(call objs,tests/hv/xen/test_xen_hotplug.c) $(LIBXCTL) $(LIBCOMMON) | $(BUILD)/bin/xctl
+$(BUILD)/tests/test_xen_hotplug: $(call objs,tests/hv/xen/test_xen_hotplug.c) $(BUILD)/lib/libxctl.a $(LIBCOMMON) \
+		| $(BUILD)/bin/xctl
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBXCTL) $(LIBCOMMON) $(LIBS_XENLIGHT) $(LIBS_XENSTORE) $(LIBS_KCACHE) $(LIBS_YAJL) $(LIBS_CMOCKA)
