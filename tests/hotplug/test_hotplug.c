@@ -239,6 +239,17 @@ static void test_vbd_errors(void **state)
 	assert_int_equal(xctl_hp_run(&F.c, &r), XCTL_ERR_NOTFOUND);
 	assert_string_equal(bget(r.path, XS_KEY_HOTPLUG_STATUS), "error");
 	assert_non_null(strstr(bget(r.path, XS_KEY_HOTPLUG_ERROR), "/nonexistent/disk.img does not exist"));
+	/* logged once, naming the device */
+	char logtext[4096] = "";
+	fflush(F.logf);
+	FILE *lf = fopen(F.logpath, "r");
+	assert_non_null(lf);
+	size_t nr = fread(logtext, 1, sizeof(logtext) - 1, lf);
+	logtext[nr] = 0;
+	fclose(lf);
+	if (!getenv("XCTL_HP_VERBOSE")) /* which logs to stderr */
+		assert_non_null(
+			strstr(logtext, "vbd 51712 of domain 9: hotplug add failed: /nonexistent/disk.img does not exist"));
 	/* a file whose backend is no longer waiting */
 	mkfile("late.img", file, sizeof(file));
 	vbd_nodes(&r, file, "w");
