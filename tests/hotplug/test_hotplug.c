@@ -452,6 +452,15 @@ static void test_vif_no_bridge(void **state)
 	bset(r.path, XS_KEY_BRIDGE, "nobr0");
 	assert_int_equal(xctl_hp_run(&c, &r), 0);
 	assert_string_equal(bget(r.path, XS_KEY_HOTPLUG_STATUS), "connected");
+	if (!getenv("XCTL_HP_VERBOSE")) { /* which logs to stderr */
+		static char logtext[1 << 16];
+		fflush(F.logf);
+		FILE *lf = fopen(F.logpath, "r");
+		assert_non_null(lf);
+		logtext[fread(logtext, 1, sizeof(logtext) - 1, lf)] = 0;
+		fclose(lf);
+		assert_non_null(strstr(logtext, "vif 0 of domain 22: no bridge nobr0 here: vif22.0 stays unbridged"));
+	}
 	/* no bridge and no mtu node: no MTU to tell the frontend */
 	char fe_mtu[128];
 	snprintf(fe_mtu, sizeof(fe_mtu), XS_FMT_VIF_FE_MTU, 22u, 0u);
