@@ -387,7 +387,8 @@ static void test_global_masks(void **state)
 	rmdir(dir);
 }
 
-/* xctl.conf's hotplug keys: native or scripts, and the timeout's range. */
+/* xctl.conf's hotplug keys: native or scripts, and the timeout's range;
+ * and the image cache's switch (on by default). */
 static void test_global_hotplug(void **state)
 {
 	(void)state;
@@ -398,7 +399,7 @@ static void test_global_hotplug(void **state)
 		const char *err;
 	} t[] = {
 		{ "", 0, 0, 40, NULL },
-		{ "hotplug = \"scripts\"\nhotplug_timeout = 1\n", 0, 1, 1, NULL },
+		{ "hotplug = \"scripts\"\nhotplug_timeout = 1\nkernel_cache = 0\n", 0, 1, 1, NULL },
 		{ "hotplug = \"native\"\nhotplug_timeout = 3600\n", 0, 0, 3600, NULL },
 		{ "hotplug = \"udev\"\n", XCTL_ERR_CONFIG, 0, 40, "'udev' is not valid (allowed: native, scripts)" },
 		{ "hotplug_timeout = 0\n", XCTL_ERR_CONFIG, 0, 40, "0 is out of range (allowed: 1 to 3600)" },
@@ -420,6 +421,7 @@ static void test_global_hotplug(void **state)
 		assert_int_equal(xctl_global_load(&g, gpath, true, &d), t[i].rc);
 		assert_int_equal(g.hotplug, t[i].hotplug);
 		assert_int_equal(g.hotplug_timeout, t[i].timeout);
+		assert_int_equal(g.kernel_cache, !strstr(t[i].text, "kernel_cache = 0"));
 		if (t[i].err) {
 			assert_true(d.n > 0);
 			char *m = xctl_diag_format(&d.v[0]);
