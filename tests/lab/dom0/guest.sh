@@ -11,6 +11,13 @@
 #   in the summary. Every other failure, and any failure once the guest's
 #   init runs, fails the scenario.
 #
+# A scenario may set, before calling lab_xl_guest: LAB_DISK_OPTS (the disk
+# spec's backend part, default script=block), LAB_VIF_OPTS (appended to the
+# vif spec), LAB_CMDLINE_EXTRA (appended to the guest's command line) and
+# LAB_RUNNING_HOOK (a command run once the guest answers ping, before its
+# shutdown; its failure fails the scenario), LAB_EXIT_HOOK (a command run
+# when the scenario exits, after the guest is destroyed).
+#
 # /lab/break (tests of the harness only; XCTL_LAB_BREAK on the host) names a
 # fault to plant: disk-marker makes the guest write back a wrong marker.
 LAB_BREAK=$(cat /lab/break 2>/dev/null)
@@ -24,7 +31,7 @@ lab_guest_cfg() {
 		echo "vcpus = 1"
 		echo "kernel = \"/lab/guest/vmlinuz\""
 		echo "ramdisk = \"/lab/guest/initrd.img\""
-		echo "disk = [ \"format=raw,vdev=xvda,access=rw,script=block,target=$img\" ]"
+		echo "disk = [ \"format=raw,vdev=xvda,access=rw,${LAB_DISK_OPTS:-script=block},target=$img\" ]"
 		echo "on_poweroff = \"preserve\""
 		echo "on_reboot = \"preserve\""
 		echo "on_crash = \"preserve\""
@@ -35,14 +42,14 @@ lab_guest_cfg() {
 		# here, each config-space access a trip to the device model.
 		early=
 		[ "$ty" = hvm ] && early=" pci=noearly"
-		echo "cmdline = \"console=hvc0 lab.ip=$ip$early${LAB_BREAK:+ lab.break=$LAB_BREAK}\""
+		echo "cmdline = \"console=hvc0 lab.ip=$ip$early${LAB_BREAK:+ lab.break=$LAB_BREAK}${LAB_CMDLINE_EXTRA:+ $LAB_CMDLINE_EXTRA}\""
 		if [ "$ty" = hvm ]; then
 			echo "vif = [ \"mac=$mac,bridge=xenbr0,type=vif\" ]"
 			echo "vnc = 0"
 			echo "sdl = 0"
 			echo "vga = \"none\""
 		else
-			echo "vif = [ \"mac=$mac,bridge=xenbr0\" ]"
+			echo "vif = [ \"mac=$mac,bridge=xenbr0${LAB_VIF_OPTS:+,$LAB_VIF_OPTS}\" ]"
 		fi
 	} >"$cfg"
 }
@@ -144,7 +151,7 @@ lab_xl_guest() {
 	con=/var/log/xen/console/guest-$name.log
 	lab_guest_cfg "$ty" "$ip" "$mac" "$img" "$cfg"
 	# Whatever happens, leave no guest behind for the next scenario.
-	trap 'cp "$con" /lab/out/ 2>/dev/null; xl destroy "$name" >/dev/null 2>&1' EXIT
+	trap 'cp "$con" /lab/out/ 2>/dev/null; xl destroy "$name" >/dev/null 2>&1; ${LAB_EXIT_HOOK:-:}' EXIT
 
 	attempt=0
 	while :; do
@@ -204,6 +211,9 @@ lab_xl_guest() {
 		lab_fail "$name cannot ping dom0 at 10.0.0.1 (its console lacks LAB-GUEST-PINGED-DOM0)"
 	f=$(lab_xs_dump "$sc" connected)
 	lab_schema_check "$sc" connected "$f" --phase connected
+	if [ -n "${LAB_RUNNING_HOOK:-}" ]; then
+		$LAB_RUNNING_HOOK "$name" "$domid" "$con" || lab_fail "$LAB_RUNNING_HOOK failed for $name"
+	fi
 
 	s=$(lab_now)
 	xl shutdown "$name" >"/lab/out/$name-shutdown.log" 2>&1 || lab_fail "xl shutdown $name failed"

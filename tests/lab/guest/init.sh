@@ -19,10 +19,12 @@ done
 
 ip=
 brk=
+hot=
 for a in $(cat /proc/cmdline); do
 	case $a in
 	lab.ip=*) ip=${a#lab.ip=} ;;
 	lab.break=*) brk=${a#lab.break=} ;;
+	lab.hot=*) hot=${a#lab.hot=} ;;
 	esac
 done
 
@@ -57,3 +59,35 @@ else
 	echo "LAB-GUEST-ERROR eth0 not configured (lab.ip='$ip')"
 fi
 echo "LAB-GUEST-READY $(cut -d' ' -f1 /proc/uptime)"
+
+# Hot-plug: poll (no fork per round: the tests are shell built-ins) for
+# xvdb and eth1 coming and going, in the background so that init goes on.
+hot_watch() {
+	hd=0 hn=0
+	while :; do
+		if [ $hd = 0 ] && [ -b /dev/xvdb ]; then
+			hd=1
+			m=$(dd if=/dev/xvdb bs=512 count=1 2>/dev/null | tr -d '\000' | head -n 1)
+			echo "LAB-GUEST-HOT-DISK-READ $m"
+			case $m in
+			LAB-HOT-IN\ *)
+				printf 'LAB-HOT-OUT %s\n' "${m#LAB-HOT-IN }" |
+					dd of=/dev/xvdb bs=512 seek=1 conv=sync,fsync 2>/dev/null &&
+					echo "LAB-GUEST-HOT-DISK-WRITTEN"
+				;;
+			esac
+		elif [ $hd = 1 ] && [ ! -b /dev/xvdb ]; then
+			hd=0
+			echo "LAB-GUEST-HOT-DISK-GONE"
+		fi
+		if [ $hn = 0 ] && [ -e /sys/class/net/eth1 ]; then
+			hn=1
+			ip addr add "$hot/24" dev eth1 && ip link set eth1 up && echo "LAB-GUEST-HOT-NET-UP $hot"
+		elif [ $hn = 1 ] && [ ! -e /sys/class/net/eth1 ]; then
+			hn=0
+			echo "LAB-GUEST-HOT-NET-GONE"
+		fi
+		usleep 300000
+	done
+}
+[ -n "$hot" ] && hot_watch </dev/null >/dev/console 2>&1 &
