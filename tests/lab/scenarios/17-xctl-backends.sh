@@ -11,8 +11,7 @@
 # disk and a second vif (on a bridge of their own) are hot-attached on
 # xctl's backends: the guest reads and writes the disk, dom0 pings the
 # guest through the vif; both are listed and detached again, and the kernel
-# backends have taken none of them. Then the same round on the kernel's
-# backends (script=block, vif-bridge), beside xctl's first disk and vif.
+# backends have taken none of them.
 . /lab/guest.sh
 xl_dir=/tmp/xl-is-xctl
 mkdir -p "$xl_dir"
@@ -63,95 +62,75 @@ lab_check_ours() {
 # The frontend's state node of domain $1's device $2/$3 reads $4.
 lab_fe_state() { [ "$(xenstore-read "/local/domain/$1/device/$2/$3/state" 2>/dev/null)" = "$4" ]; }
 
-# The kernel's backend serves it: its xenbus device exists.
-lab_check_kernel() {
-	[ -e "/sys/bus/xen-backend/devices/$2-$1-$3" ] ||
-		lab_fail "the kernel's $2 backend does not serve /local/domain/0/backend/$2/$1/$3"
-	return 0
-}
-
-# At least N lines of the guest's console match PATTERN.
-lab_con_has() { [ "$(grep -c "$2" "$3")" -ge "$1" ]; }
-
-# lab_hot_round NAME DOMID CONSOLE N WHO DISK_OPTS VIF_OPTS: the Nth
-# hot-plug round, on WHO's backends (xctl or kernel): a disk xvdb
-# (DISK_OPTS) with a fresh marker, which the guest reads and answers, and
-# a vif on xenbr1 (VIF_OPTS) through which dom0 pings the guest; both
-# listed, then detached again.
-lab_hot_round() {
-	hp_name=$1 hp_domid=$2 hp_con=$3 n=$4 who=$5 dopts=$6 vopts=$7
-	ph=$who
-	hot=/lab/disks/hot-$who.img
-	hn=$who-$(lab_now)
-	rm -f "$hot"
-	dd if=/dev/zero of="$hot" bs=1M count=4 2>/dev/null
-	printf 'LAB-HOT-IN %s\n' "$hn" | dd of="$hot" conv=notrunc,fsync 2>/dev/null
-	s=$(lab_now)
-	xl block-attach "$hp_name" "format=raw,vdev=xvdb,access=rw,$dopts,target=$hot" \
-		>"$LAB_OUT/$hp_name-block-attach-$ph.log" 2>&1 ||
-		lab_fail "block-attach ($who) failed: $(tail -n 3 "$LAB_OUT/$hp_name-block-attach-$ph.log" | tr '\n' ' ')"
-	lab_wait_for 60 lab_con_has "$n" "LAB-GUEST-HOT-DISK-WRITTEN" "$hp_con" ||
-		lab_fail "the guest did not read and write the hot-attached disk ($who; its console: $(grep LAB-GUEST-HOT "$hp_con" | tr '\n' ' '))"
-	lab_time "$sc" "block-attach-$ph" "$(lab_elapsed "$s")"
-	grep -q "LAB-GUEST-HOT-DISK-READ LAB-HOT-IN $hn" "$hp_con" ||
-		lab_fail "the guest read '$(grep LAB-GUEST-HOT-DISK-READ "$hp_con" | tail -n 1)' from xvdb ($who), not LAB-HOT-IN $hn"
-	got=$(dd if="$hot" bs=512 skip=1 count=1 2>/dev/null | tr -d '\000' | head -n 1)
-	[ "$got" = "LAB-HOT-OUT $hn" ] ||
-		lab_fail "the hot-attached disk's ($who) sector 1 holds '$got', expected 'LAB-HOT-OUT $hn'"
-	if [ "$who" = xctl ]; then lab_check_ours "$hp_domid" vbd 51728; else lab_check_kernel "$hp_domid" vbd 51728; fi
-	xl block-list "$hp_name" >"$LAB_OUT/$hp_name-block-list-$ph.txt" 2>&1 ||
-		lab_fail "block-list failed (see $hp_name-block-list-$ph.txt)"
-	grep -q '^51728 ' "$LAB_OUT/$hp_name-block-list-$ph.txt" ||
-		lab_fail "block-list does not list the hot-attached disk 51728 (see $hp_name-block-list-$ph.txt)"
-
-	s=$(lab_now)
-	xl network-attach "$hp_name" "mac=00:16:3e:00:01:1b,bridge=xenbr1${vopts:+,$vopts}" \
-		>"$LAB_OUT/$hp_name-network-attach-$ph.log" 2>&1 ||
-		lab_fail "network-attach ($who) failed: $(tail -n 3 "$LAB_OUT/$hp_name-network-attach-$ph.log" | tr '\n' ' ')"
-	lab_wait_for 60 lab_con_has "$n" "LAB-GUEST-HOT-NET-UP" "$hp_con" ||
-		lab_fail "the guest did not bring up the hot-attached vif ($who; its console: $(grep LAB-GUEST-HOT "$hp_con" | tr '\n' ' '))"
-	ping -c 3 -W 5 10.0.1.27 >"$LAB_OUT/$hp_name-hot-ping-$ph.txt" 2>&1 ||
-		lab_fail "dom0 cannot ping the guest through the hot-attached vif ($who) at 10.0.1.27 (see $hp_name-hot-ping-$ph.txt)"
-	lab_time "$sc" "network-attach-$ph" "$(lab_elapsed "$s")"
-	if [ "$who" = xctl ]; then lab_check_ours "$hp_domid" vif 1; else lab_check_kernel "$hp_domid" vif 1; fi
-	# (BusyBox's brctl has no show: the bridge's ports are in sysfs)
-	[ -e "/sys/class/net/xenbr1/brif/vif$hp_domid.1" ] ||
-		lab_fail "vif$hp_domid.1 is not on xenbr1 (its ports: $(ls /sys/class/net/xenbr1/brif | tr '\n' ' '))"
-	xl network-list "$hp_name" >"$LAB_OUT/$hp_name-network-list-$ph.txt" 2>&1 ||
-		lab_fail "network-list failed (see $hp_name-network-list-$ph.txt)"
-	grep -q '^1 ' "$LAB_OUT/$hp_name-network-list-$ph.txt" ||
-		lab_fail "network-list does not list the hot-attached vif 1 (see $hp_name-network-list-$ph.txt)"
-	f=$(lab_xs_dump "$sc" "hotplugged-$ph")
-	lab_schema_check "$sc" "hotplugged-$ph" "$f" --phase connected
-
-	s=$(lab_now)
-	xl block-detach "$hp_name" xvdb >"$LAB_OUT/$hp_name-block-detach-$ph.log" 2>&1 ||
-		lab_fail "block-detach ($who) failed: $(tail -n 3 "$LAB_OUT/$hp_name-block-detach-$ph.log" | tr '\n' ' ')"
-	lab_wait_for 30 lab_con_has "$n" "LAB-GUEST-HOT-DISK-GONE" "$hp_con" ||
-		lab_fail "xvdb ($who) did not go away in the guest after block-detach"
-	lab_wait_for 10 sh -c "! xenstore-exists /local/domain/0/backend/vbd/$hp_domid/51728" ||
-		lab_fail "the detached disk's ($who) backend nodes are still there"
-	lab_time "$sc" "block-detach-$ph" "$(lab_elapsed "$s")"
-	s=$(lab_now)
-	xl network-detach "$hp_name" 1 >"$LAB_OUT/$hp_name-network-detach-$ph.log" 2>&1 ||
-		lab_fail "network-detach ($who) failed: $(tail -n 3 "$LAB_OUT/$hp_name-network-detach-$ph.log" | tr '\n' ' ')"
-	lab_wait_for 30 lab_con_has "$n" "LAB-GUEST-HOT-NET-GONE" "$hp_con" ||
-		lab_fail "eth1 ($who) did not go away in the guest after network-detach"
-	lab_wait_for 10 sh -c "! ip link show vif$hp_domid.1" ||
-		lab_fail "vif$hp_domid.1 ($who) is still in dom0 after network-detach"
-	lab_wait_for 10 sh -c "! xenstore-exists /local/domain/0/backend/vif/$hp_domid/1" ||
-		lab_fail "the detached vif's ($who) backend nodes are still there"
-	lab_time "$sc" "network-detach-$ph" "$(lab_elapsed "$s")"
-	return 0
-}
-
 lab_hotplug() {
 	hp_name=$1 hp_domid=$2 hp_con=$3
 	lab_check_ours "$hp_domid" vbd 51712
 	lab_check_ours "$hp_domid" vif 0
-	# on xctl's backends, then on the kernel's, beside xctl's first disk and vif
-	lab_hot_round "$1" "$2" "$3" 1 xctl backendtype=standalone script=xctl-netback
-	lab_hot_round "$1" "$2" "$3" 2 kernel script=block ""
+
+	# a second disk, hot-attached on xctl-blkback
+	hot=/lab/disks/hot.img
+	hn=hot-$(lab_now)
+	rm -f "$hot"
+	dd if=/dev/zero of="$hot" bs=1M count=4 2>/dev/null
+	printf 'LAB-HOT-IN %s\n' "$hn" | dd of="$hot" conv=notrunc,fsync 2>/dev/null
+	s=$(lab_now)
+	xl block-attach "$hp_name" "format=raw,vdev=xvdb,access=rw,backendtype=standalone,target=$hot" \
+		>"$LAB_OUT/$hp_name-block-attach.log" 2>&1 ||
+		lab_fail "block-attach of a standalone disk failed: $(tail -n 3 "$LAB_OUT/$hp_name-block-attach.log" | tr '\n' ' ')"
+	lab_wait_for 60 grep -q "LAB-GUEST-HOT-DISK-WRITTEN" "$hp_con" ||
+		lab_fail "the guest did not read and write the hot-attached disk (its console: $(grep LAB-GUEST-HOT "$hp_con" | tr '\n' ' '))"
+	lab_time "$sc" block-attach "$(lab_elapsed "$s")"
+	grep -q "LAB-GUEST-HOT-DISK-READ LAB-HOT-IN $hn" "$hp_con" ||
+		lab_fail "the guest read '$(grep LAB-GUEST-HOT-DISK-READ "$hp_con")' from xvdb, not LAB-HOT-IN $hn"
+	got=$(dd if="$hot" bs=512 skip=1 count=1 2>/dev/null | tr -d '\000' | head -n 1)
+	[ "$got" = "LAB-HOT-OUT $hn" ] ||
+		lab_fail "the hot-attached disk's sector 1 holds '$got', expected 'LAB-HOT-OUT $hn'"
+	lab_check_ours "$hp_domid" vbd 51728
+	xl block-list "$hp_name" >"$LAB_OUT/$hp_name-block-list.txt" 2>&1 ||
+		lab_fail "block-list failed (see $hp_name-block-list.txt)"
+	grep -q '^51728 ' "$LAB_OUT/$hp_name-block-list.txt" ||
+		lab_fail "block-list does not list the hot-attached disk 51728 (see $hp_name-block-list.txt)"
+
+	# a second vif, on a bridge of its own, hot-attached on xctl-netback
+	s=$(lab_now)
+	xl network-attach "$hp_name" "mac=00:16:3e:00:01:1b,bridge=xenbr1,script=xctl-netback" \
+		>"$LAB_OUT/$hp_name-network-attach.log" 2>&1 ||
+		lab_fail "network-attach of an xctl-netback vif failed: $(tail -n 3 "$LAB_OUT/$hp_name-network-attach.log" | tr '\n' ' ')"
+	lab_wait_for 60 grep -q "LAB-GUEST-HOT-NET-UP" "$hp_con" ||
+		lab_fail "the guest did not bring up the hot-attached vif (its console: $(grep LAB-GUEST-HOT "$hp_con" | tr '\n' ' '))"
+	ping -c 3 -W 5 10.0.1.27 >"$LAB_OUT/$hp_name-hot-ping.txt" 2>&1 ||
+		lab_fail "dom0 cannot ping the guest through the hot-attached vif at 10.0.1.27 (see $hp_name-hot-ping.txt)"
+	lab_time "$sc" network-attach "$(lab_elapsed "$s")"
+	lab_check_ours "$hp_domid" vif 1
+	# (BusyBox's brctl has no show: the bridge's ports are in sysfs)
+	[ -e "/sys/class/net/xenbr1/brif/vif$hp_domid.1" ] ||
+		lab_fail "vif$hp_domid.1 is not on xenbr1 (its ports: $(ls /sys/class/net/xenbr1/brif | tr '\n' ' '))"
+	xl network-list "$hp_name" >"$LAB_OUT/$hp_name-network-list.txt" 2>&1 ||
+		lab_fail "network-list failed (see $hp_name-network-list.txt)"
+	grep -q '^1 ' "$LAB_OUT/$hp_name-network-list.txt" ||
+		lab_fail "network-list does not list the hot-attached vif 1 (see $hp_name-network-list.txt)"
+	f=$(lab_xs_dump "$sc" hotplugged)
+	lab_schema_check "$sc" hotplugged "$f" --phase connected
+
+	# and both detached again
+	s=$(lab_now)
+	xl block-detach "$hp_name" xvdb >"$LAB_OUT/$hp_name-block-detach.log" 2>&1 ||
+		lab_fail "block-detach failed: $(tail -n 3 "$LAB_OUT/$hp_name-block-detach.log" | tr '\n' ' ')"
+	lab_wait_for 30 grep -q "LAB-GUEST-HOT-DISK-GONE" "$hp_con" ||
+		lab_fail "xvdb did not go away in the guest after block-detach"
+	xenstore-exists "/local/domain/0/backend/vbd/$hp_domid/51728" &&
+		lab_fail "the detached disk's backend nodes are still there"
+	lab_time "$sc" block-detach "$(lab_elapsed "$s")"
+	s=$(lab_now)
+	xl network-detach "$hp_name" 1 >"$LAB_OUT/$hp_name-network-detach.log" 2>&1 ||
+		lab_fail "network-detach failed: $(tail -n 3 "$LAB_OUT/$hp_name-network-detach.log" | tr '\n' ' ')"
+	lab_wait_for 30 grep -q "LAB-GUEST-HOT-NET-GONE" "$hp_con" ||
+		lab_fail "eth1 did not go away in the guest after network-detach"
+	lab_wait_for 10 sh -c "! ip link show vif$hp_domid.1" ||
+		lab_fail "vif$hp_domid.1 is still in dom0 after network-detach"
+	xenstore-exists "/local/domain/0/backend/vif/$hp_domid/1" &&
+		lab_fail "the detached vif's backend nodes are still there"
+	lab_time "$sc" network-detach "$(lab_elapsed "$s")"
 	# the first disk and vif are still connected
 	lab_fe_state "$hp_domid" vbd 51712 4 || lab_fail "xvda is no longer connected after the detaches"
 	ping -c 1 -W 5 10.0.0.27 >/dev/null 2>&1 || lab_fail "the guest stopped answering on eth0 after the detaches"
