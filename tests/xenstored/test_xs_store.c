@@ -6,6 +6,7 @@
  * domain owns wherever it is and makes its other entries inert, with the
  * node counts of the quotas unchanged. The structures are checked against a
  * walk of the whole tree after every step. */
+#include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -238,6 +239,14 @@ static void test_grow_shrink(void **state)
 		assert_int_equal(n->nperms, k % 2 ? 5 : 1);
 		check_store(f);
 	}
+	/* content that fills the block exactly stays in it */
+	assert_int_equal(req(f, f->d0, XS_SET_PERMS, "/gs/node-with-a-longer-name", "n0", NULL), XS_SET_PERMS);
+	size_t fit = malloc_usable_size((void *)n) - sizeof(struct xsd_node) - sizeof(struct xsd_perm) -
+		     (n->namelen + 1) - 1;
+	assert_int_equal(write_len(f, f->d0, "/gs/node-with-a-longer-name", fit, 'f'), XS_WRITE);
+	assert_false(n->ext);
+	assert_int_equal(write_len(f, f->d0, "/gs/node-with-a-longer-name", fit + 1, 'f'), XS_WRITE);
+	assert_true(n->ext);
 	assert_int_equal(req(f, f->d0, XS_RM, "/gs", NULL), XS_RM);
 	check_store(f);
 }
