@@ -358,6 +358,28 @@ static void test_owner_changes(void **state)
 	check_store(f);
 }
 
+/* The first entries ever naming a domain, given to nodes already in the
+ * store: its list has no room yet, and gets it before the change. */
+static void test_first_mention(void **state)
+{
+	struct fix *f = *state;
+	assert_int_equal(xsd_dom_introduce(&f->d, 9, 1, 1), 0);
+	assert_int_equal(f->d.store.ment[9].cap, 0);
+	assert_int_equal(req(f, f->d0, XS_MKDIR, "/fresh/a", NULL), XS_MKDIR);
+	assert_int_equal(req(f, f->d0, XS_SET_PERMS, "/fresh/a", "n0", "r9", NULL), XS_SET_PERMS);
+	assert_int_equal(f->d.store.ment[9].n, 1);
+	check_store(f);
+	assert_int_equal(xsd_dom_introduce(&f->d, 10, 1, 1), 0);
+	assert_int_equal(req(f, f->d0, XS_SET_PERMS, "/fresh", "n10", NULL), XS_SET_PERMS);
+	assert_int_equal(f->d.store.ment[10].n, 1);
+	check_store(f);
+	assert_int_equal(xsd_dom_release(&f->d, 10), 0);
+	assert_null(xsd_store_get(&f->d.store, "/fresh"));
+	assert_int_equal(f->d.store.ment[9].n, 0);
+	assert_int_equal(xsd_dom_release(&f->d, 9), 0);
+	check_store(f);
+}
+
 /* Many writes, permission changes and removals by several domains, in and
  * out of transactions: after each step the lists and the counts agree
  * with the tree, and the guests' node counts are what they created. */
@@ -450,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_grow_shrink),
 		cmocka_unit_test(test_release_everywhere),
 		cmocka_unit_test(test_owner_changes),
+		cmocka_unit_test(test_first_mention),
 		cmocka_unit_test(test_lists_follow_changes),
 		cmocka_unit_test(test_quota_counts),
 	};
