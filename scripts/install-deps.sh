@@ -11,7 +11,7 @@ set -eu
 
 BUILD_PKGS="build-essential pkg-config libxen-dev libyajl-dev libcmocka-dev \
 xenstore-utils clang libclang-rt-14-dev python3 liblzma-dev zlib1g-dev"
-LAB_PKGS="qemu-system-x86 cpio"
+LAB_PKGS="qemu-system-x86 cpio xz-utils"
 # Packages whose files tests read: unpacked, never installed.
 DATA_PKGS="xen-utils-common"
 

@@ -13,6 +13,9 @@
 #   XCTL_SCEN_TIMEOUT   seconds a guest gets to boot or shut down (default 30)
 #   XCTL_SCEN_DISK_OPTS disk spec options for every disk (the lab's
 #                       "script=block": kernel blkback on a loop device)
+#   XCTL_SCEN_VIF_OPTS  vif spec options for every vif create() makes
+#   XCTL_SCEN_GUEST_HOOK a program run at each phase of a guest's life
+#                       (guest_phase below: the lab's disk and ping checks)
 #   XCTL_STATE_DIR, XCTL_LOG_DIR, XCTL_HOOKS_DIR, XCTL_SIM_DIR (xctl's own)
 
 : "${XCTL_SCEN_TIMEOUT:=30}"
@@ -71,15 +74,100 @@ create() {
 	case $type in
 	pv) extra=$XCTL_SCEN_ARGS_PV vdev=xvda ;;
 	pvh) extra=$XCTL_SCEN_ARGS_PVH vdev=xvda ;;
-	hvm) extra=$XCTL_SCEN_ARGS_HVM vdev=hda ;;
+	hvm) extra=$XCTL_SCEN_ARGS_HVM vdev=xvda ;;
 	*) fail "unknown guest type $type" ;;
 	esac
 	# shellcheck disable=SC2086
+	guest_phase prepare "$name"
 	x create -q "$XCTL_SCEN_CONFIGS/$type.cfg" "name=\"$name\"" \
 		"disk=[\"format=raw, vdev=$vdev, access=rw$(disk_opts), target=$img\"]" \
-		'vif=["bridge=xenbr0"]' $extra "$@" || fail "xctl create of $type domain $name failed"
+		"vif=[\"bridge=xenbr0${XCTL_SCEN_VIF_OPTS:+, $XCTL_SCEN_VIF_OPTS}\"]" $extra "$@" ||
+		fail "xctl create of $type domain $name failed"
 	domid=$(x domid "$name") || fail "no domid for $name after create"
 	echo "$domid" >>"$XCTL_SCEN_TMP/domids"
+	guest_phase created "$name"
+}
+
+# guest_phase PHASE NAME: a point in the life of the guest NAME that
+# create() made, where the tree is checked against the schema (created:
+# --phase created; up, once its disk xvda and vif 0 are Connected: --phase
+# connected; shutdown: --phase created, a shut-down guest still has every
+# node; destroyed: --after-destroy). With XCTL_SCEN_GUEST_HOOK the host
+# does those checks itself, and more, in the program it names, run as
+# HOOK PHASE NAME DOMID IMAGE (prepare: before create, no DOMID yet): the
+# lab writes a marker on the disk, waits for the guest's init, checks the
+# marker it wrote back and pings it, and keeps each tree.
+guest_phase() {
+	gp_id=
+	[ "$1" = prepare ] || gp_id=$(cat "$XCTL_SCEN_TMP/$2.domid" 2>/dev/null)
+	case $1 in
+	created) gp_id=$(x domid "$2") && echo "$gp_id" >"$XCTL_SCEN_TMP/$2.domid" ;;
+	up)
+		wait_for "$XCTL_SCEN_TIMEOUT" "$2's disk connected" dev_connected block-list "$2" 51712
+		wait_for "$XCTL_SCEN_TIMEOUT" "$2's vif connected" dev_connected network-list "$2" 0
+		;;
+	esac
+	if [ -n "${XCTL_SCEN_GUEST_HOOK:-}" ]; then
+		"$XCTL_SCEN_GUEST_HOOK" "$1" "$2" "$gp_id" "$XCTL_SCEN_TMP/$2.img" ||
+			fail "the host's check of $2 at phase $1 failed ($XCTL_SCEN_GUEST_HOOK)"
+		return 0
+	fi
+	case $1 in
+	created | shutdown) set -- "$1" "$2" --phase created ;;
+	up) set -- "$1" "$2" --phase connected ;;
+	destroyed) set -- "$1" "$2" --after-destroy "$gp_id" ;;
+	*) return 0 ;;
+	esac
+	xenstore-ls -fp >"$XCTL_SCEN_TMP/$2-$1.tree" 2>/dev/null
+	gp_ph=$1 gp_name=$2
+	shift 2
+	x schema check "$@" "$XCTL_SCEN_TMP/$gp_name-$gp_ph.tree" >"$XCTL_SCEN_TMP/$gp_name-$gp_ph.schema" 2>&1 ||
+		fail "$gp_name at phase $gp_ph: xctl schema check $*: $(cat "$XCTL_SCEN_TMP/$gp_name-$gp_ph.schema")"
+}
+
+# dev_connected block-list|network-list DOMAIN DEV: the device's row shows
+# state 4 (Connected).
+dev_connected() {
+	dc_col=4
+	[ "$1" = network-list ] && dc_col=5
+	[ "$(x "$1" "$2" | awk -v d="$3" -v c="$dc_col" 'NR > 1 && $1 == d { print $c }')" = 4 ]
+}
+
+# guest_life TYPE: the life of one TYPE guest, scen-TYPE, from
+# configs/TYPE.cfg: create, list -l --json, pause and unpause, up (its disk
+# and vif Connected), shutdown -w, destroy; the tree checked at each phase
+# (guest_phase). An on_poweroff of destroy (configs/) leaves it gone after
+# shutdown -w, through its monitor; preserve (the lab's configs) leaves it
+# shut down until destroy.
+guest_life() {
+	gl_ty=$1
+	gl_name=scen-$1
+	say "create a $gl_ty domain"
+	create "$gl_ty" "$gl_name"
+	[ "$(json_field "$gl_name" type)" = "$gl_ty" ] || fail "list -l --json: type is not $gl_ty"
+	[ "$(json_field "$gl_name" name)" = "$gl_name" ] || fail "list -l --json: wrong name"
+	x list -l --json "$gl_name" | grep -q '"config"' || fail "list -l --json has no config"
+	gl_off=$(json_field "$gl_name" on_poweroff)
+	case $gl_off in
+	destroy | preserve) ;;
+	*) fail "list -l --json: on_poweroff is '$gl_off' (the suite knows destroy and preserve)" ;;
+	esac
+	say "pause and unpause"
+	ok pause "$gl_name"
+	wait_for 5 "$gl_name paused" is_state "$gl_name" '--p---'
+	ok unpause "$gl_name"
+	wait_for 5 "$gl_name running" is_state "$gl_name" '[r-]b----'
+	say "up: disk and vif connected"
+	guest_phase up "$gl_name"
+	say "shutdown -w (on_poweroff $gl_off)"
+	ok shutdown -w "$gl_name"
+	if [ "$gl_off" = preserve ]; then
+		wait_for "$XCTL_SCEN_TIMEOUT" "$gl_name shut down" is_state "$gl_name" '---s--'
+		guest_phase shutdown "$gl_name"
+		ok destroy "$gl_name"
+	fi
+	wait_for "$XCTL_SCEN_TIMEOUT" "$gl_name gone" is_gone "$gl_name"
+	guest_phase destroyed "$gl_name"
 }
 
 # The state column of xl list for domain $1 (e.g. "-b----"), or "gone".
@@ -87,15 +175,16 @@ state() {
 	x list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }' | grep . || echo gone
 }
 
-# wait_for SECONDS WHAT COMMAND...: until COMMAND succeeds.
+# wait_for SECONDS WHAT COMMAND...: until COMMAND succeeds, for SECONDS of
+# the clock (not a count of tries: one xctl command takes seconds under the
+# lab's emulation).
 wait_for() {
 	secs=$1
 	what=$2
 	shift 2
-	i=0
+	wf_end=$(($(date +%s) + secs))
 	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -le $((secs * 10)) ] || fail "gave up after $secs s waiting for $what"
+		[ "$(date +%s)" -le "$wf_end" ] || fail "gave up after $secs s waiting for $what"
 		sleep 0.1
 	done
 }
@@ -124,7 +213,8 @@ crash() {
 	cid=$(x domid "$1") || fail "no domain $1 to crash"
 	ok sysrq "$1" c
 	i=0
-	while [ $i -lt 30 ]; do
+	cr_end=$(($(date +%s) + 15))
+	while [ $i -lt 30 ] && [ "$(date +%s)" -le "$cr_end" ]; do
 		now=$(x domid "$1" 2>/dev/null) || return 0
 		[ "$now" = "$cid" ] || return 0
 		case $(state "$1") in
@@ -164,8 +254,9 @@ snapshot() {
 }
 
 # leak_check BEFORE AFTER: the tree equals the one before (but for the
-# empty directories that stay once made: /vm, /libxl, and dom0's home
-# where no xen-init-dom0 made it), the schema
+# empty directories that stay once made: /vm, /libxl, dom0's home where no
+# xen-init-dom0 made it, and on real Xen dom0's device-model, which libxl
+# leaves behind the first HVM guest, with xl as with xctl), the schema
 # finds nothing left of the scenario's domains, and no domain, process,
 # file or socket is left.
 leak_check() {
@@ -174,7 +265,8 @@ leak_check() {
 	status=0
 	for t in "$b" "$a"; do
 		grep -v -x -e '/vm = ""   (n0)' -e '/libxl = ""   (n0)' -e '/local = ""   (n0)' \
-			-e '/local/domain = ""   (n0)' -e '/local/domain/0 = ""   (n0)' "$t.tree" >"$t.tree2"
+			-e '/local/domain = ""   (n0)' -e '/local/domain/0 = ""   (n0)' \
+			-e '/local/domain/0/device-model = ""   (n0)' "$t.tree" >"$t.tree2"
 	done
 	if ! diff "$b.tree2" "$a.tree2" >"$a.treediff"; then
 		echo "LEAK: the xenstore tree differs from the one before the scenario:" >&2

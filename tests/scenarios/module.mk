@@ -25,13 +25,13 @@ $(BUILD)/tests/test_scenarios_faults: $(call objs,tests/scenarios/test_scenarios
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_CMOCKA)
 TESTS += $(BUILD)/tests/test_scenarios_faults
 
-# The suite for the lab (make lab-suite: tests/lab/suite/10-xctl-scenarios.sh
-# runs it on real Xen): the scenarios and the example configurations, one
-# archive.
+# The suite for the lab (the xctl-* scenarios of make lab and make lab-suite
+# run it on real Xen): the scenarios, the example configurations and the
+# lab's side of it (tests/lab/scenlib/), one archive.
 SCEN_SUITE_TAR := $(BUILD)/lab-data/scenario-suite.tar
-$(SCEN_SUITE_TAR): $(wildcard tests/scenarios/*.sh configs/*.cfg)
+$(SCEN_SUITE_TAR): $(wildcard tests/scenarios/*.sh configs/*.cfg tests/lab/scenlib/*.sh)
 	@mkdir -p $(dir $@)
 	@echo "  TAR     $@"
-	@tar -cf $@.tmp tests/scenarios/*.sh configs/*.cfg && mv $@.tmp $@
+	@tar -cf $@.tmp tests/scenarios/*.sh configs/*.cfg tests/lab/scenlib/*.sh && mv $@.tmp $@
 lab-suite: $(SCEN_SUITE_TAR)
 LAB_DATA += $(SCEN_SUITE_TAR)

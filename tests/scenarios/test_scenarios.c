@@ -169,6 +169,10 @@ int main(void)
 	setenvf("XCTL_SIM_LIFELINE", "%ld", (long)getpid()); /* the host goes with us */
 	setenvf("XCTL_SCEN_CONFIGS", "%s/configs", s.src);
 	setenvf("PATH", "%s:%s", s.bin, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	/* the PVH guest is preserved at poweroff (the lab's guests are): both
+	 * of guest_life's ends run here */
+	if (!getenv("XCTL_SCEN_ARGS_PVH"))
+		setenv("XCTL_SCEN_ARGS_PVH", "on_poweroff=\"preserve\"", 1);
 	if (!getenv("XCTL_SCEN_TIMEOUT"))
 		setenv("XCTL_SCEN_TIMEOUT", "20", 1);
 

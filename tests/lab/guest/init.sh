@@ -17,6 +17,13 @@ for m in $(cat /lib/modules/lab/order); do
 	insmod "/lib/modules/lab/$m.ko" || echo "LAB-GUEST-WARN insmod $m failed"
 done
 
+# A vCPU the toolstack brings online later (vcpu-set) is added by the
+# kernel and onlined by userspace, as a distribution's udev rule does: here
+# the kernel's uevent helper.
+printf '#!/bin/sh\n[ "$SUBSYSTEM" = cpu ] && [ "$ACTION" = add ] && echo 1 >"/sys$DEVPATH/online"\n' >/sbin/lab-uevent
+chmod +x /sbin/lab-uevent
+echo /sbin/lab-uevent >/proc/sys/kernel/hotplug
+
 ip=
 brk=
 hot=

@@ -3,17 +3,27 @@
 # lab-timeout: 120
 # lab-needs: bin/xctl lab-data/tree-compare.allow
 # The same xenstore tree: the trees the xl-TYPE and xctl-TYPE scenarios saved
-# in this run (same dom0, same configs but for the guest's address, which
-# each scenario chooses) are compared, for each type and phase (created,
-# connected, shutdown, destroyed), with `xctl schema diff`: domain ids,
-# UUIDs, MACs, ports, grant refs, frames, times, pids and ttys normalised;
-# the guest's address on its command line substituted. A phase passes when
+# in this run (same dom0, same configs but for what each scenario chooses:
+# the guest's address, and xctl-TYPE's guest is the scenario suite's
+# scen-TYPE with a disk image of its own) are compared, for each type and
+# phase (created, connected, shutdown, destroyed), with `xctl schema diff`:
+# domain ids, UUIDs, MACs, ports, grant refs, frames, times, pids and ttys
+# normalised; the guest's disk image, name and address substituted. A phase passes when
 # the trees differ in nothing or only in the nodes tests/lab/tree-compare.allow
 # documents (docs/lab.md lists them with why). Each comparison is kept as
 # tree-compare-TYPE-PHASE.txt. A type for which xl-TYPE or xctl-TYPE did not
 # run (XCTL_LAB_ONLY) is not compared; a phase only one of them left a tree
 # for fails; the scenario fails when it compared nothing.
 allow=/lab/build/lab-data/tree-compare.allow
+# tree_choice image|name|ip TREE: the guest's disk image, name or address
+# in a saved tree (empty when it has no guest)
+tree_choice() {
+	case $1 in
+	image) sed -n 's|^/libxl/[1-9][0-9]*/device/vbd/51712/params = "\([^"]*\)".*|\1|p' "$2" ;;
+	name) sed -n 's|^/local/domain/[1-9][0-9]*/name = "\([^"]*\)".*|\1|p' "$2" ;;
+	ip) sed -n 's/.*lab\.ip=\([0-9.]*\).*/\1/p' "$2" ;;
+	esac | head -n 1
+}
 compared=0 failed=""
 for ty in pv pvh hvm; do
 	# a scenario that did not run (XCTL_LAB_ONLY) left no tree: its own
@@ -36,11 +46,16 @@ for ty in pv pvh hvm; do
 			failed="$failed $ty-$ph"
 			continue
 		fi
-		# the address each scenario gives its guest (lab.ip= on the command line)
-		ip_a=$(sed -n 's/.*lab\.ip=\([0-9.]*\).*/\1/p' "$a" | head -n 1)
-		ip_b=$(sed -n 's/.*lab\.ip=\([0-9.]*\).*/\1/p' "$b" | head -n 1)
+		# what each scenario chooses for its guest: the disk image, the
+		# name (xctl-TYPE runs the suite's scen-TYPE) and the address
+		# (lab.ip= on the command line); the image first, as it may
+		# hold the name
 		set --
-		[ -n "$ip_a" ] && [ -n "$ip_b" ] && set -- --subst "$ip_b=$ip_a"
+		for what in image name ip; do
+			va=$(tree_choice "$what" "$a")
+			vb=$(tree_choice "$what" "$b")
+			[ -n "$va" ] && [ -n "$vb" ] && [ "$va" != "$vb" ] && set -- "$@" --subst "$vb=$va"
+		done
 		if "$LAB_BIN/xctl" schema diff --allow "$allow" "$@" "$a" "$b" >"$out" 2>&1; then
 			lab_result "$LAB_SCENARIO/$ty-$ph" PASS "$(lab_elapsed "$s")" "$(tail -n 1 "$out")"
 		else
