@@ -136,9 +136,14 @@ static int compare(const char *ty, const char *phase, const char *img, const cha
 	const char *dot = strrchr(ip, '.');
 	snprintf(ip_xctl, sizeof(ip_xctl), "%.*s.%d", (int)(dot - ip), ip, atoi(dot + 1) + 10);
 	for (size_t t = 0; t < 2; t++) {
-		char fx[1200], subst[100] = "";
+		char fx[1200], subst[300] = "";
+		/* and its guest is the scenario suite's scen-TYPE, with an image
+		 * in the suite's directory (tests/lab/scenlib/lib.sh) */
 		if (t == 1)
-			snprintf(subst, sizeof(subst), "--subst '%s=%s' ", ip_xctl, ip);
+			snprintf(subst, sizeof(subst),
+				 "--subst '%s=%s' --subst '/tmp/scenario-suite/tmp-%s/scen-%s.img=/lab/disks/%s.img' "
+				 "--subst 'scen-%s=lab-%s' ",
+				 ip_xctl, ip, ty, ty, ty, ty, ty);
 		snprintf(fx, sizeof(fx), "%s/tests/fixtures/xenstore/xenstore-%s-%s-%s.txt", F.src, tools[t], ty, phase);
 		if (access(fx, R_OK))
 			continue;

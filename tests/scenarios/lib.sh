@@ -239,6 +239,17 @@ our_processes() {
 	done | sort -n
 }
 
+# wait_monitors PREFIX SECONDS: until the monitors running are those of the
+# snapshot PREFIX (at most SECONDS of the clock).
+wait_monitors() {
+	wm_end=$(($(date +%s) + $2))
+	while [ "$(date +%s)" -le "$wm_end" ]; do
+		our_processes | grep ' monitor ' | cmp -s - "$1.monitors" && return 0
+		sleep 0.2
+	done
+	return 0
+}
+
 tree_dump() {
 	xenstore-ls -fp 2>/dev/null | sed 's/[[:space:]]*$//' | sort
 }

@@ -23,14 +23,10 @@ if [ $rc != 0 ]; then
 		grep -qx "$d" "$XCTL_SCEN_TMP/before.domains" || x destroy "$d" >/dev/null 2>&1
 	done
 fi
-# a domain's monitor tidies its state after the domain is gone: wait (up to
-# 10 s) for the monitors the scenario started to finish; one still running
-# then is reported by the leak check
-i=0
-while [ $i -lt 100 ] && ! our_processes | grep ' monitor ' | diff "$XCTL_SCEN_TMP/before.monitors" - >/dev/null; do
-	sleep 0.1
-	i=$((i + 1))
-done
+# a domain's monitor tidies its state after the domain is gone (as xl's
+# does): 10 s of the clock for the monitors the scenario started to finish;
+# one still running then is reported by the leak check
+wait_monitors "$XCTL_SCEN_TMP/before" 10
 snapshot "$XCTL_SCEN_TMP/after"
 leak_check "$XCTL_SCEN_TMP/before" "$XCTL_SCEN_TMP/after"
 leak=$?

@@ -52,7 +52,7 @@ created)
 up)
 	if ! lab_wait_boot "$name" "$con" 300 90; then
 		lab_log "$name did not reach its init's READY marker: $LAB_BOOT_WHY"
-		keep=$LAB_OUT/$name-$(basename "$XCTL_SCEN_TMP")
+		keep=$LAB_OUT/$name-attempt${LAB_SCEN_ATTEMPT:-1}
 		cp "$con" "$keep-console.log" 2>/dev/null || : >"$keep-console.log"
 		lab_boot_diagnose "$domid" "$keep"
 		/usr/lib/xen-4.17/bin/xl dmesg >"$keep-xen.log" 2>&1

@@ -67,8 +67,12 @@ lab_suite_type() {
 	attempt=0
 	while :; do
 		attempt=$((attempt + 1))
-		rm -f "$LAB_OUT/.reason"
-		lab_suite_run "$ty" "$LAB_SUITE/attempt$attempt" && break
+		rm -f "$LAB_OUT/.reason" "$LAB_SUITE/tmp-$ty/boot-fault"
+		LAB_SCEN_ATTEMPT=$attempt
+		export LAB_SCEN_ATTEMPT
+		# one directory for every attempt: the image's path is in the
+		# trees (tests/fidelity/test_sim_fidelity.c substitutes it)
+		lab_suite_run "$ty" "$LAB_SUITE/tmp-$ty" && break
 		tail -n 15 "$LAB_OUT/suite-$ty.log" | sed "s/^/  $ty| /"
 		cp "$LAB_OUT/suite-$ty.log" "$LAB_OUT/suite-$ty-attempt$attempt.log"
 		fault=$(cat "$XCTL_SCEN_TMP/boot-fault" 2>/dev/null)
