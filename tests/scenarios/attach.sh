@@ -56,7 +56,7 @@ x network-list --json scen-att | grep -q "\"mac\": \"$mac\"" || fail "network-li
 say "reboot keeps them"
 ok reboot -w scen-att
 new_domid() {
-	id=$(x domid scen-att 2>/dev/null) && [ "$id" != "$domid" ] && is_state scen-att '[r-]b----'
+	id=$(x domid scen-att 2>/dev/null) && [ "$id" != "$domid" ] && is_state scen-att '[r-][b-]----'
 }
 wait_for "$XCTL_SCEN_TIMEOUT" "scen-att restarted" new_domid
 domid=$(x domid scen-att)

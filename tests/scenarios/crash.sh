@@ -3,7 +3,7 @@
 # monitor under its name with a new domid.
 create pv scen-crash 'on_crash="restart"'
 old=$(x domid scen-crash)
-wait_for "$XCTL_SCEN_TIMEOUT" "scen-crash running" is_state scen-crash '[r-]b----'
+wait_for "$XCTL_SCEN_TIMEOUT" "scen-crash running" is_state scen-crash '[r-][b-]----'
 say "crash domain $old"
 crash scen-crash
 restarted() {

@@ -3,7 +3,7 @@
 # default) is not restarted again; it stays crashed and the log says why.
 create pv scen-loop 'on_crash="restart"'
 for n in 1 2 3; do
-	wait_for "$XCTL_SCEN_TIMEOUT" "scen-loop running" is_state scen-loop '[r-]b----'
+	wait_for "$XCTL_SCEN_TIMEOUT" "scen-loop running" is_state scen-loop '[r-][b-]----'
 	id=$(x domid scen-loop)
 	echo "$id" >>"$XCTL_SCEN_TMP/domids"
 	say "crash $n of domain $id"

@@ -154,9 +154,9 @@ guest_life() {
 	esac
 	say "pause and unpause"
 	ok pause "$gl_name"
-	wait_for 5 "$gl_name paused" is_state "$gl_name" '--p---'
+	wait_for "$XCTL_SCEN_TIMEOUT" "$gl_name paused" is_state "$gl_name" '--p---'
 	ok unpause "$gl_name"
-	wait_for 5 "$gl_name running" is_state "$gl_name" '[r-]b----'
+	wait_for "$XCTL_SCEN_TIMEOUT" "$gl_name running" is_state "$gl_name" '[r-][b-]----'
 	say "up: disk and vif connected"
 	guest_phase up "$gl_name"
 	say "shutdown -w (on_poweroff $gl_off)"

@@ -6,7 +6,7 @@ old=$(x domid scen-reboot)
 say "reboot -w domain $old"
 ok reboot -w scen-reboot
 new_domid() {
-	id=$(x domid scen-reboot 2>/dev/null) && [ "$id" != "$old" ] && is_state scen-reboot '[r-]b----'
+	id=$(x domid scen-reboot 2>/dev/null) && [ "$id" != "$old" ] && is_state scen-reboot '[r-][b-]----'
 }
 wait_for "$XCTL_SCEN_TIMEOUT" "scen-reboot restarted" new_domid
 x domid scen-reboot >>"$XCTL_SCEN_TMP/domids"

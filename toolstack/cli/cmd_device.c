@@ -36,8 +36,7 @@ static char *join_spec(int argc, char **argv, int first)
 	return b.p;
 }
 
-/* The global configuration (xl.conf's defaults for new devices). */
-static int load_global(struct xctl_cli *cli, struct xctl_global_config *g)
+int xctl_cli_load_global(struct xctl_cli *cli, struct xctl_global_config *g)
 {
 	struct xctl_diags d;
 	xctl_diags_init(&d);
@@ -121,7 +120,7 @@ int cmd_block_attach(struct xctl_cli *cli, int argc, char **argv)
 	struct xctl_core *core = NULL;
 	char *spec = join_spec(argc, argv, cli->optind + 1);
 	xctl_diags_init(&d);
-	if ((st = load_global(cli, &g)))
+	if ((st = xctl_cli_load_global(cli, &g)))
 		goto out_global;
 	int rc = spec ? xctl_disk_parse(spec, "command line", 0, &disk, &d) : XCTL_ERR_NOMEM;
 	xctl_diags_print(&d, stderr);
@@ -177,7 +176,7 @@ int cmd_network_attach(struct xctl_cli *cli, int argc, char **argv)
 	char *spec = join_spec(argc, argv, cli->optind + 1);
 	xctl_diags_init(&d);
 	xctl_vif_init(&vif);
-	if ((st = load_global(cli, &g)))
+	if ((st = xctl_cli_load_global(cli, &g)))
 		goto out;
 	int rc = spec ? xctl_vif_parse(spec, "command line", 0, &vif, &d) : XCTL_ERR_NOMEM;
 	xctl_diags_print(&d, stderr);

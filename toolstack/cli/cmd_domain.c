@@ -300,13 +300,21 @@ int cmd_monitor(struct xctl_cli *cli, int argc, char **argv)
 {
 	struct xctl_core *core;
 	uint32_t domid;
+	struct xctl_global_config g;
 	int st = one_domain(cli, argc, argv, 1, &core, &domid);
 	if (st)
 		return st;
 	cli->log.timestamps = 1;
 	if (cli->log.level < XCTL_LOG_INFO)
 		cli->log.level = XCTL_LOG_INFO; /* the monitor's log says what it does */
+	/* A restart creates the domain again with the global configuration, as
+	 * xl's monitor (the process that read xl.conf for the create) does; a
+	 * file that does not load leaves the built-in values, and the monitor
+	 * still watches. */
+	if (xctl_cli_load_global(cli, &g) == XCTL_EXIT_OK)
+		core->global = &g;
 	int rc = xctl_core_monitor(core, domid);
 	xctl_core_close(core);
+	xctl_global_dispose(&g);
 	return rc ? XCTL_EXIT_FAIL : XCTL_EXIT_OK;
 }

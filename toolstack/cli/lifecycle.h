@@ -25,6 +25,10 @@ int xctl_cli_flag_args(struct xctl_cli *cli, int argc, char **argv, int flag, bo
 /* Open the core and find DOMAIN in it (both report their errors); on a
  * failure nothing is left open and *core is NULL. 0 or an exit status. */
 int xctl_cli_core_domain(struct xctl_cli *cli, const char *name, struct xctl_core **core, uint32_t *domid);
+/* The global configuration (--config, else xl.conf's place; its defaults
+ * for new domains and devices) into g, initialised here and disposed by the
+ * caller whatever the result (cmd_device.c). An exit status. */
+int xctl_cli_load_global(struct xctl_cli *cli, struct xctl_global_config *g);
 
 struct xctl_cli_create {
 	bool paused, console, no_monitor, foreground, quiet;

@@ -17,12 +17,21 @@ for m in $(cat /lib/modules/lab/order); do
 	insmod "/lib/modules/lab/$m.ko" || echo "LAB-GUEST-WARN insmod $m failed"
 done
 
+# xl sysrq: every key, crash (c) among them (Debian's default, 438, has
+# not the dump keys)
+echo 1 >/proc/sys/kernel/sysrq
 # A vCPU the toolstack brings online later (vcpu-set) is added by the
-# kernel and onlined by userspace, as a distribution's udev rule does: here
-# the kernel's uevent helper.
-printf '#!/bin/sh\n[ "$SUBSYSTEM" = cpu ] && [ "$ACTION" = add ] && echo 1 >"/sys$DEVPATH/online"\n' >/sbin/lab-uevent
-chmod +x /sbin/lab-uevent
-echo /sbin/lab-uevent >/proc/sys/kernel/hotplug
+# kernel and onlined by userspace, as a distribution's udev rule does (this
+# kernel has no uevent helper): a CPU present and offline is onlined. One
+# the toolstack takes away, the kernel offlines and removes itself.
+(
+	while :; do
+		for c in /sys/devices/system/cpu/cpu[0-9]*/online; do
+			read -r on <"$c" 2>/dev/null && [ "$on" = 0 ] && echo 1 >"$c"
+		done
+		sleep 1
+	done
+) </dev/null >/dev/null 2>&1 &
 
 ip=
 brk=

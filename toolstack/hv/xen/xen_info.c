@@ -23,15 +23,33 @@ static void copy_str(char *dst, size_t size, const char *s)
 	snprintf(dst, size, "%s", s ? s : "");
 }
 
-static void dominfo(libxl_ctx *ctx, const libxl_dominfo *in, struct xctl_hv_dominfo *out)
+/* A guest with Xen's hvm_guest flag is PVH or HVM: libxl_dominfo says HVM
+ * for both, and libxl tells them apart by /libxl/DOMID/type, which it
+ * wrote at creation (libxl__domain_type); so does this. */
+static int hvm_type(struct xctl_hv *hv, uint32_t domid)
 {
+	struct xctl_xen *x = hv->priv;
+	char path[64];
+	unsigned int len;
+	if (!x->xs)
+		x->xs = xs_open(0);
+	snprintf(path, sizeof(path), XS_FMT_LIBXL_DOM_TYPE, domid);
+	char *t = x->xs ? xs_read(x->xs, XBT_NULL, path, &len) : NULL;
+	int type = t && !strcmp(t, "pvh") ? XCTL_GUEST_PVH : XCTL_GUEST_HVM;
+	free(t);
+	return type;
+}
+
+static void dominfo(struct xctl_hv *hv, const libxl_dominfo *in, struct xctl_hv_dominfo *out)
+{
+	libxl_ctx *ctx = xctl_xen_ctx(hv);
 	memset(out, 0, sizeof(*out));
 	out->domid = in->domid;
 	snprintf(out->uuid, sizeof(out->uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(in->uuid));
 	char *name = libxl_domid_to_name(ctx, in->domid);
 	copy_str(out->name, sizeof(out->name), name);
 	free(name);
-	out->type = in->domain_type == LIBXL_DOMAIN_TYPE_HVM	 ? XCTL_GUEST_HVM
+	out->type = in->domain_type == LIBXL_DOMAIN_TYPE_HVM	 ? hvm_type(hv, in->domid)
 		    : in->domain_type == LIBXL_DOMAIN_TYPE_PVH ? XCTL_GUEST_PVH
 							       : XCTL_GUEST_PV;
 	out->running = in->running;
@@ -79,7 +97,7 @@ int xctl_xen_list(struct xctl_hv *hv, struct xctl_hv_dominfo **out, size_t *n)
 		return XCTL_ERR_NOMEM;
 	}
 	for (int i = 0; i < nb; i++)
-		dominfo(ctx, &list[i], &(*out)[i]);
+		dominfo(hv, &list[i], &(*out)[i]);
 	*n = (size_t)nb;
 	libxl_dominfo_list_free(list, nb);
 	return 0;
@@ -94,7 +112,7 @@ int xctl_xen_info(struct xctl_hv *hv, uint32_t domid, struct xctl_hv_dominfo *ou
 	libxl_dominfo_init(&info);
 	int lrc = libxl_domain_info(ctx, &info, domid);
 	if (!lrc)
-		dominfo(ctx, &info, out);
+		dominfo(hv, &info, out);
 	libxl_dominfo_dispose(&info);
 	return lrc == ERROR_DOMAIN_NOTFOUND ? XCTL_ERR_NOTFOUND : xctl_xen_err(lrc);
 }

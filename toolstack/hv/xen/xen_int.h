@@ -35,6 +35,7 @@ int xctl_xen_nic(libxl_device_nic *n, const struct xctl_vif *v, size_t index, co
 struct xctl_xen {
 	libxl_ctx *ctx;
 	xentoollog_logger_stdiostream *logger;
+	struct xs_handle *xs; /* xen_info.c's own, opened on first use */
 };
 
 static inline libxl_ctx *xctl_xen_ctx(struct xctl_hv *hv)

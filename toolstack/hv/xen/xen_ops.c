@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xenstore.h>
 
 int xctl_xen_err(int libxl_rc)
 {
@@ -65,6 +66,8 @@ static void xen_close(struct xctl_hv *hv)
 	struct xctl_xen *x = hv->priv;
 	if (!x)
 		return;
+	if (x->xs)
+		xs_close(x->xs);
 	libxl_ctx_free(x->ctx);
 	xtl_logger_destroy((xentoollog_logger *)x->logger);
 	free(x);
@@ -78,17 +81,25 @@ static int step_domain(struct xctl_hv *hv, struct xctl_hv_build *b, size_t arg)
 	(void)arg;
 	libxl_domain_config d;
 	struct xctl_xen_images im = { 0 };
+	struct xctl_global_config builtin;
+	const struct xctl_global_config *g = b->global;
 	uint32_t domid = INVALID_DOMID;
 	int rc;
 	libxl_domain_config_init(&d);
-	rc = xctl_xen_domain_config(xctl_xen_ctx(hv), b->cfg, b->global, hv->log, &d);
+	/* no global configuration (the monitor's restart had none, and
+	 * segfaulted here): its built-in values */
+	rc = xctl_global_init(&builtin);
+	if (!g)
+		g = &builtin;
 	if (!rc)
-		rc = xctl_xen_native_hotplug(&d, b->global, hv->log);
+		rc = xctl_xen_domain_config(xctl_xen_ctx(hv), b->cfg, g, hv->log, &d);
+	if (!rc)
+		rc = xctl_xen_native_hotplug(&d, g, hv->log);
 	if (rc)
 		goto out;
 	/* the devices of xctl's own backends are later steps (xen_standalone.c) */
 	xctl_xen_sa_filter(&d);
-	xctl_xen_images_use(&d, b->global, hv->log, &im);
+	xctl_xen_images_use(&d, g, hv->log, &im);
 	if (xctl_hv_fault(hv, "libxl_domain_create_new")) {
 		rc = XCTL_ERR_HV;
 		goto out;
@@ -111,6 +122,7 @@ static int step_domain(struct xctl_hv *hv, struct xctl_hv_build *b, size_t arg)
 out:
 	xctl_xen_images_free(&im);
 	libxl_domain_config_dispose(&d);
+	xctl_global_dispose(&builtin);
 	return rc;
 }
 
