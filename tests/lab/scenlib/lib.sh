@@ -18,7 +18,7 @@
 #   (lab_guest_cfg; the suite names the guest scen-TYPE and gives it a disk
 #   image of its own), the same checks at each phase through the guest hook
 #   (hook.sh: disk round trip, ping, the trees saved as
-#   xenstore-xctl-TYPE-PHASE.txt and schema-checked), and the same one
+#   xenstore-SCENARIO-PHASE.txt and schema-checked), and the same one
 #   retried failure, the documented emulation fault.
 lab_suite_setup() {
 	XCTL="$LAB_BIN/xctl --xen"
