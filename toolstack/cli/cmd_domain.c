@@ -311,8 +311,14 @@ int cmd_monitor(struct xctl_cli *cli, int argc, char **argv)
 	 * xl's monitor (the process that read xl.conf for the create) does; a
 	 * file that does not load leaves the built-in values, and the monitor
 	 * still watches. */
-	if (xctl_cli_load_global(cli, &g) == XCTL_EXIT_OK)
-		core->global = &g;
+	if (xctl_cli_load_global(cli, &g) != XCTL_EXIT_OK) {
+		xctl_global_dispose(&g);
+		if (xctl_global_init(&g)) {
+			xctl_core_close(core);
+			return XCTL_EXIT_FAIL;
+		}
+	}
+	core->global = &g;
 	int rc = xctl_core_monitor(core, domid);
 	xctl_core_close(core);
 	xctl_global_dispose(&g);

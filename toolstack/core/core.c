@@ -176,7 +176,11 @@ int xctl_core_spawn_monitor(struct xctl_core *c, uint32_t domid, const char *nam
 		for (int fd = 3; fd < 1024; fd++)
 			close(fd);
 		const char *kind = c->kind == XCTL_HV_XEN ? "--xen" : "--sim";
-		execl(c->self_exe, "xctl", kind, "monitor", id, (char *)NULL);
+		/* the global configuration the create read: a restart reads it too */
+		if (c->global && c->global->source)
+			execl(c->self_exe, "xctl", kind, "--config", c->global->source, "monitor", id, (char *)NULL);
+		else
+			execl(c->self_exe, "xctl", kind, "monitor", id, (char *)NULL);
 		_exit(127);
 	}
 	int st;
