@@ -9,7 +9,7 @@
 # each under tests/scenarios/run.sh, which checks for leaks after it (the
 # xenstore tree as before, xctl schema check --after-destroy, no domain,
 # process, monitor or state file left). One result line per scenario. The
-# per-type ones are suite-pv, suite-pvh and suite-hvm, with xl's guests.
+# per-type ones are make lab's xctl-pv, xctl-pvh and xctl-hvm, with xl's guests.
 . /lab/guest.sh
 LAB_SUITE=/tmp/scenario-suite
 rm -rf "$LAB_SUITE" && mkdir -p "$LAB_SUITE" &&
