@@ -312,6 +312,20 @@ static void test_vif_nodes(void **state)
 	t->be.answer_close = 1;
 	assert_absent(t->xs, VIF_BE);
 	assert_absent(t->xs, VIF_FE);
+
+	/* no MAC given: Xen's OUI and random bytes, as libxl draws them */
+	libxl_device_nic_init(&n);
+	n.devid = 1;
+	n.script = strdup("/etc/xen/scripts/xctl-netback");
+	assert_int_equal(xctl_xen_sa_nic_add(&t->hv, DOM, &n, true, 5000), 0);
+	libxl_device_nic_dispose(&n);
+	char *m = rd(t->xs, VIF_BE "/mac");
+	assert_non_null(m);
+	assert_int_equal(strncmp(m, "00:16:3e:", 9), 0);
+	assert_string_not_equal(m, "00:16:3e:00:00:00");
+	free(m);
+	assert_node(t->xs, VIF_BE "/bridge", "xenbr0");
+	assert_int_equal(xctl_xen_sa_remove(&t->hv, DOM, XCTL_HV_DEV_VIF, 1, true, 0), 0);
 }
 
 /* No backend: the add fails after the wait, naming the daemon, and leaves
