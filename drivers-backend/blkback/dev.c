@@ -273,6 +273,7 @@ static int blk_connect(struct xb_dev *d)
 	for (unsigned q = 0; q < bd->nq; q++)
 		if (blk_ring_process(&bd->q[q]) == 1)
 			bd->more = true;
+	blk_ring_reap(bd->io);
 	return 0;
 fail:
 	free_queues(d, bd);

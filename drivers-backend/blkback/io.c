@@ -50,6 +50,8 @@ struct blk_io {
 	struct blk_uring u;
 	unsigned u_inflight;                  /* in the kernel's hands */
 	struct blk_job *backlog, *backlog_tail;
+	bool nowait;                          /* the file system reads with RWF_NOWAIT */
+	struct blk_io_stats st;
 	bool stop;
 	unsigned delay_ms;
 	unsigned nworkers;     /* started */
@@ -113,7 +115,7 @@ static int do_rw(struct blk_io *io, struct blk_job *j, bool write)
 	struct iovec local[16];
 	struct iovec *iov = j->iov;
 	int n = j->niov;
-	off_t off = (off_t)j->offset;
+	off_t off = (off_t)(j->offset + j->done); /* after what was read without waiting */
 	bool copied = false;
 	while (n > 0) {
 		ssize_t r = write ? pwritev(io->fd, iov, n, off) : preadv(io->fd, iov, n, off);
@@ -311,6 +313,7 @@ int blk_io_open(const struct blk_io_cfg *cfg, struct blk_io **out)
 	 * thousands of disks that do no I/O holds no thread for them */
 	io->want = cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
 	io->uring = cfg->engine == BLK_IO_URING && !cfg->delay_ms ? URING_UNTRIED : URING_OFF;
+	io->nowait = io->uring == URING_UNTRIED && !cfg->uring_only;
 	io->u.fd = -1;
 	*out = io;
 	return 0;
@@ -351,8 +354,14 @@ bool blk_io_uring_active(const struct blk_io *io)
 	return io->uring == URING_ON;
 }
 
+const struct blk_io_stats *blk_io_stats(const struct blk_io *io)
+{
+	return &io->st;
+}
+
 static void threads_submit(struct blk_io *io, struct blk_job *j)
 {
+	io->st.thread_jobs++;
 	if (io->nworkers < io->want)
 		start_workers(io);
 	if (!io->nworkers) {
@@ -397,6 +406,7 @@ static bool uring_prep(struct blk_io *io, struct blk_job *j)
 	e->off = j->offset + j->done;
 	e->user_data = (uint64_t)(uintptr_t)j;
 	io->u_inflight++;
+	io->st.uring_reads++;
 	return true;
 }
 
@@ -404,16 +414,19 @@ static void uring_queue(struct blk_io *io, struct blk_job *j)
 {
 	if (io->backlog || io->u_inflight >= io->u.cq_entries) {
 		push(&io->backlog, &io->backlog_tail, j);
+		io->st.backlogged++;
 		return;
 	}
 	if (uring_prep(io, j))
 		return;
 	blk_io_flush(io);
 	if (io->uring != URING_ON || !uring_prep(io, j)) {
-		if (io->uring == URING_ON)
+		if (io->uring == URING_ON) {
 			push(&io->backlog, &io->backlog_tail, j);
-		else
+			io->st.backlogged++;
+		} else {
 			threads_submit(io, j);
+		}
 	}
 }
 
@@ -438,11 +451,36 @@ void blk_io_flush(struct blk_io *io)
 	}
 }
 
+static void iov_advance(struct blk_job *j, size_t n);
+
+/* A small read first tries the page cache without waiting (what io_uring
+ * would do inline, for one system call and no ring entry): true when that
+ * read all of it. What it did not read goes on asynchronously. */
+static bool read_nowait(struct blk_io *io, struct blk_job *j)
+{
+	ssize_t r = preadv2(io->fd, j->iov, j->niov, (off_t)j->offset, RWF_NOWAIT);
+	if (r < 0 && errno != EAGAIN)
+		io->nowait = false; /* not supported here: do not ask again */
+	if (r <= 0)
+		return false;
+	if ((uint64_t)r == j->len) {
+		j->result = 0;
+		push(&io->reaped, &io->reaped_tail, j);
+		io->st.inline_reads++;
+		return true;
+	}
+	j->done = (uint64_t)r;
+	iov_advance(j, (size_t)r);
+	return false;
+}
+
 void blk_io_submit(struct blk_io *io, struct blk_job *j)
 {
 	io->inflight++;
 	j->done = 0;
 	bool small_read = j->op == BLK_IO_READ && j->len && j->len < URING_MAX_BYTES;
+	if (small_read && io->nowait && read_nowait(io, j))
+		return;
 	if (small_read && io->uring == URING_UNTRIED)
 		uring_start(io);
 	if (small_read && io->uring == URING_ON)

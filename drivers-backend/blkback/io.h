@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* The I/O adapter of xctl-blkback: a raw file or a block device. Requests
  * go to a small pool of worker threads of the disk's own, and with the
- * io_uring engine small reads go through an io_uring of the disk's own
- * instead (submitted in batches by the event loop, completed by the kernel
- * inline from the page cache or asynchronously; io.c says why only those).
+ * io_uring engine small reads are read from the page cache at once when it
+ * holds them (without waiting: RWF_NOWAIT), else go through an io_uring of
+ * the disk's own (submitted in batches by the event loop, completed by the
+ * kernel asynchronously); io.c says why only those.
  * Either way a slow disk only stalls its own requests. workers 0 runs the
  * thread jobs inline, for tests and fuzzers. Completions are signalled on
  * the caller's eventfd; the event loop reaps them. */
@@ -55,6 +56,7 @@ struct blk_io_cfg {
 	unsigned delay_ms;    /* fault injection for tests: each job waits first
 			       * (on the threads: it implies BLK_IO_THREADS) */
 	enum blk_io_engine engine;
+	bool uring_only;      /* tests: small reads skip the page cache attempt */
 };
 
 struct blk_io_info {
@@ -73,7 +75,9 @@ struct blk_io;
 int blk_io_open(const struct blk_io_cfg *cfg, struct blk_io **out);
 const struct blk_io_info *blk_io_info(const struct blk_io *io);
 /* Queue a job; io_uring entries reach the kernel at blk_io_flush (or when
- * the submission queue is full). */
+ * the submission queue is full). A small read the page cache holds may be
+ * done at once: the caller reaps (blk_io_reap) before it waits for the
+ * notify fd, which such a read does not write. */
 void blk_io_submit(struct blk_io *io, struct blk_job *job);
 /* Hand the queued io_uring entries to the kernel in one call. */
 void blk_io_flush(struct blk_io *io);
@@ -83,9 +87,19 @@ struct blk_job *blk_io_reap(struct blk_io *io);
 unsigned blk_io_inflight(const struct blk_io *io);
 /* I/O threads running: none until the first request, then the configured number. */
 unsigned blk_io_threads(const struct blk_io *io);
-/* Whether small reads go through io_uring: false until the first one (the
- * ring is set up then), and false for good if the kernel refused it. */
+/* Whether small reads go through io_uring: false until the first one that
+ * the page cache could not serve at once (the ring is set up then), and
+ * false for good if the kernel refused it. */
 bool blk_io_uring_active(const struct blk_io *io);
+
+/* Where the jobs went. */
+struct blk_io_stats {
+	uint64_t inline_reads; /* whole from the page cache, in submit */
+	uint64_t uring_reads;  /* ring entries (a resumed read counts again) */
+	uint64_t thread_jobs;
+	uint64_t backlogged;   /* waited for room in the completion queue */
+};
+const struct blk_io_stats *blk_io_stats(const struct blk_io *io);
 /* Stop the workers (waiting for running jobs) and close. */
 void blk_io_close(struct blk_io *io);
 

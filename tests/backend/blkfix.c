@@ -38,6 +38,7 @@ void blkfix_setup(struct blkfix *t, const struct blkfix_opts *o)
 		.sector_size = o->sector_size, .notify_fd = t->efd, .log = &t->log,
 		.who = "domain 1 vbd 51712",
 		.engine = o->threads_only ? BLK_IO_THREADS : BLK_IO_URING,
+		.uring_only = o->uring_only,
 	};
 	assert_int_equal(blk_io_open(&c, &t->io), 0);
 	const struct blk_io_info *in = blk_io_info(t->io);

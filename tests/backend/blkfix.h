@@ -33,6 +33,7 @@ struct blkfix_opts {
 	bool persistent;
 	uint32_t domid;         /* default 1 */
 	bool threads_only;      /* BLK_IO_THREADS (default: BLK_IO_URING, the daemon's) */
+	bool uring_only;        /* no read from the page cache at submit */
 };
 
 /* Everything set up and attached; asserts on failure. */

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* xctl-blkback's io_uring engine: small reads go through the disk's
- * io_uring and nothing else does, batches larger than the completion
- * queue wait in the backlog, a short read is resumed where it stopped and
- * a file that ends early fails the request, and a kernel that refuses
- * io_uring leaves every request to the threads. */
+/* xctl-blkback's io_uring engine: a small read the page cache holds is
+ * done at once, one it does not goes through the disk's io_uring (from
+ * where the page cache stopped), and nothing else does; batches larger
+ * than the completion queue wait in the backlog; a short read is resumed
+ * where it stopped and a file that ends early fails the request; a kernel
+ * that refuses io_uring leaves every request to the threads. */
 #include "tests/backend/blkfix.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <setjmp.h>
@@ -72,17 +74,52 @@ static void fill_file(struct blkfix *t, unsigned pages)
 	}
 }
 
-/* Small reads through io_uring, without a thread; writes and large reads
- * on the threads. */
+/* Drop pages [first, first + n) of the file from the page cache. */
+static void evict(struct blkfix *t, unsigned first, unsigned n)
+{
+	int fd = open(t->path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(fdatasync(fd), 0);
+	assert_int_equal(posix_fadvise(fd, (off_t)first * 4096, (off_t)n * 4096,
+				       POSIX_FADV_DONTNEED), 0);
+	close(fd);
+}
+
+/* Small reads: from the page cache at once, else through io_uring, never
+ * on a thread; writes and large reads on the threads. */
 static void test_uring_takes_small_reads(void **state)
 {
 	(void)state;
 	struct blkfix t;
 	blkfix_setup(&t, &(struct blkfix_opts){ .workers = 2, .ring_pages = 2, .persistent = true });
 	fill_file(&t, 256);
-	assert_false(blk_io_uring_active(t.io));
+	const struct blk_io_stats *st = blk_io_stats(t.io);
+	/* a read whose first page is cached and second is not: the ring reads
+	 * the second page into the second segment, from the right offset */
+	evict(&t, 201, 1);
+	uint8_t *a, *b;
+	uint32_t ga = blkfe_page(&t.fe, false, &a), gb = blkfe_page(&t.fe, false, &b);
+	memset(a, 0xee, 4096);
+	memset(b, 0xee, 4096);
+	blkfe_rw(&t.fe, BLKIF_OP_READ, 70, 200 * 8, 2,
+		 (struct blk_seg[]){ { ga, 0, 7 }, { gb, 0, 7 } });
+	blkfe_push(&t.fe, true);
+	assert_int_equal(blkfix_wait_rsp(&t, 70), BLKIF_RSP_OKAY);
+	assert_int_equal(st->uring_reads, 1);
+	assert_int_equal(st->inline_reads, 0);
+	uint8_t want[4096];
+	fill(want, 4096, 200);
+	assert_memory_equal(a, want, 4096);
+	fill(want, 4096, 201);
+	assert_memory_equal(b, want, 4096);
 	reads(&t, 60, 3);
+	assert_int_equal(st->inline_reads, 60);
+	evict(&t, 0, 256);
+	reads(&t, 40, 150);
 	assert_true(blk_io_uring_active(t.io));
+	assert_true(st->uring_reads > 0);
+	assert_true(st->inline_reads + st->uring_reads >= 100);
+	assert_int_equal(st->thread_jobs, 0);
 	assert_int_equal(blk_io_threads(t.io), 0);
 	assert_int_equal(blk_io_inflight(t.io), 0);
 	/* 64 KiB: the threads (the first job that is not a small read) */
@@ -99,7 +136,7 @@ static void test_uring_takes_small_reads(void **state)
 	blkfe_push(&t.fe, true);
 	assert_int_equal(blkfix_wait_rsp(&t, 77), BLKIF_RSP_OKAY);
 	assert_int_equal(blk_io_threads(t.io), 2);
-	uint8_t want[4096];
+	assert_int_equal(st->thread_jobs, 1);
 	for (unsigned i = 0; i < 16; i++) {
 		fill(want, 4096, 64 + i);
 		assert_memory_equal(dst[i], want, 4096);
@@ -133,10 +170,14 @@ static void test_uring_backlog(void **state)
 	(void)state;
 	struct blkfix t;
 	blkfix_setup(&t, &(struct blkfix_opts){ .ring_pages = 16, .disk_bytes = 2u << 20,
-						 .persistent = true });
+						 .persistent = true, .uring_only = true });
 	fill_file(&t, 512);
 	reads(&t, 500, 0);
 	assert_true(blk_io_uring_active(t.io));
+	const struct blk_io_stats *st = blk_io_stats(t.io);
+	assert_int_equal(st->inline_reads, 0);
+	assert_int_equal(st->uring_reads, 500);
+	assert_int_equal(st->backlogged, 500 - 256);
 	/* and once more, across the ring's wrap */
 	reads(&t, 300, 200);
 	assert_int_equal(blk_io_inflight(t.io), 0);
@@ -217,6 +258,7 @@ static void test_no_uring(void **state)
 	struct blkfix t;
 	blkfix_setup(&t, &(struct blkfix_opts){ .workers = 2 });
 	fill_file(&t, 64);
+	evict(&t, 0, 64);
 	reads(&t, 20, 5);
 	reads(&t, 20, 30);
 	assert_false(blk_io_uring_active(t.io));
