@@ -143,7 +143,7 @@ static uint64_t raw_uring(int fd, const struct load *l)
 			e->len = 1;
 			e->off = block_of(l, issued++) * l->bs;
 			e->user_data = s;
-			if (l->bs >= (64u << 10)) /* as blkback does */
+			if (l->bs >= (64u << 10)) /* raw's fastest form here: copies on io_uring's workers */
 				e->flags = IOSQE_ASYNC;
 		}
 		struct io_uring_cqe *c = blk_uring_cqe(&u);

@@ -2,16 +2,18 @@
 /* libFuzzer target: blkif request handling over a fake ring. The input is
  * a header (ABI, features, ring size, req_prod), the raw bytes of the ring
  * slots, and the content of a page the requests may use as an indirect
- * descriptor page. Guest pages are granted at refs 16..47 (odd ones
+ * descriptor page; a header bit picks the I/O engine. Guest pages are granted at refs 16..47 (odd ones
  * read-only). The backend must answer or fail the queue, never read or
  * write outside the grants, and leave nothing mapped. */
 #include "tests/backend/blkfe.h"
 #include "common/log.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -36,9 +38,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	uint8_t fl = data[0];
 	struct blk_io *io = NULL;
+	/* data[1] & 4: the io_uring engine (reads complete asynchronously) */
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	struct blk_io_cfg c = { .path = path, .readonly = fl & 4, .workers = 0,
-				.sector_size = (fl & 8) ? 4096 : 512, .notify_fd = -1, .log = &lg,
-				.who = "fuzz" };
+				.sector_size = (fl & 8) ? 4096 : 512, .notify_fd = efd, .log = &lg,
+				.who = "fuzz",
+				.engine = (data[1] & 4) ? BLK_IO_URING : BLK_IO_THREADS };
 	if (blk_io_open(&c, &io))
 		abort();
 	struct blk_params p = {
@@ -72,6 +77,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (blkbe_attach(&ring, &fe, x, &lg, &p, io, "fuzz"))
 		abort();
 	blkbe_step(&ring);
+	for (int k = 0; k < 1000 && blk_io_inflight(io); k++) {
+		struct pollfd pf = { efd, POLLIN, 0 };
+		uint64_t v;
+		if (poll(&pf, 1, 10) > 0 && read(efd, &v, sizeof(v)) < 0)
+			abort();
+		blkbe_step(&ring);
+	}
 	/* a frontend that kept the protocol got one response per request */
 	if (!ring.failed && *blkfe_idx(&fe, 2) != ring.req_cons) {
 		fprintf(stderr, "rsp_prod %u req_cons %u inflight %u draining %d stashed %d\n",
@@ -84,5 +96,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	xenio_close(x);
 	close(mfd);
+	close(efd);
 	return 0;
 }
