@@ -381,7 +381,8 @@ int blkback_service(struct blkback *bb, unsigned ready)
 			if (r->failed)
 				xb_dev_fail(d, "%s broke the ring protocol", r->who);
 		}
-		/* what io_uring completed inline is answered in this round */
+		/* what was read at once from the page cache is answered in this
+		 * round: it writes no eventfd */
 		blk_ring_reap(bd->io);
 		if (bd->more)
 			timeout = 0;
@@ -397,6 +398,7 @@ int blkback_service(struct blkback *bb, unsigned ready)
 			}
 			if (blk_ring_event(r, now))
 				x->ops->evtchn_unmask(x, port);
+			/* requests that came in since the pass above */
 			blk_ring_reap(r->io);
 			if (r->failed)
 				xb_dev_fail(d, "%s broke the ring protocol", r->who);

@@ -547,8 +547,6 @@ static struct blk_job *uring_reap(struct blk_io *io)
 			break;
 		}
 	}
-	if (!j)
-		blk_io_flush(io);
 	return j;
 }
 

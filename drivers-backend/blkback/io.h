@@ -81,7 +81,8 @@ const struct blk_io_info *blk_io_info(const struct blk_io *io);
 void blk_io_submit(struct blk_io *io, struct blk_job *job);
 /* Hand the queued io_uring entries to the kernel in one call. */
 void blk_io_flush(struct blk_io *io);
-/* One completed job, or NULL. */
+/* One completed job, or NULL. A read it resumed (short, or out of the
+ * backlog) reaches the kernel at the next blk_io_flush. */
 struct blk_job *blk_io_reap(struct blk_io *io);
 /* Jobs submitted and not yet reaped. */
 unsigned blk_io_inflight(const struct blk_io *io);

@@ -6,6 +6,7 @@
  * where it stopped and a file that ends early fails the request; a kernel
  * that refuses io_uring leaves every request to the threads. */
 #include "tests/backend/blkfix.h"
+#include "drivers-backend/blkback/uring.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -203,12 +204,12 @@ static void test_uring_backlog(void **state)
 }
 
 /* The file shrank under the disk: a read that stops short is resumed at
- * the byte where it stopped, and fails when the file has nothing more. */
-static void test_uring_short_read(void **state)
+ * the byte where it stopped, and fails when the file has nothing more:
+ * after the page cache read part of it, and in the ring alone. */
+static void short_read(bool uring_only)
 {
-	(void)state;
 	struct blkfix t;
-	blkfix_setup(&t, &(struct blkfix_opts){ .workers = 1 });
+	blkfix_setup(&t, &(struct blkfix_opts){ .workers = 1, .uring_only = uring_only });
 	fill_file(&t, 256);
 	assert_int_equal(truncate(t.path, (1u << 20) - 2048), 0);
 	uint8_t *a, *b;
@@ -243,6 +244,107 @@ static void test_uring_short_read(void **state)
 	assert_int_equal(b[2048], 0xee);
 	assert_true(blk_io_uring_active(t.io));
 	assert_int_equal(blk_io_threads(t.io), 0);
+	blkfix_teardown(&t);
+}
+
+static void test_uring_short_read(void **state)
+{
+	(void)state;
+	short_read(false);
+	short_read(true);
+}
+
+/* A read whose file range starts in a cached page and ends in one that is
+ * not: the page cache gives the first half of the one segment, the ring
+ * the rest, into the second half. */
+static void test_uring_half_segment(void **state)
+{
+	(void)state;
+	struct blkfix t;
+	blkfix_setup(&t, &(struct blkfix_opts){ 0 });
+	fill_file(&t, 16);
+	evict(&t, 5, 1);
+	uint8_t *a;
+	uint32_t ga = blkfe_page(&t.fe, false, &a);
+	memset(a, 0xee, 4096);
+	blkfe_rw(&t.fe, BLKIF_OP_READ, 1, 4 * 8 + 4, 1, &(struct blk_seg){ ga, 0, 7 });
+	blkfe_push(&t.fe, true);
+	assert_int_equal(blkfix_wait_rsp(&t, 1), BLKIF_RSP_OKAY);
+	const struct blk_io_stats *st = blk_io_stats(t.io);
+	assert_int_equal(st->inline_reads, 0);
+	assert_int_equal(st->uring_reads, 1);
+	uint8_t want[4096];
+	fill(want, 4096, 4);
+	assert_memory_equal(a, want + 2048, 2048);
+	fill(want, 4096, 5);
+	assert_memory_equal(a + 2048, want, 2048);
+	blkfix_teardown(&t);
+}
+
+/* The ring alone (blk_uring): a no-op in and out, and nothing left mapped
+ * or open after exit. */
+static unsigned maps_lines(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	assert_non_null(f);
+	unsigned n = 0;
+	int c;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+static void test_uring_ring(void **state)
+{
+	(void)state;
+	unsigned before = maps_lines();
+	struct blk_uring u;
+	assert_int_equal(blk_uring_init(&u, 4, 16), 0);
+	assert_int_equal(u.sq_entries, 4);
+	assert_int_equal(u.cq_entries, 16);
+	int fd = u.fd;
+	for (unsigned k = 0; k < 6; k++) {
+		unsigned n = 0;
+		struct io_uring_sqe *e;
+		while ((e = blk_uring_sqe(&u))) {
+			e->opcode = IORING_OP_NOP;
+			e->user_data = 100 * k + n++;
+		}
+		assert_int_equal(n, 4); /* a full queue says so */
+		assert_int_equal(blk_uring_submit(&u, 1), 0);
+		for (unsigned i = 0; i < n; i++) {
+			struct io_uring_cqe *c = NULL;
+			for (int w = 0; w < 1000 && !(c = blk_uring_cqe(&u)); w++)
+				assert_int_equal(blk_uring_submit(&u, 1), 0);
+			assert_non_null(c);
+			assert_int_equal(c->user_data, 100 * k + i);
+			assert_int_equal(c->res, 0);
+			blk_uring_seen(&u);
+		}
+		assert_null(blk_uring_cqe(&u));
+	}
+	blk_uring_exit(&u);
+	assert_int_equal(u.fd, -1);
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
+	assert_int_equal(maps_lines(), before);
+}
+
+/* Without a notify fd the ring still serves (the loop reaps on its own). */
+static void test_uring_no_notify(void **state)
+{
+	(void)state;
+	struct blkfix t;
+	blkfix_setup(&t, &(struct blkfix_opts){ .uring_only = true });
+	blk_io_close(t.io);
+	struct blk_io_cfg c = { .path = t.path, .notify_fd = -1, .log = &t.log, .who = "d",
+				.engine = BLK_IO_URING, .uring_only = true };
+	assert_int_equal(blk_io_open(&c, &t.io), 0);
+	t.r.io = t.io;
+	fill_file(&t, 16);
+	reads(&t, 8, 2);
+	assert_true(blk_io_uring_active(t.io));
+	assert_int_equal(blk_io_stats(t.io)->uring_reads, 8);
 	blkfix_teardown(&t);
 }
 
@@ -291,6 +393,9 @@ int main(void)
 		cmocka_unit_test(test_uring_takes_small_reads),
 		cmocka_unit_test(test_uring_backlog),
 		cmocka_unit_test(test_uring_short_read),
+		cmocka_unit_test(test_uring_half_segment),
+		cmocka_unit_test(test_uring_ring),
+		cmocka_unit_test(test_uring_no_notify),
 		cmocka_unit_test(test_threads_engine),
 		cmocka_unit_test(test_no_uring),
 	};

@@ -322,6 +322,11 @@ static void test_daemon_options(void **state)
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 2);
 	assert_non_null(strstr(out, "--io takes uring or threads, not \"aio\""));
+	const char *good[] = { "uring", "threads" };
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(cmd, sizeof(cmd), "%s/xctl-blkback --io %s --help >/dev/null 2>&1", bin, good[i]);
+		assert_int_equal(system(cmd), 0);
+	}
 }
 
 int main(void)
