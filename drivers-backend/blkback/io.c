@@ -538,14 +538,12 @@ static struct blk_job *uring_reap(struct blk_io *io)
 	}
 	/* room in the kernel for what waited */
 	while (io->backlog && io->u_inflight < io->u.cq_entries) {
-		struct blk_job *b = pop(&io->backlog, &io->backlog_tail);
-		if (!uring_prep(io, b)) {
-			b->next = io->backlog;
-			io->backlog = b;
-			if (!io->backlog_tail)
-				io->backlog_tail = b;
-			break;
+		if (!blk_uring_space(&io->u)) {
+			blk_io_flush(io);
+			if (io->uring != URING_ON || !blk_uring_space(&io->u))
+				break; /* the kernel takes no more now: at the next reap */
 		}
+		uring_prep(io, pop(&io->backlog, &io->backlog_tail));
 	}
 	return j;
 }

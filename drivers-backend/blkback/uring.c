@@ -109,6 +109,11 @@ struct io_uring_sqe *blk_uring_sqe(struct blk_uring *u)
 	return e;
 }
 
+unsigned blk_uring_space(const struct blk_uring *u)
+{
+	return u->sq_entries - (u->tail - __atomic_load_n(u->sq_head, __ATOMIC_ACQUIRE));
+}
+
 int blk_uring_submit(struct blk_uring *u, unsigned wait)
 {
 	__atomic_store_n(u->sq_tail, u->tail, __ATOMIC_RELEASE);

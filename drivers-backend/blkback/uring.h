@@ -31,6 +31,8 @@ int blk_uring_eventfd(struct blk_uring *u, int fd);
 /* A zeroed submission entry, or NULL when the submission queue is full
  * (submit first). */
 struct io_uring_sqe *blk_uring_sqe(struct blk_uring *u);
+/* Free submission entries. */
+unsigned blk_uring_space(const struct blk_uring *u);
 /* Hand every queued entry to the kernel; with wait, also wait for at least
  * one completion. Returns 0 or a negative errno. */
 int blk_uring_submit(struct blk_uring *u, unsigned wait);
