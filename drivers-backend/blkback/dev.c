@@ -191,6 +191,40 @@ static void free_queues(struct xb_dev *d, struct blk_dev *bd)
 	bd->nq = 0;
 }
 
+/* The disk's size and sectors, as Linux's blkback writes them at connect:
+ * in a transaction that first reads the backend's state, so that a device
+ * the toolstack removed meanwhile is not brought back by these writes
+ * (they would be left behind for ever). */
+static int write_disk_nodes(struct xb_dev *d, struct blk_dev *bd)
+{
+	const struct blk_io_info *in = blk_io_info(bd->io);
+	char state[XB_PATH_MAX + 16];
+	snprintf(state, sizeof(state), "%s/%s", d->be, XS_KEY_STATE);
+	int rc = XCTL_ERR_AGAIN;
+	for (int tries = 0; tries < 8 && rc == XCTL_ERR_AGAIN; tries++) {
+		xenio_txn t;
+		uint64_t cur;
+		rc = d->x->ops->xs_txn_start(d->x, &t);
+		if (rc)
+			return rc;
+		rc = xenio_read_uint(d->x, t, state, UINT64_MAX, &cur);
+		/* sectors in units of sector-size, as blkif.h says (Linux's
+		 * blkback writes 512-byte units; the two agree for 512-byte
+		 * disks). Request sector numbers stay in 512-byte units. */
+		rc = rc ? rc : xb_be_write(d, t, XS_KEY_SECTORS, "%llu",
+					   (unsigned long long)(bd->p.sectors * 512u / in->sector_size));
+		rc = rc ? rc : xb_be_write(d, t, XS_KEY_INFO, "%u", bd->p.readonly ? VDISK_READONLY : 0);
+		rc = rc ? rc : xb_be_write(d, t, XS_KEY_SECTOR_SIZE, "%u", in->sector_size);
+		rc = rc ? rc : xb_be_write(d, t, XS_KEY_PHYSICAL_SECTOR_SIZE, "%u",
+					   in->phys_sector_size);
+		int rc2 = d->x->ops->xs_txn_end(d->x, t, rc != 0);
+		rc = rc ? rc : rc2;
+	}
+	if (rc == XCTL_ERR_NOTFOUND)
+		xctl_debug(d->log, "%s: not connected: the device's nodes are gone", d->who);
+	return rc;
+}
+
 static int blk_connect(struct xb_dev *d)
 {
 	struct blk_dev *bd = d->priv;
@@ -256,17 +290,7 @@ static int blk_connect(struct xb_dev *d)
 		}
 		bd->q[q].bound = true;
 	}
-	const struct blk_io_info *in = blk_io_info(bd->io);
-	/* sectors in units of sector-size, as blkif.h says (Linux's blkback
-	 * writes 512-byte units; the two agree for 512-byte disks). Request
-	 * sector numbers stay in 512-byte units. */
-	rc = xb_be_write(d, XENIO_TXN_NONE, XS_KEY_SECTORS, "%llu",
-			 (unsigned long long)(bd->p.sectors * 512u / in->sector_size));
-	rc = rc ? rc : xb_be_write(d, XENIO_TXN_NONE, XS_KEY_INFO, "%u",
-				   bd->p.readonly ? VDISK_READONLY : 0);
-	rc = rc ? rc : xb_be_write(d, XENIO_TXN_NONE, XS_KEY_SECTOR_SIZE, "%u", in->sector_size);
-	rc = rc ? rc : xb_be_write(d, XENIO_TXN_NONE, XS_KEY_PHYSICAL_SECTOR_SIZE, "%u",
-				   in->phys_sector_size);
+	rc = write_disk_nodes(d, bd);
 	if (rc)
 		goto fail;
 	/* anything the frontend queued before we bound */
