@@ -278,3 +278,23 @@ long xctl_mono_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
 }
+
+int xctl_mkdirs(const char *path)
+{
+	char buf[4096];
+	if (strlen(path) >= sizeof(buf))
+		return XCTL_ERR_LIMIT;
+	strcpy(buf, path);
+	for (char *p = buf + 1;; p++) {
+		if (*p == '/' || !*p) {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(buf, 0700) && errno != EEXIST)
+				return xctl_err_from_errno(errno);
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}

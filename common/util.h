@@ -35,6 +35,9 @@ int xctl_parse_i64(const char *s, int base, int64_t min, int64_t max, int64_t *o
 
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
 int xctl_read_file(const char *path, size_t max, char **out, size_t *len);
+/* mkdir -p with mode 0700 for the parts it creates: 0 or a negative
+ * xctl_err (XCTL_ERR_LIMIT for a path of 4096 bytes or more). */
+int xctl_mkdirs(const char *path);
 
 /* Damerau-Levenshtein distance (optimal string alignment), case-insensitive. */
 size_t xctl_edit_distance(const char *a, const char *b);

@@ -7,7 +7,9 @@
 #include <cmocka.h>
 #include <ctype.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/diag.h"
@@ -47,6 +49,39 @@ static void test_parse_i64(void **state)
 
 /* The monotonic clock in milliseconds: it advances by what was slept and
  * never goes back. */
+/* xctl_mkdirs: every missing part made (mode 0700), what exists kept, a
+ * file in the way and a path too long refused */
+static void test_mkdirs(void **state)
+{
+	(void)state;
+	char base[] = "/tmp/xctl-mkdirs-XXXXXX", p[512], f[512];
+	struct stat st;
+	assert_non_null(mkdtemp(base));
+	snprintf(p, sizeof(p), "%s/a/b/c", base);
+	assert_int_equal(xctl_mkdirs(p), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(xctl_mkdirs(p), 0); /* again: all there */
+	snprintf(f, sizeof(f), "%s/a/file", base);
+	FILE *fp = fopen(f, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	snprintf(p, sizeof(p), "%s/a/file/d", base);
+	assert_true(xctl_mkdirs(p) < 0); /* ENOTDIR: a file where a directory should be */
+	assert_int_not_equal(stat(p, &st), 0);
+	char *longp = malloc(5000);
+	assert_non_null(longp);
+	memset(longp, 'x', 4999);
+	longp[0] = '/';
+	longp[4999] = '\0';
+	assert_int_equal(xctl_mkdirs(longp), XCTL_ERR_LIMIT);
+	free(longp);
+	unlink(f);
+	snprintf(p, sizeof(p), "rm -rf '%s'", base);
+	assert_int_equal(system(p), 0);
+}
+
 static void test_mono_ms(void **state)
 {
 	(void)state;
@@ -225,7 +260,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_u64),  cmocka_unit_test(test_parse_i64),
 		cmocka_unit_test(test_buf),        cmocka_unit_test(test_suggest),
-		cmocka_unit_test(test_read_file),  cmocka_unit_test(test_hexval), cmocka_unit_test(test_mono_ms),
+		cmocka_unit_test(test_read_file),  cmocka_unit_test(test_hexval), cmocka_unit_test(test_mono_ms), cmocka_unit_test(test_mkdirs),
 		cmocka_unit_test(test_diags),      cmocka_unit_test(test_json_roundtrip),
 		cmocka_unit_test(test_json_errors), cmocka_unit_test(test_errors),
 	};

@@ -23,26 +23,6 @@ struct xctl_claim {
 	struct xctl_record rec;
 };
 
-int xctl_mkdirs(const char *path)
-{
-	char buf[4096];
-	if (strlen(path) >= sizeof(buf))
-		return XCTL_ERR_LIMIT;
-	strcpy(buf, path);
-	for (char *p = buf + 1;; p++) {
-		if (*p == '/' || !*p) {
-			char c = *p;
-			*p = '\0';
-			if (mkdir(buf, 0700) && errno != EEXIST)
-				return xctl_err_from_errno(errno);
-			*p = c;
-			if (!c)
-				break;
-		}
-	}
-	return 0;
-}
-
 static int dir_path(const char *state_dir, char *out, size_t len)
 {
 	int n = snprintf(out, len, "%s/%s", state_dir, XCTL_RECORD_DIR);

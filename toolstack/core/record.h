@@ -19,6 +19,8 @@
 #ifndef XCTL_CORE_RECORD_H
 #define XCTL_CORE_RECORD_H
 
+#include "common/util.h" /* xctl_mkdirs */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,7 +76,5 @@ void xctl_record_list_free(char **names, size_t n);
  * is missing; a torn last line is ignored. */
 int xctl_record_parse(const char *text, size_t len, struct xctl_record *rec);
 
-/* mkdir -p with mode 0700 for the parts it creates. */
-int xctl_mkdirs(const char *path);
 
 #endif

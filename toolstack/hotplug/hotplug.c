@@ -177,28 +177,10 @@ static int failed(const struct xctl_hp_ctx *c, const struct xctl_hp_req *r, int 
 
 /* ---- the per-device lock */
 
-static int mkdir_p(const char *dir)
-{
-	char p[256];
-	if (snprintf(p, sizeof(p), "%s", dir) >= (int)sizeof(p))
-		return XCTL_ERR_INVAL;
-	for (char *s = p + 1;; s++) {
-		if (*s && *s != '/')
-			continue;
-		char c = *s;
-		*s = 0;
-		if (mkdir(p, 0700) && errno != EEXIST)
-			return xctl_err_from_errno(errno);
-		if (!c)
-			return 0;
-		*s = c;
-	}
-}
-
 static int lock_device(const struct xctl_hp_ctx *c, const struct xctl_hp_req *r, char *lp, size_t lpsz, int *fd)
 {
 	const char *dir = c->lock_dir ? c->lock_dir : XCTL_HP_LOCK_DIR;
-	int rc = mkdir_p(dir);
+	int rc = xctl_mkdirs(dir);
 	if (rc)
 		return rc;
 	snprintf(lp, lpsz, "%s/%s-%u-%u.lock", dir, kind_names[r->kind], r->domid, r->devid);

@@ -173,24 +173,6 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-static int mkdirs(const char *dir)
-{
-	char p[PATH_MAX];
-	if (snprintf(p, sizeof(p), "%s", dir) >= (int)sizeof(p))
-		return XCTL_ERR_INVAL;
-	for (char *s = p + 1;; s++) {
-		if (*s && *s != '/')
-			continue;
-		char c = *s;
-		*s = 0;
-		if (mkdir(p, 0700) && errno != EEXIST)
-			return xctl_err_from_errno(errno);
-		if (!c)
-			return 0;
-		*s = c;
-	}
-}
-
 /* Whether the entry at p looks whole: not empty, and a kernel an ELF. */
 static bool entry_ok(const char *p, enum xctl_kcache_kind kind)
 {
@@ -274,7 +256,7 @@ int xctl_kcache_get(const char *dir, const char *path, enum xctl_kcache_kind kin
 		xctl_warn(log, "%s %s: cannot decompress it (%s); libxc will try", what, path, xctl_strerror(rc));
 		goto out;
 	}
-	if ((rc = mkdirs(dir)))
+	if ((rc = xctl_mkdirs(dir)))
 		goto fail;
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", entry, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
