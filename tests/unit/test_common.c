@@ -76,6 +76,8 @@ static void test_mkdirs(void **state)
 	longp[0] = '/';
 	longp[4999] = '\0';
 	assert_int_equal(xctl_mkdirs(longp), XCTL_ERR_LIMIT);
+	longp[4096] = '\0'; /* exactly 4096 bytes: no room for the NUL either */
+	assert_int_equal(xctl_mkdirs(longp), XCTL_ERR_LIMIT);
 	free(longp);
 	unlink(f);
 	snprintf(p, sizeof(p), "rm -rf '%s'", base);
