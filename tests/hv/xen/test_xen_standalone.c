@@ -19,8 +19,10 @@
 #include "common/err.h"
 #include "common/log.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +42,6 @@ struct fakebe {
 	volatile int stop;
 	volatile int answer_new, answer_close;
 	volatile int saw_state_at_first; /* a device's state existed when it appeared */
-	volatile int served;
 };
 
 static struct xsd_daemon xsd;
@@ -51,29 +52,41 @@ static char *rd(struct xs_handle *xs, const char *p)
 	return xs_read(xs, XBT_NULL, p, &len);
 }
 
-static void answer(struct fakebe *f, struct xs_handle *xs, const char *be)
+/* One look at a device and at most one answer, in a transaction: a device
+ * the toolstack removes meanwhile is not brought back by the answer (a
+ * write outside one would make its directory again, as a real backend's
+ * would) */
+static bool answer_txn(struct fakebe *f, struct xs_handle *xs, const char *be)
 {
 	char p[200];
-	char *dir = rd(xs, be);
-	if (!dir)
-		return;
-	free(dir);
+	unsigned len;
+	xs_transaction_t tx = xs_transaction_start(xs);
+	if (tx == XBT_NULL)
+		return true;
+	char *dir = xs_read(xs, tx, be, &len);
 	snprintf(p, sizeof(p), "%s/state", be);
-	char *st = rd(xs, p);
+	char *st = dir ? xs_read(xs, tx, p, &len) : NULL;
 	/* the toolstack's transaction is whole when the frontend node is there */
 	snprintf(p, sizeof(p), "%s/frontend", be);
-	char *fe = rd(xs, p);
+	char *fe = dir ? xs_read(xs, tx, p, &len) : NULL;
 	snprintf(p, sizeof(p), "%s/state", be);
-	if (!st && fe && f->answer_new) {
-		xs_write(xs, XBT_NULL, p, "2", 1);
-		f->served++;
+	if (dir && !st && fe && f->answer_new) {
+		xs_write(xs, tx, p, "2", 1);
 	} else if (st && fe && !strcmp(st, "1")) {
 		f->saw_state_at_first = 1;
 	} else if (st && !strcmp(st, "5") && f->answer_close) {
-		xs_write(xs, XBT_NULL, p, "6", 1);
+		xs_write(xs, tx, p, "6", 1);
 	}
+	free(dir);
 	free(st);
 	free(fe);
+	return xs_transaction_end(xs, tx, false) || errno != EAGAIN;
+}
+
+static void answer(struct fakebe *f, struct xs_handle *xs, const char *be)
+{
+	while (!answer_txn(f, xs, be))
+		;
 }
 
 static void *fakebe_main(void *arg)
