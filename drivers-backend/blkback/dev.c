@@ -180,8 +180,10 @@ static void free_queues(struct xb_dev *d, struct blk_dev *bd)
 		struct blk_ring *r = &bd->q[i];
 		if (!bd->q_init[i])
 			continue;
-		if (r->bound)
+		if (r->bound) {
+			idmap_del(&((struct blkback *)d->b->ctx)->ports, r->port);
 			d->x->ops->evtchn_unbind(d->x, r->port);
+		}
 		void *ring = r->sring;
 		uint32_t n = r->npages;
 		blk_ring_destroy(r);
@@ -289,6 +291,9 @@ static int blk_connect(struct xb_dev *d)
 			goto fail;
 		}
 		bd->q[q].bound = true;
+		rc = idmap_put(&((struct blkback *)d->b->ctx)->ports, bd->q[q].port, d);
+		if (rc)
+			goto fail;
 	}
 	rc = write_disk_nodes(d, bd);
 	if (rc)
@@ -298,6 +303,7 @@ static int blk_connect(struct xb_dev *d)
 		if (blk_ring_process(&bd->q[q]) == 1)
 			bd->more = true;
 	blk_ring_reap(bd->io);
+	xb_dev_activate(d);
 	return 0;
 fail:
 	free_queues(d, bd);
@@ -354,19 +360,64 @@ int blkback_init(struct blkback *bb, struct xenio *x, const struct xctl_log *log
 	return rc;
 }
 
+/* The queue of an event channel port, and its device: one lookup. */
 static struct blk_ring *ring_of_port(struct blkback *bb, uint32_t port, struct xb_dev **dev)
 {
-	for (unsigned i = 0; i < bb->xb.ndevs; i++) {
-		struct blk_dev *bd = bb->xb.devs[i]->priv;
-		if (!bd || !bb->xb.devs[i]->connected)
-			continue;
-		for (unsigned q = 0; q < bd->nq; q++)
-			if (bd->q[q].bound && bd->q[q].port == port) {
-				*dev = bb->xb.devs[i];
-				return &bd->q[q];
-			}
-	}
+	struct xb_dev *d = idmap_get(&bb->ports, port);
+	struct blk_dev *bd = d ? d->priv : NULL;
+	if (!bd || !d->connected)
+		return NULL;
+	for (unsigned q = 0; q < bd->nq; q++)
+		if (bd->q[q].bound && bd->q[q].port == port) {
+			*dev = d;
+			return &bd->q[q];
+		}
 	return NULL;
+}
+
+/* Whether a device needs the next pass: I/O in flight (completions to
+ * reap), requests left on a ring, or a queue paused for a storm (a timer).
+ * One that does not is brought back by its next event. */
+static bool blk_busy(const struct blk_dev *bd)
+{
+	if (bd->more || blk_io_inflight(bd->io))
+		return true;
+	for (unsigned q = 0; q < bd->nq; q++)
+		if (bd->q[q].storm.paused_until)
+			return true;
+	return false;
+}
+
+/* One device's completions and queues. */
+static void blk_pass(struct blkback *bb, struct xb_dev *d, struct blk_dev *bd, uint64_t now, int *timeout)
+{
+	struct xenio *x = bb->x;
+	if (blk_ring_reap(bd->io) && !d->connected)
+		xb_dev_kick(d);
+	if (!d->connected)
+		return;
+	bd->more = false;
+	for (unsigned q = 0; q < bd->nq; q++) {
+		struct blk_ring *r = &bd->q[q];
+		if (r->storm.paused_until && now >= r->storm.paused_until) {
+			r->storm.paused_until = 0;
+			x->ops->evtchn_unmask(x, r->port);
+		}
+		if (r->storm.paused_until) {
+			int left = (int)(r->storm.paused_until - now);
+			if (*timeout < 0 || left < *timeout)
+				*timeout = left;
+		}
+		if (blk_ring_process(r) == 1)
+			bd->more = true;
+		if (r->failed)
+			xb_dev_fail(d, "%s broke the ring protocol", r->who);
+	}
+	/* what was read at once from the page cache is answered in this
+	 * round: it writes no eventfd */
+	blk_ring_reap(bd->io);
+	if (bd->more)
+		*timeout = 0;
 }
 
 int blkback_service(struct blkback *bb, unsigned ready)
@@ -378,38 +429,16 @@ int blkback_service(struct blkback *bb, unsigned ready)
 	if (read(bb->io_efd, &v, sizeof(v)) < 0) {
 		/* nothing completed */
 	}
-	/* completions, and queues that have more to do */
-	for (unsigned i = 0; i < bb->xb.ndevs; i++) {
-		struct xb_dev *d = bb->xb.devs[i];
+	/* completions, and queues that have more to do: the busy devices */
+	for (unsigned i = 0; i < bb->xb.nactive;) {
+		struct xb_dev *d = bb->xb.active[i];
 		struct blk_dev *bd = d->priv;
-		if (!bd)
-			continue;
-		if (blk_ring_reap(bd->io) && !d->connected)
-			xb_dev_kick(d);
-		if (!d->connected)
-			continue;
-		bd->more = false;
-		for (unsigned q = 0; q < bd->nq; q++) {
-			struct blk_ring *r = &bd->q[q];
-			if (r->storm.paused_until && now >= r->storm.paused_until) {
-				r->storm.paused_until = 0;
-				x->ops->evtchn_unmask(x, r->port);
-			}
-			if (r->storm.paused_until) {
-				int left = (int)(r->storm.paused_until - now);
-				if (timeout < 0 || left < timeout)
-					timeout = left;
-			}
-			if (blk_ring_process(r) == 1)
-				bd->more = true;
-			if (r->failed)
-				xb_dev_fail(d, "%s broke the ring protocol", r->who);
-		}
-		/* what was read at once from the page cache is answered in this
-		 * round: it writes no eventfd */
-		blk_ring_reap(bd->io);
-		if (bd->more)
-			timeout = 0;
+		if (bd)
+			blk_pass(bb, d, bd, now, &timeout);
+		if (bd && blk_busy(bd))
+			i++;
+		else
+			xb_dev_idle(d); /* active[i] is another device now */
 	}
 	if (ready & 1) {
 		uint32_t port;
@@ -422,10 +451,13 @@ int blkback_service(struct blkback *bb, unsigned ready)
 			}
 			if (blk_ring_event(r, now))
 				x->ops->evtchn_unmask(x, port);
+			else
+				timeout = 0; /* paused: the next pass sets its timer */
 			/* requests that came in since the pass above */
 			blk_ring_reap(r->io);
 			if (r->failed)
 				xb_dev_fail(d, "%s broke the ring protocol", r->who);
+			xb_dev_activate(d);
 		}
 	}
 	xb_backend_poll(&bb->xb);
@@ -435,5 +467,6 @@ int blkback_service(struct blkback *bb, unsigned ready)
 void blkback_fini(struct blkback *bb)
 {
 	xb_backend_free(&bb->xb);
+	idmap_free(&bb->ports);
 	close(bb->io_efd);
 }

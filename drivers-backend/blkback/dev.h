@@ -6,6 +6,7 @@
 #define XCTL_BLKBACK_DEV_H
 
 #include "drivers-backend/blkback/ring.h"
+#include "drivers-backend/common/idmap.h"
 #include "drivers-backend/xenbus/xenbus.h"
 
 #define BLK_WORKERS_DEFAULT 4
@@ -18,6 +19,7 @@ struct blkback {
 	bool only_standalone;  /* real Xen: serve type=standalone disks only */
 	unsigned io_delay_ms;  /* tests: slow every disk down */
 	enum blk_io_engine engine; /* BLK_IO_URING unless told otherwise */
+	struct idmap ports;    /* bound event channel port -> its device */
 	struct xb_backend xb;
 };
 

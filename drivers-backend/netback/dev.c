@@ -112,10 +112,14 @@ static void free_queues(struct xb_dev *d, struct net_dev *nd)
 	net_vif_flush(v); /* before the queues are cleared: they hold the frames */
 	for (unsigned i = 0; i < v->nq; i++) {
 		struct net_queue *q = &v->q[i];
-		if (q->tx_bound)
+		if (q->tx_bound) {
+			idmap_del(&ctx_of(d)->ports, q->tx_port);
 			d->x->ops->evtchn_unbind(d->x, q->tx_port);
-		if (q->rx_bound && q->split)
+		}
+		if (q->rx_bound && q->split) {
+			idmap_del(&ctx_of(d)->ports, q->rx_port);
 			d->x->ops->evtchn_unbind(d->x, q->rx_port);
+		}
 		if (q->tx_sring)
 			d->x->ops->unmap(d->x, q->tx_sring, 1);
 		if (q->rx_sring)
@@ -181,6 +185,11 @@ static int connect_queue(struct xb_dev *d, struct net_dev *nd, unsigned qi, bool
 		q->rx_port = q->tx_port;
 	}
 	q->rx_bound = true;
+	/* both ports lead to the device in one lookup (free_queues undoes it) */
+	if (idmap_put(&ctx_of(d)->ports, q->tx_port, d) || idmap_put(&ctx_of(d)->ports, q->rx_port, d)) {
+		xctl_err_log(d->log, "%s: out of memory", d->who);
+		return XCTL_ERR_NOMEM;
+	}
 	return 0;
 }
 
@@ -214,6 +223,7 @@ static int net_connect(struct xb_dev *d)
 			return rc;
 		}
 	}
+	xb_dev_activate(d); /* what the frontend queued before we bound */
 	return 0;
 }
 
@@ -288,9 +298,10 @@ static void read_taps(struct netback *nb)
 				ssize_t r = read(nd->tapfd, frame, sizeof(frame));
 				if (r <= 0)
 					break;
-				if (nd->xb->connected)
+				if (nd->xb->connected) {
 					net_rx_frame(nd->vif, frame, (size_t)r);
-				else
+					xb_dev_activate(nd->xb);
+				} else
 					nd->vif->st.rx_dropped++;
 			}
 		}
@@ -299,21 +310,56 @@ static void read_taps(struct netback *nb)
 	}
 }
 
+/* The queue of an event channel port, and its vif: one lookup. */
 static struct net_queue *queue_of_port(struct netback *nb, uint32_t port, struct xb_dev **dev)
 {
-	for (unsigned i = 0; i < nb->xb.ndevs; i++) {
-		struct net_dev *nd = nb->xb.devs[i]->priv;
-		if (!nd || !nb->xb.devs[i]->connected)
-			continue;
-		for (unsigned k = 0; k < nd->vif->nq; k++) {
-			struct net_queue *q = &nd->vif->q[k];
-			if ((q->tx_bound && q->tx_port == port) || (q->rx_bound && q->rx_port == port)) {
-				*dev = nb->xb.devs[i];
-				return q;
-			}
+	struct xb_dev *d = idmap_get(&nb->ports, port);
+	struct net_dev *nd = d ? d->priv : NULL;
+	if (!nd || !d->connected)
+		return NULL;
+	for (unsigned k = 0; k < nd->vif->nq; k++) {
+		struct net_queue *q = &nd->vif->q[k];
+		if ((q->tx_bound && q->tx_port == port) || (q->rx_bound && q->rx_port == port)) {
+			*dev = d;
+			return q;
 		}
 	}
 	return NULL;
+}
+
+/* One vif's queues: storms' timers, tx requests, frames for the guest.
+ * Whether it needs the next pass too: requests or frames left, a paused
+ * queue, a rate limit (its credit comes back on a timer). */
+static bool net_pass(struct netback *nb, struct xb_dev *d, struct net_dev *nd, uint64_t now, int *timeout)
+{
+	struct xenio *x = nb->x;
+	bool busy = nd->vif->credit_bytes != 0;
+	for (unsigned k = 0; k < nd->vif->nq; k++) {
+		struct net_queue *q = &nd->vif->q[k];
+		if (q->storm.paused_until && now >= q->storm.paused_until) {
+			q->storm.paused_until = 0;
+			x->ops->evtchn_unmask(x, q->tx_port);
+			if (q->split)
+				x->ops->evtchn_unmask(x, q->rx_port);
+		}
+		if (q->storm.paused_until) {
+			int left = (int)(q->storm.paused_until - now);
+			if (*timeout < 0 || left < *timeout)
+				*timeout = left;
+			busy = true;
+		}
+		if (net_tx_process(q, now) == 1) {
+			*timeout = 0;
+			busy = true;
+		}
+		net_rx_process(q);
+		busy |= q->rxq_len != 0;
+		if (nd->vif->credit_bytes && *timeout != 0)
+			*timeout = (int)nd->vif->credit_ms;
+	}
+	if (nd->vif->failed)
+		xb_dev_fail(d, "the frontend broke the netif protocol");
+	return busy;
 }
 
 int netback_service(struct netback *nb, unsigned ready)
@@ -322,32 +368,14 @@ int netback_service(struct netback *nb, unsigned ready)
 	uint64_t now = backend_now_ms();
 	int timeout = -1;
 	read_taps(nb);
-	for (unsigned i = 0; i < nb->xb.ndevs; i++) {
-		struct xb_dev *d = nb->xb.devs[i];
+	/* the busy vifs only */
+	for (unsigned i = 0; i < nb->xb.nactive;) {
+		struct xb_dev *d = nb->xb.active[i];
 		struct net_dev *nd = d->priv;
-		if (!nd || !d->connected)
-			continue;
-		for (unsigned k = 0; k < nd->vif->nq; k++) {
-			struct net_queue *q = &nd->vif->q[k];
-			if (q->storm.paused_until && now >= q->storm.paused_until) {
-				q->storm.paused_until = 0;
-				x->ops->evtchn_unmask(x, q->tx_port);
-				if (q->split)
-					x->ops->evtchn_unmask(x, q->rx_port);
-			}
-			if (q->storm.paused_until) {
-				int left = (int)(q->storm.paused_until - now);
-				if (timeout < 0 || left < timeout)
-					timeout = left;
-			}
-			if (net_tx_process(q, now) == 1)
-				timeout = 0;
-			net_rx_process(q);
-			if (nd->vif->credit_bytes && timeout != 0)
-				timeout = (int)nd->vif->credit_ms;
-		}
-		if (nd->vif->failed)
-			xb_dev_fail(d, "the frontend broke the netif protocol");
+		if (nd && d->connected && net_pass(nb, d, nd, now, &timeout))
+			i++;
+		else
+			xb_dev_idle(d); /* active[i] is another vif now */
 	}
 	if (ready & 1) {
 		uint32_t port;
@@ -360,8 +388,11 @@ int netback_service(struct netback *nb, unsigned ready)
 			}
 			if (net_queue_event(q, now))
 				x->ops->evtchn_unmask(x, port);
+			else
+				timeout = 0; /* paused: the next pass sets its timer */
 			if (q->vif->failed)
 				xb_dev_fail(d, "the frontend broke the netif protocol");
+			xb_dev_activate(d);
 		}
 	}
 	xb_backend_poll(&nb->xb);
@@ -371,6 +402,7 @@ int netback_service(struct netback *nb, unsigned ready)
 void netback_fini(struct netback *nb)
 {
 	xb_backend_free(&nb->xb);
+	idmap_free(&nb->ports);
 	if (nb->tap_epfd >= 0)
 		close(nb->tap_epfd);
 	nb->tap_epfd = -1;

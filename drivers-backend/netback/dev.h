@@ -4,6 +4,7 @@
 #ifndef XCTL_NETBACK_DEV_H
 #define XCTL_NETBACK_DEV_H
 
+#include "drivers-backend/common/idmap.h"
 #include "drivers-backend/netback/tap.h"
 #include "drivers-backend/netback/vif.h"
 #include "drivers-backend/xenbus/xenbus.h"
@@ -15,6 +16,7 @@ struct netback {
 	struct xenio *x;
 	const struct xctl_log *log;
 	bool only_configured; /* real Xen: vifs with script=xctl-netback only */
+	struct idmap ports;   /* bound event channel port -> its vif */
 	struct xb_backend xb;
 	int tap_epfd;         /* every TAP, for the daemon's poll (netback_tap_fd) */
 };

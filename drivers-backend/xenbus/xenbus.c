@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* The xenbus backend state machine; see xenbus.h. */
+/* The xenbus backend state machine: what a device's states mean and how
+ * it moves between them; see xenbus.h. The devices themselves (which there
+ * are, which have work) are devices.c's. */
 #include "drivers-backend/xenbus/xenbus.h"
+#include "drivers-backend/xenbus/xenbus_int.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -11,12 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOKEN_BE "be"
-#define TOKEN_FE "fe"
-/* Watch events taken per poll: a flood is drained over several polls. */
-#define EVENTS_PER_POLL 4096
-#define TXN_RETRIES 8
-#define DOMID_MAX 0x7fefu
 
 static const char *const state_names[] = {
 	"Unknown", "Initialising", "InitWait", "Initialised", "Connected",
@@ -59,7 +56,7 @@ static enum xb_act lookup(int fe)
 	return ACT_FAIL;
 }
 
-static int path2(char *out, size_t n, const char *a, const char *b)
+int xb_path2(char *out, size_t n, const char *a, const char *b)
 {
 	int k = snprintf(out, n, "%s/%s", a, b);
 	return k < 0 || (size_t)k >= n ? XCTL_ERR_LIMIT : 0;
@@ -68,35 +65,35 @@ static int path2(char *out, size_t n, const char *a, const char *b)
 int xb_fe_uint(struct xb_dev *d, const char *key, uint64_t max, uint64_t *out)
 {
 	char p[XB_PATH_MAX + 64];
-	int rc = path2(p, sizeof(p), d->fe, key);
+	int rc = xb_path2(p, sizeof(p), d->fe, key);
 	return rc ? rc : xenio_read_uint(d->x, XENIO_TXN_NONE, p, max, out);
 }
 
 int xb_fe_str(struct xb_dev *d, const char *key, size_t maxlen, char **out)
 {
 	char p[XB_PATH_MAX + 64];
-	int rc = path2(p, sizeof(p), d->fe, key);
+	int rc = xb_path2(p, sizeof(p), d->fe, key);
 	return rc ? rc : xenio_read_str(d->x, XENIO_TXN_NONE, p, maxlen, out);
 }
 
 int xb_be_uint(struct xb_dev *d, const char *key, uint64_t max, uint64_t *out)
 {
 	char p[XB_PATH_MAX + 64];
-	int rc = path2(p, sizeof(p), d->be, key);
+	int rc = xb_path2(p, sizeof(p), d->be, key);
 	return rc ? rc : xenio_read_uint(d->x, XENIO_TXN_NONE, p, max, out);
 }
 
 int xb_be_str(struct xb_dev *d, const char *key, size_t maxlen, char **out)
 {
 	char p[XB_PATH_MAX + 64];
-	int rc = path2(p, sizeof(p), d->be, key);
+	int rc = xb_path2(p, sizeof(p), d->be, key);
 	return rc ? rc : xenio_read_str(d->x, XENIO_TXN_NONE, p, maxlen, out);
 }
 
 int xb_be_write(struct xb_dev *d, xenio_txn t, const char *key, const char *fmt, ...)
 {
 	char p[XB_PATH_MAX + 64], v[256];
-	int rc = path2(p, sizeof(p), d->be, key);
+	int rc = xb_path2(p, sizeof(p), d->be, key);
 	if (rc)
 		return rc;
 	va_list ap;
@@ -114,14 +111,14 @@ int xb_be_write(struct xb_dev *d, xenio_txn t, const char *key, const char *fmt,
  * state node with no device around it would be left behind for ever). */
 static int write_state_txn(struct xb_dev *d, enum xb_state s)
 {
-	for (int i = 0; i < TXN_RETRIES; i++) {
+	for (int i = 0; i < XB_TXN_RETRIES; i++) {
 		xenio_txn t;
 		uint64_t cur;
 		int rc = d->x->ops->xs_txn_start(d->x, &t);
 		if (rc)
 			return rc;
 		char p[XB_PATH_MAX + 64];
-		rc = path2(p, sizeof(p), d->be, XS_KEY_STATE);
+		rc = xb_path2(p, sizeof(p), d->be, XS_KEY_STATE);
 		if (!rc)
 			rc = xenio_read_uint(d->x, t, p, UINT64_MAX, &cur);
 		if (!rc)
@@ -135,7 +132,7 @@ static int write_state_txn(struct xb_dev *d, enum xb_state s)
 	return XCTL_ERR_AGAIN;
 }
 
-static int write_state(struct xb_dev *d, enum xb_state s)
+int xb_write_state(struct xb_dev *d, enum xb_state s)
 {
 	int rc = write_state_txn(d, s);
 	if (rc == XCTL_ERR_NOTFOUND) {
@@ -165,15 +162,15 @@ void xb_dev_fail(struct xb_dev *d, const char *fmt, ...)
 	if (!d->failed)
 		xctl_err_log(d->log, "%s: %s; closing the device", d->who, msg);
 	d->failed = true;
-	d->dirty = true;
+	xb_set_dirty(d);
 }
 
 void xb_dev_kick(struct xb_dev *d)
 {
-	d->dirty = true;
+	xb_set_dirty(d);
 }
 
-static int do_disconnect(struct xb_dev *d)
+int xb_do_disconnect(struct xb_dev *d)
 {
 	if (!d->connected)
 		return 0;
@@ -217,13 +214,13 @@ static void do_connect(struct xb_dev *d)
 		return;
 	}
 	d->connected = true;
-	if (write_state(d, XB_CONNECTED))
+	if (xb_write_state(d, XB_CONNECTED))
 		return;
 	xctl_info(d->log, "%s: connected", d->who);
 }
 
 /* Re-read the frontend and move the backend where the table says. */
-static void evaluate(struct xb_dev *d)
+void xb_evaluate(struct xb_dev *d)
 {
 	d->dirty = false;
 	if (d->ignored)
@@ -234,11 +231,11 @@ static void evaluate(struct xb_dev *d)
 			     d->who);
 	d->fe_state = fe;
 	if (d->failed && d->state != XB_CLOSING && d->state != XB_CLOSED) {
-		if (do_disconnect(d)) {
-			d->dirty = true;
+		if (xb_do_disconnect(d)) {
+			xb_set_dirty(d);
 			return;
 		}
-		write_state(d, XB_CLOSING);
+		xb_write_state(d, XB_CLOSING);
 	}
 	switch (lookup(fe)) {
 	case ACT_NONE:
@@ -248,466 +245,41 @@ static void evaluate(struct xb_dev *d)
 			break;
 		if (d->state == XB_CLOSING && d->failed)
 			break; /* it must close before it may start again */
-		if (do_disconnect(d)) {
-			d->dirty = true;
+		if (xb_do_disconnect(d)) {
+			xb_set_dirty(d);
 			break;
 		}
 		d->failed = false;
-		write_state(d, XB_INITWAIT);
+		xb_write_state(d, XB_INITWAIT);
 		break;
 	case ACT_CONNECT:
 		do_connect(d);
 		break;
 	case ACT_CLOSING:
-		if (do_disconnect(d)) {
-			d->dirty = true;
+		if (xb_do_disconnect(d)) {
+			xb_set_dirty(d);
 			break;
 		}
 		if (d->state != XB_CLOSING && d->state != XB_CLOSED)
-			write_state(d, XB_CLOSING);
+			xb_write_state(d, XB_CLOSING);
 		break;
 	case ACT_CLOSED:
-		if (do_disconnect(d)) {
-			d->dirty = true;
+		if (xb_do_disconnect(d)) {
+			xb_set_dirty(d);
 			break;
 		}
 		if (d->state != XB_CLOSED)
-			write_state(d, XB_CLOSED);
+			xb_write_state(d, XB_CLOSED);
 		break;
 	case ACT_FAIL:
 		if (!d->failed)
 			xb_dev_fail(d, "frontend state is garbage");
-		if (do_disconnect(d)) {
-			d->dirty = true;
+		if (xb_do_disconnect(d)) {
+			xb_set_dirty(d);
 			break;
 		}
 		if (d->state != XB_CLOSED)
-			write_state(d, XB_CLOSED);
+			xb_write_state(d, XB_CLOSED);
 		break;
 	}
-}
-
-static uint64_t key_of(uint32_t domid, uint32_t devid)
-{
-	return (uint64_t)domid << 32 | devid;
-}
-
-static struct xb_dev *find(struct xb_backend *b, uint32_t domid, uint32_t devid)
-{
-	return idmap_get(&b->index, key_of(domid, devid));
-}
-
-/* Add d to the table and the index. */
-static int add(struct xb_backend *b, struct xb_dev *d)
-{
-	if (b->ndevs == b->cap) {
-		unsigned cap = b->cap ? b->cap * 2 : 16;
-		struct xb_dev **v = realloc(b->devs, cap * sizeof(*v));
-		if (!v)
-			return XCTL_ERR_NOMEM;
-		b->devs = v;
-		b->cap = cap;
-	}
-	int rc = idmap_put(&b->index, key_of(d->domid, d->devid), d);
-	if (rc)
-		return rc;
-	b->devs[b->ndevs++] = d;
-	return 0;
-}
-
-/* Take the device at i out of the table and the index (not freed). */
-static void drop(struct xb_backend *b, unsigned i)
-{
-	struct xb_dev *d = b->devs[i];
-	idmap_del(&b->index, key_of(d->domid, d->devid));
-	b->devs[i] = b->devs[--b->ndevs];
-	b->devs[b->ndevs] = NULL;
-}
-
-static int publish_initwait(struct xb_dev *d)
-{
-	int rc = 0;
-	for (int tries = 0; tries < TXN_RETRIES; tries++) {
-		xenio_txn t;
-		rc = d->x->ops->xs_txn_start(d->x, &t);
-		if (rc)
-			return rc;
-		rc = d->b->h->publish ? d->b->h->publish(d, t) : 0;
-		if (!rc)
-			rc = xb_be_write(d, t, XS_KEY_STATE, "%u", (unsigned)XB_INITWAIT);
-		int rc2 = d->x->ops->xs_txn_end(d->x, t, rc != 0);
-		if (!rc && rc2 == XCTL_ERR_AGAIN)
-			continue;
-		rc = rc ? rc : rc2;
-		break;
-	}
-	if (!rc) {
-		d->state = XB_INITWAIT;
-		d->transitions++;
-	}
-	return rc;
-}
-
-static void create(struct xb_backend *b, uint32_t domid, uint32_t devid)
-{
-	if (b->ndevs >= b->max_devices) {
-		xctl_err_log(b->log, "domain %u %s %u: not served: this backend serves %u devices already, "
-			     "its limit; start it with a larger --max-devices (at most %u), or remove devices",
-			     domid, b->h->type, devid, b->ndevs, XB_MAX_DEVICES_LIMIT);
-		b->refused = true;
-		return;
-	}
-	struct xb_dev *d = calloc(1, sizeof(*d));
-	if (!d) {
-		xctl_err_log(b->log, "domain %u %s %u: not served: out of memory", domid, b->h->type, devid);
-		return;
-	}
-	d->b = b;
-	d->x = b->x;
-	d->log = b->log;
-	d->domid = domid;
-	d->devid = devid;
-	d->fe_state = XB_FE_GONE;
-	snprintf(d->who, sizeof(d->who), "domain %u %s %u", domid, b->h->type, devid);
-	snprintf(d->be, sizeof(d->be), "%s/%u/%u", b->dir, domid, devid);
-	char *fe = NULL;
-	uint64_t feid = 0;
-	if (xb_be_str(d, XS_KEY_FRONTEND, XB_PATH_MAX - 1, &fe) ||
-	    xb_be_uint(d, XS_KEY_FRONTEND_ID, DOMID_MAX, &feid)) {
-		/* written by the toolstack, maybe not yet: the next event retries */
-		free(fe);
-		free(d);
-		return;
-	}
-	snprintf(d->fe, sizeof(d->fe), "%s", fe);
-	free(fe);
-	snprintf(d->fe_state_path, sizeof(d->fe_state_path), "%s/%s", d->fe, XS_KEY_STATE);
-	snprintf(d->token, sizeof(d->token), "%s/%u/%u", TOKEN_FE, domid, devid);
-	d->seen = b->gen;
-	if (add(b, d)) {
-		xctl_err_log(d->log, "%s: not served: out of memory", d->who);
-		free(d);
-		return;
-	}
-	if (feid != domid) {
-		xctl_err_log(d->log, "%s: frontend-id %llu does not match the device's domain; not "
-			     "served", d->who, (unsigned long long)feid);
-		d->ignored = true;
-		return;
-	}
-	if (b->h->wanted && !b->h->wanted(d)) {
-		d->ignored = true;
-		return;
-	}
-	int prc = b->h->probe(d);
-	if (prc == XCTL_ERR_AGAIN) {
-		/* the toolstack has not written everything yet: a later event retries */
-		drop(b, b->ndevs - 1);
-		free(d);
-		return;
-	}
-	if (prc) {
-		d->ignored = true;
-		d->failed = true;
-		write_state(d, XB_CLOSED);
-		return;
-	}
-	if (publish_initwait(d)) {
-		xctl_err_log(d->log, "%s: cannot publish the backend's features", d->who);
-		d->failed = true;
-	}
-	if (d->x->ops->xs_watch(d->x, d->fe_state_path, d->token) == 0)
-		d->watching = true;
-	d->dirty = true;
-	xctl_info(d->log, "%s: serving (frontend %s)", d->who, d->fe);
-}
-
-static void destroy(struct xb_backend *b, unsigned i)
-{
-	struct xb_dev *d = b->devs[i];
-	if (d->watching)
-		d->x->ops->xs_unwatch(d->x, d->fe_state_path, d->token);
-	if (d->priv && b->h->remove)
-		b->h->remove(d);
-	xctl_info(d->log, "%s: removed", d->who);
-	drop(b, i);
-	free(d);
-	if (b->refused)
-		b->rescan = true; /* room for a device refused before */
-}
-
-/* A device id as listed: decimal, below XB_DOMAIN_WIDE. */
-static bool parse_id(const char *s, uint64_t max, uint32_t *out)
-{
-	uint64_t v;
-	if (xctl_parse_u64(s, 10, max, &v))
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
-/* List DIR/DOMID and serve what is new there; mark what is found. 0, or
- * the listing's error (XCTL_ERR_NOTFOUND: the domain's directory is gone). */
-static int scan_domain(struct xb_backend *b, uint32_t domid)
-{
-	char p[XB_DIR_MAX + 16], **devs = NULL;
-	unsigned n = 0;
-	snprintf(p, sizeof(p), "%s/%u", b->dir, domid);
-	int rc = b->x->ops->xs_directory(b->x, XENIO_TXN_NONE, p, &devs, &n);
-	if (rc)
-		return rc;
-	for (unsigned k = 0; k < n; k++) {
-		uint32_t devid;
-		if (!parse_id(devs[k], XB_DOMAIN_WIDE - 1, &devid))
-			continue;
-		struct xb_dev *d = find(b, domid, devid);
-		if (d)
-			d->seen = b->gen;
-		else
-			create(b, domid, devid);
-	}
-	free(devs);
-	return 0;
-}
-
-/* Devices (of domid, or of every domain) the last scan did not find. */
-static void mark_gone(struct xb_backend *b, bool all, uint32_t domid)
-{
-	for (unsigned i = 0; i < b->ndevs; i++) {
-		struct xb_dev *d = b->devs[i];
-		if ((all || d->domid == domid) && d->seen != b->gen) {
-			d->remove_pending = true;
-			d->dirty = true;
-		}
-	}
-}
-
-/* The whole directory: at start, and when it appears or goes. */
-static void rescan(struct xb_backend *b)
-{
-	char **doms = NULL;
-	unsigned nd = 0;
-	b->rescan = false;
-	b->refused = false;
-	b->gen++;
-	int rc = b->x->ops->xs_directory(b->x, XENIO_TXN_NONE, b->dir, &doms, &nd);
-	if (rc && rc != XCTL_ERR_NOTFOUND)
-		return; /* cannot tell what is gone: the next event tries again */
-	bool complete = true;
-	for (unsigned i = 0; i < nd; i++) {
-		uint32_t domid;
-		if (!parse_id(doms[i], DOMID_MAX, &domid))
-			continue;
-		int r = scan_domain(b, domid);
-		if (r && r != XCTL_ERR_NOTFOUND)
-			complete = false;
-	}
-	free(doms);
-	if (complete)
-		mark_gone(b, true, 0);
-}
-
-/* What a watch event on the backend directory names: the directory itself
- * (or something above it), one domain's directory, or one device's. */
-enum be_scope { SCOPE_ALL, SCOPE_DOMAIN, SCOPE_DEVICE, SCOPE_NODE };
-
-static enum be_scope be_event(const struct xb_backend *b, const char *path, uint32_t *domid, uint32_t *devid)
-{
-	size_t n = strlen(b->dir);
-	if (strncmp(path, b->dir, n) || path[n] != '/')
-		return SCOPE_ALL;
-	char dom[16], dev[16];
-	const char *p = path + n + 1, *slash = strchr(p, '/');
-	size_t len = slash ? (size_t)(slash - p) : strlen(p);
-	if (len == 0 || len >= sizeof(dom))
-		return SCOPE_ALL;
-	memcpy(dom, p, len);
-	dom[len] = 0;
-	if (!parse_id(dom, DOMID_MAX, domid))
-		return SCOPE_ALL;
-	if (!slash)
-		return SCOPE_DOMAIN;
-	p = slash + 1;
-	slash = strchr(p, '/');
-	len = slash ? (size_t)(slash - p) : strlen(p);
-	if (len == 0 || len >= sizeof(dev))
-		return SCOPE_DOMAIN;
-	memcpy(dev, p, len);
-	dev[len] = 0;
-	if (!parse_id(dev, XB_DOMAIN_WIDE - 1, devid))
-		return SCOPE_DOMAIN;
-	return slash ? SCOPE_NODE : SCOPE_DEVICE;
-}
-
-static void todo_add(struct xb_backend *b, uint64_t key)
-{
-	if (b->ntodo && b->todo[b->ntodo - 1] == key)
-		return; /* a device's nodes come in a row */
-	if (b->ntodo == b->captodo) {
-		unsigned cap = b->captodo ? b->captodo * 2 : 64;
-		uint64_t *v = realloc(b->todo, cap * sizeof(*v));
-		if (!v) {
-			b->rescan = true; /* what was named is lost: look at everything */
-			return;
-		}
-		b->todo = v;
-		b->captodo = cap;
-	}
-	b->todo[b->ntodo++] = key;
-}
-
-static void on_be_event(struct xb_backend *b, const char *path)
-{
-	uint32_t domid = 0, devid = 0;
-	enum be_scope sc = be_event(b, path, &domid, &devid);
-	if (sc == SCOPE_ALL) {
-		b->rescan = true;
-		return;
-	}
-	if (sc == SCOPE_DOMAIN) {
-		todo_add(b, key_of(domid, XB_DOMAIN_WIDE));
-		return;
-	}
-	struct xb_dev *d = find(b, domid, devid);
-	if (!d)
-		todo_add(b, key_of(domid, devid)); /* new, or not complete before */
-	else if (sc == SCOPE_DEVICE)
-		d->check = true; /* its directory was made or removed */
-	/* a node below a known device's directory: nothing to look at */
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* What the events of this poll named, once each. */
-static void run_todo(struct xb_backend *b)
-{
-	qsort(b->todo, b->ntodo, sizeof(*b->todo), cmp_u64);
-	for (unsigned i = 0; i < b->ntodo; i++) {
-		if (i && b->todo[i] == b->todo[i - 1])
-			continue;
-		uint32_t domid = (uint32_t)(b->todo[i] >> 32), devid = (uint32_t)b->todo[i];
-		if (devid == XB_DOMAIN_WIDE) {
-			b->gen++;
-			int rc = scan_domain(b, domid);
-			if (!rc || rc == XCTL_ERR_NOTFOUND)
-				mark_gone(b, false, domid);
-		} else if (!find(b, domid, devid)) {
-			create(b, domid, devid);
-		}
-	}
-	b->ntodo = 0;
-}
-
-/* A device whose directory had an event: is it still there? */
-static void check(struct xb_dev *d)
-{
-	char *v = NULL;
-	size_t len = 0;
-	d->check = false;
-	if (d->x->ops->xs_read(d->x, XENIO_TXN_NONE, d->be, &v, &len) == XCTL_ERR_NOTFOUND) {
-		d->remove_pending = true;
-		d->dirty = true;
-	}
-	free(v);
-}
-
-int xb_backend_init(struct xb_backend *b, struct xenio *x, const struct xctl_log *log,
-		    const struct xb_hooks *h, void *ctx)
-{
-	memset(b, 0, sizeof(*b));
-	b->max_devices = XB_MAX_DEVICES_DEFAULT;
-	b->x = x;
-	b->log = log;
-	b->h = h;
-	b->ctx = ctx;
-	b->self = x->ops->self_domid(x);
-	char base[XB_DIR_MAX];
-	snprintf(base, sizeof(base), XS_FMT_BACKEND_DIR, b->self);
-	if (path2(b->dir, sizeof(b->dir), base, h->type))
-		return XCTL_ERR_LIMIT;
-	int rc = x->ops->xs_watch(x, b->dir, TOKEN_BE);
-	if (rc) {
-		xctl_err_log(log, "cannot watch %s: %s", b->dir, xctl_strerror(rc));
-		return rc;
-	}
-	b->rescan = true;
-	return 0;
-}
-
-int xb_backend_poll(struct xb_backend *b)
-{
-	char *path, *tok;
-	for (int n = 0; n < EVENTS_PER_POLL; n++) {
-		int rc = b->x->ops->xs_read_watch(b->x, &path, &tok);
-		if (rc)
-			break;
-		if (!strcmp(tok, TOKEN_BE)) {
-			on_be_event(b, path);
-		} else {
-			uint32_t domid, devid;
-			struct xb_dev *d;
-			/* "fe/DOMID/DEVID": the device's own token */
-			if (sscanf(tok, TOKEN_FE "/%u/%u", &domid, &devid) == 2 && (d = find(b, domid, devid)) &&
-			    !strcmp(d->token, tok) && !strcmp(d->fe_state_path, path))
-				d->dirty = true;
-		}
-		free(path);
-		free(tok);
-	}
-	/* a second pass when a device went and one refused before fits now */
-	for (int pass = 0; pass < 2; pass++) {
-		if (b->stopping)
-			b->rescan = false;
-		else if (b->rescan)
-			rescan(b);
-		else if (b->ntodo)
-			run_todo(b);
-		b->ntodo = 0;
-		for (unsigned i = 0; i < b->ndevs;) {
-			struct xb_dev *d = b->devs[i];
-			if (d->check)
-				check(d);
-			if (d->remove_pending) {
-				if (do_disconnect(d)) {
-					i++;
-					continue;
-				}
-				destroy(b, i);
-				continue;
-			}
-			if (d->dirty)
-				evaluate(d);
-			i++;
-		}
-		if (!b->rescan)
-			break;
-	}
-	return 0;
-}
-
-void xb_backend_shutdown(struct xb_backend *b)
-{
-	for (unsigned i = 0; i < b->ndevs; i++)
-		b->devs[i]->remove_pending = true;
-	b->stopping = true;
-	b->x->ops->xs_unwatch(b->x, b->dir, TOKEN_BE);
-}
-
-void xb_backend_free(struct xb_backend *b)
-{
-	b->refused = false;
-	while (b->ndevs) {
-		b->devs[0]->connected = false;
-		destroy(b, 0);
-	}
-	free(b->devs);
-	free(b->todo);
-	idmap_free(&b->index);
-	b->devs = NULL;
-	b->todo = NULL;
-	b->cap = b->captodo = b->ntodo = 0;
 }

@@ -97,6 +97,10 @@ struct xb_dev {
 	bool watching;
 	bool ignored;          /* not wanted by this backend */
 	bool check;            /* its backend directory may be gone: look */
+	bool queued;           /* on the backend's work list */
+	bool active;           /* on the backend's active list (xb_dev_activate) */
+	unsigned idx;          /* its place in b->devs */
+	unsigned aidx;         /* its place in b->active */
 	unsigned seen;         /* the last scan that found its directory */
 	unsigned transitions;
 	char token[40];        /* of its frontend watch: "fe/DOMID/DEVID" */
@@ -114,8 +118,17 @@ struct xb_backend {
 	bool stopping;         /* xb_backend_shutdown: serve nothing new */
 	unsigned max_devices;  /* XB_MAX_DEVICES_DEFAULT after init; set before the first poll */
 	struct xb_dev **devs;  /* every device, in no particular order */
-	unsigned ndevs, cap;
+	unsigned ndevs, cap;   /* cap: of devs and of the lists below alike */
 	struct idmap index;    /* (domid << 32 | devid) -> device */
+	struct idmap domains;  /* domid -> how many devices it has (as a pointer) */
+	/* the devices a poll looks at: those with check, remove_pending or
+	 * dirty set (a poll costs what has something to do, not every device) */
+	struct xb_dev **work, **spare; /* spare: the list a poll works through */
+	unsigned nwork;
+	/* the backend program's own: the devices its service pass looks at
+	 * (I/O in flight, requests left, timers); see xb_dev_activate */
+	struct xb_dev **active;
+	unsigned nactive;
 	/* what the watch events of one poll name: looked at after draining */
 	uint64_t *todo;        /* (domid << 32 | devid), or domid << 32 | XB_DOMAIN_WIDE */
 	unsigned ntodo, captodo;
@@ -126,7 +139,7 @@ struct xb_backend {
 int xb_backend_init(struct xb_backend *b, struct xenio *x, const struct xctl_log *log,
 		    const struct xb_hooks *h, void *ctx);
 /* Take every queued watch event (coalescing), then look at what they name
- * and re-evaluate what is dirty. A watch event below the backend directory
+ * and re-evaluate the devices on the work list (what is dirty). A watch event below the backend directory
  * costs a look at its one device (or its one domain), never a listing of
  * every device: the whole directory is listed only at start, when it
  * appears or goes, and after a device refused for the limit can be served. Call when xs_fd is readable, and after I/O completions
@@ -141,6 +154,14 @@ void xb_backend_free(struct xb_backend *b);
 void xb_dev_fail(struct xb_dev *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Mark a device for re-evaluation on the next poll (after its I/O drained). */
 void xb_dev_kick(struct xb_dev *d);
+/* The backend program's active list (b->active, b->nactive): the devices
+ * that have work besides xenstore's (an event came, I/O is in flight, a
+ * timer runs), so that a service pass costs what is busy, not every
+ * device. Activating twice is once; it cannot fail. xb_dev_idle takes d
+ * off (the last device takes its place in b->active: a pass that idles
+ * active[i] looks at active[i] again). A removed device is taken off. */
+void xb_dev_activate(struct xb_dev *d);
+void xb_dev_idle(struct xb_dev *d);
 /* Helpers for hooks: read a frontend / backend key. */
 int xb_fe_uint(struct xb_dev *d, const char *key, uint64_t max, uint64_t *out);
 int xb_fe_str(struct xb_dev *d, const char *key, size_t maxlen, char **out);

@@ -280,6 +280,86 @@ static void test_threads_on_first_io(void **state)
 	xbfix_teardown(&t);
 }
 
+/* A poll looks at the devices that have something to do, a service pass
+ * at the busy ones: idle devices are on neither list, an event puts its
+ * device there and it leaves once idle; an event's port finds its device
+ * in one lookup, and goes with the queue. */
+static void test_work_lists(void **state)
+{
+	(void)state;
+	struct xbfix t;
+	xbfix_setup(&t, 1, 0);
+	struct xbdisk d[6];
+	for (unsigned i = 0; i < 6; i++)
+		xbdisk_add(&t, &d[i], 1 + i % 2, 51712 + 16 * (i / 2), false);
+	serve_until_count(&t, 6, 5000);
+	for (unsigned i = 0; i < 6; i++)
+		xbfix_until_state(&t, &d[i], 2, 3000);
+	struct xb_backend *b = &t.bb.xb;
+	xbfix_serve(&t, 20);
+	assert_int_equal(b->nwork, 0);
+	assert_int_equal(b->nactive, 0);
+	/* each domain's devices counted */
+	assert_int_equal((uintptr_t)idmap_get(&b->domains, 1), 3);
+	assert_int_equal((uintptr_t)idmap_get(&b->domains, 2), 3);
+	assert_null(idmap_get(&b->domains, 3));
+
+	/* a kicked device is on the work list once, and off it after a poll */
+	struct xb_dev *x3 = xbfix_dev(&t, &d[3]);
+	xb_dev_kick(x3);
+	xb_dev_kick(x3);
+	assert_int_equal(b->nwork, 1);
+	assert_ptr_equal(b->work[0], x3);
+	xb_backend_poll(b);
+	assert_int_equal(b->nwork, 0);
+	assert_false(x3->queued);
+
+	/* connected: on the active list until its first pass finds it idle;
+	 * its port leads to it */
+	xbdisk_connect(&t, &d[3]);
+	struct blk_dev *bd = x3->priv;
+	assert_ptr_equal(idmap_get(&t.bb.ports, bd->q[0].port), x3);
+	assert_int_equal(t.bb.ports.n, 1);
+	xbfix_serve(&t, 20);
+	assert_int_equal(b->nactive, 0);
+	xbdisk_io(&t, &d[3], 8, 7);
+	assert_false(x3->active);
+	assert_int_equal(b->nactive, 0);
+
+	/* activating twice is once; idling the first leaves the other where
+	 * the list says */
+	struct xb_dev *x0 = xbfix_dev(&t, &d[0]), *x5 = xbfix_dev(&t, &d[5]);
+	xb_dev_activate(x0);
+	xb_dev_activate(x5);
+	xb_dev_activate(x0);
+	assert_int_equal(b->nactive, 2);
+	xb_dev_idle(x0);
+	assert_int_equal(b->nactive, 1);
+	assert_ptr_equal(b->active[0], x5);
+	assert_int_equal(x5->aidx, 0);
+	assert_false(x0->active);
+	xb_dev_idle(x0); /* not on it: nothing */
+	assert_int_equal(b->nactive, 1);
+
+	/* a removed device leaves both lists, its domain's count and the port
+	 * index; the last device of a domain takes the domain's count with it */
+	xb_dev_kick(x5);
+	xbdisk_remove(&t, &d[5]);
+	serve_until_count(&t, 5, 3000);
+	assert_int_equal(b->nactive, 0);
+	assert_int_equal(b->nwork, 0);
+	assert_int_equal((uintptr_t)idmap_get(&b->domains, 2), 2);
+	xbdisk_remove(&t, &d[3]);
+	serve_until_count(&t, 4, 3000);
+	assert_int_equal(t.bb.ports.n, 0);
+	xbdisk_remove(&t, &d[1]);
+	serve_until_count(&t, 3, 3000);
+	assert_null(idmap_get(&b->domains, 2));
+	for (unsigned i = 0; i < b->ndevs; i++)
+		assert_int_equal(b->devs[i]->idx, i);
+	xbfix_teardown(&t);
+}
+
 static void test_daemon_options(void **state)
 {
 	(void)state;
@@ -339,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_limit_shutdown),
 		cmocka_unit_test(test_fe_token),
 		cmocka_unit_test(test_threads_on_first_io),
+		cmocka_unit_test(test_work_lists),
 		cmocka_unit_test(test_daemon_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
