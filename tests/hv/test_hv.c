@@ -5,6 +5,7 @@
 #include "common/err.h"
 #include "common/log.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,7 +78,9 @@ static void test_fault(void **state)
 	struct xctl_hv hv = { .ops = &fake_ops, .log = &lg, .fault_at = 3 };
 	assert_int_equal(xctl_hv_fault(&hv, "a"), 0);
 	assert_int_equal(xctl_hv_fault(&hv, "b"), 0);
+	errno = 0;
 	assert_int_not_equal(xctl_hv_fault(&hv, "c"), 0);
+	assert_int_equal(errno, EIO); /* a message that reports errno names a failure */
 	assert_int_equal(xctl_hv_fault(&hv, "d"), 0);
 	assert_int_equal(hv.calls, 4);
 }

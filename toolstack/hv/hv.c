@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "common/util.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ int xctl_hv_fault(struct xctl_hv *hv, const char *what)
 	}
 	if (hv->fault_at && hv->calls == hv->fault_at) {
 		xctl_err_log(hv->log, "fault injection: call %lu (%s) fails", hv->calls, what);
+		errno = EIO; /* what callers that report errno say of the failed call */
 		return 1;
 	}
 	return 0;

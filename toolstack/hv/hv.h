@@ -27,7 +27,7 @@
  * xctl_hv_fault(hv, what) before each hypervisor or xenstore call it makes
  * and fails that call when it returns nonzero. XCTL_HV_FAULT=N in the
  * environment makes the Nth call fail (XCTL_ERR_HV or XCTL_ERR_XENSTORE as
- * the call would), XCTL_HV_KILL=N makes the process kill itself with SIGKILL
+ * the call would; errno is EIO then), XCTL_HV_KILL=N makes the process kill itself with SIGKILL
  * at the Nth call (crash tests). Counting starts at 1 when the context is
  * opened. */
 #ifndef XCTL_HV_H
