@@ -2,18 +2,16 @@
 #include "sim/console/attach.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
-#include <xenstore.h>
 
 #include "common/err.h"
-#include "xenstore-schema/xs_paths.h"
+#include "common/util.h"
+
+#define QUIET_MS 200      /* poll timeout: then ask whether the domain went */
+#define DRAIN_MS 500      /* after the end of input: output still relayed */
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -29,71 +27,56 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-static char *read_tty(struct xs_handle *xs, uint32_t domid, int wait_ms)
+int xctl_console_relay(int fd, int in_fd, int out_fd, bool (*gone)(void *ctx), void *ctx)
 {
-	char p[64];
-	snprintf(p, sizeof(p), XS_FMT_CONSOLE_FE_TTY, domid);
-	struct timespec t0, t;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		unsigned len = 0;
-		char *v = xs_read(xs, XBT_NULL, p, &len);
-		if (v && len)
-			return v;
-		free(v);
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >= wait_ms)
-			return NULL;
-		usleep(20000);
+	struct termios raw, saved;
+	if (!tcgetattr(fd, &raw)) {
+		cfmakeraw(&raw);
+		tcsetattr(fd, TCSANOW, &raw);
 	}
-}
-
-int xctl_console_attach(struct xs_handle *xs, uint32_t domid, int in_fd, int out_fd, int wait_ms)
-{
-	int rc = 0;
-	char *tty = read_tty(xs, domid, wait_ms);
-	if (!tty)
-		return XCTL_ERR_NOTFOUND;
-	int fd = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	free(tty);
-	if (fd < 0)
-		return XCTL_ERR_IO;
-	struct termios saved, raw;
-	bool restore = isatty(in_fd) && tcgetattr(in_fd, &saved) == 0;
-	if (restore) {
+	bool term = isatty(in_fd) && !tcgetattr(in_fd, &saved);
+	if (term) {
 		raw = saved;
 		cfmakeraw(&raw);
 		tcsetattr(in_fd, TCSANOW, &raw);
 	}
+	bool in_open = true;
+	long quiet_since = 0;
+	int rc = 0;
 	char buf[4096];
 	for (;;) {
-		struct pollfd p[2] = { { in_fd, POLLIN, 0 }, { fd, POLLIN, 0 } };
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = in_fd, .events = POLLIN } };
+		int pr = poll(p, in_open ? 2 : 1, QUIET_MS);
+		if (pr < 0 && errno != EINTR) {
 			rc = XCTL_ERR_IO;
-			goto out;
+			break;
 		}
-		if (p[1].revents & POLLIN) {
+		if (pr > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
 			ssize_t n = read(fd, buf, sizeof(buf));
-			if (n > 0 && (rc = write_all(out_fd, buf, (size_t)n)))
-				goto out;
-		}
-		if (p[0].revents & (POLLIN | POLLHUP)) {
-			ssize_t n = read(in_fd, buf, sizeof(buf));
 			if (n <= 0)
-				goto out; /* end of input */
-			char *esc = memchr(buf, XCTL_CONSOLE_ESCAPE, (size_t)n);
-			size_t len = esc ? (size_t)(esc - buf) : (size_t)n;
-			if (len && (rc = write_all(fd, buf, len)))
-				goto out;
-			if (esc)
-				goto out;
+				break; /* the daemon closed it: the domain is gone */
+			if ((rc = write_all(out_fd, buf, (size_t)n)))
+				break;
+			quiet_since = xctl_mono_ms();
 		}
+		if (in_open && pr > 0 && (p[1].revents & (POLLIN | POLLHUP))) {
+			ssize_t n = read(in_fd, buf, sizeof(buf));
+			if (n <= 0) {
+				in_open = false; /* print what comes in answer, then stop */
+				quiet_since = xctl_mono_ms();
+			} else {
+				char *esc = memchr(buf, XCTL_CONSOLE_ESCAPE, (size_t)n);
+				size_t len = esc ? (size_t)(esc - buf) : (size_t)n;
+				if ((len && (rc = write_all(fd, buf, len))) || esc)
+					break;
+			}
+		}
+		if (!in_open && xctl_mono_ms() - quiet_since > DRAIN_MS)
+			break;
+		if (pr == 0 && gone && gone(ctx))
+			break;
 	}
-out:
-	if (restore)
+	if (term)
 		tcsetattr(in_fd, TCSANOW, &saved);
-	close(fd);
 	return rc;
 }

@@ -230,9 +230,54 @@ static void test_hostile_ring_indices(void **state)
 	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
 }
 
-/* xctl_console_attach (what `xctl console` runs): a line typed on its input
+/* The domain's console pty, from its console/tty node, opened. */
+static int open_tty(uint32_t domid)
+{
+	char p[256], tty[128];
+	snprintf(p, sizeof(p), XS_FMT_CONSOLE_FE_TTY, domid);
+	assert_int_equal(testhost_read(&host, p, tty, sizeof(tty)), 0);
+	int fd = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	return fd;
+}
+
+static int gone_calls;
+static bool gone_after_two(void *ctx)
+{
+	(void)ctx;
+	return ++gone_calls >= 2;
+}
+
+/* Relay in a child, over pipes: in[1] is the user's keyboard, out[0] the
+ * screen. */
+static pid_t relay_child(uint32_t domid, int in[2], int out[2], bool (*gone)(void *))
+{
+	assert_int_equal(pipe(in), 0);
+	assert_int_equal(pipe(out), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(in[1]);
+		close(out[0]);
+		int fd = open_tty(domid);
+		_exit(xctl_console_relay(fd, in[0], out[1], gone, NULL) == 0 ? 0 : 1);
+	}
+	close(in[0]);
+	close(out[1]);
+	return pid;
+}
+
+static void relay_ends(pid_t pid)
+{
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+/* xctl_console_relay (what `xctl console` runs): a line typed on its input
  * reaches the guest, the answer comes out on its output, the escape
- * character detaches. */
+ * character detaches; at the end of input what the guest answers still
+ * comes out; it ends when the domain is said to be gone. */
 static void test_attach_client(void **state)
 {
 	(void)state;
@@ -241,40 +286,38 @@ static void test_attach_client(void **state)
 	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
 	assert_log(domid, "ready");
 	int in[2], out[2];
-	assert_int_equal(pipe(in), 0);
-	assert_int_equal(pipe(out), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(in[1]);
-		close(out[0]);
-		struct xs_handle *xs = xs_open(0);
-		_exit(xs && xctl_console_attach(xs, domid, in[0], out[1], 5000) == 0 ? 0 : 1);
-	}
-	close(in[0]);
-	close(out[1]);
+	pid_t pid = relay_child(domid, in, out, NULL);
 	const char line[] = "echo typed through the client\r";
 	assert_int_equal(write(in[1], line, sizeof(line) - 1), (ssize_t)sizeof(line) - 1);
 	assert_true(read_until(out[0], "] typed through the client", T_MS));
 	char esc = XCTL_CONSOLE_ESCAPE;
 	assert_int_equal(write(in[1], &esc, 1), 1);
-	int st;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	relay_ends(pid);
 	close(in[1]);
 	close(out[0]);
-	/* no tty for a domain without a console: NOTFOUND after the wait */
-	assert_int_equal(xctl_console_attach(host.xs, 32000, 0, 1, 50), XCTL_ERR_NOTFOUND);
+
+	/* a command, then the end of input: its answer comes out, then the
+	 * relay ends by itself */
+	pid = relay_child(domid, in, out, NULL);
+	const char last[] = "echo the last words\r";
+	assert_int_equal(write(in[1], last, sizeof(last) - 1), (ssize_t)sizeof(last) - 1);
+	close(in[1]);
+	assert_true(read_until(out[0], "] the last words", T_MS));
+	relay_ends(pid);
+	close(out[0]);
+
+	/* input open, nothing typed: it ends once the domain is gone */
+	gone_calls = 0;
+	pid = relay_child(domid, in, out, gone_after_two);
+	relay_ends(pid);
+	close(in[1]);
+	close(out[0]);
 	assert_int_equal(simd_domain_destroy(host.s, domid), 0);
 }
 
 static void say(uint32_t domid, const char *line)
 {
-	char p[256], tty[128];
-	snprintf(p, sizeof(p), XS_FMT_CONSOLE_FE_TTY, domid);
-	assert_int_equal(testhost_read(&host, p, tty, sizeof(tty)), 0);
-	int fd = open(tty, O_RDWR | O_NOCTTY);
-	assert_true(fd >= 0);
+	int fd = open_tty(domid);
 	assert_int_equal(write(fd, line, strlen(line)), (ssize_t)strlen(line));
 	close(fd);
 }

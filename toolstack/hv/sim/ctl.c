@@ -2,6 +2,7 @@
 /* hv/sim: requests to a running domain (shutdown, sysrq), changes (rename,
  * memory, vcpus) and the console. */
 #include "toolstack/hv/sim/sim_int.h"
+#include "sim/console/attach.h"
 #include "sim/simd/simd.h"
 #include "common/err.h"
 #include "common/log.h"
@@ -161,19 +162,16 @@ int sim_vcpu_set(struct xctl_hv *hv, uint32_t domid, uint32_t count)
 /* ---- console: as xenconsole, through the pty the console daemon
  * publishes in console/tty (serial: serial/0/tty) ---- */
 
-static int write_all(int fd, const char *buf, size_t len)
+struct sim_gone {
+	struct sim *s;
+	uint32_t domid;
+};
+
+static bool sim_domain_gone(void *ctx)
 {
-	while (len) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return XCTL_ERR_IO;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
+	struct sim_gone *g = ctx;
+	struct simd_domain_info d;
+	return simd_domain_info(g->s->simd, g->domid, &d) != 0;
 }
 
 int sim_console(struct xctl_hv *hv, uint32_t domid, const char *type, int num)
@@ -191,8 +189,7 @@ int sim_console(struct xctl_hv *hv, uint32_t domid, const char *type, int num)
 	while (!(tty = sim_xs_read(s, XS_FMT_CONSOLE_FE_TTY, domid)) || !*tty) {
 		free(tty);
 		tty = NULL;
-		struct simd_domain_info d;
-		if (simd_domain_info(s->simd, domid, &d))
+		if (sim_domain_gone(&(struct sim_gone){ s, domid }))
 			return XCTL_ERR_NOTFOUND;
 		if (xctl_mono_ms() - start > 5000) {
 			xctl_err_log(hv->log,
@@ -211,58 +208,7 @@ int sim_console(struct xctl_hv *hv, uint32_t domid, const char *type, int num)
 		return rc;
 	}
 	free(tty);
-	struct termios raw, saved;
-	bool term = isatty(STDIN_FILENO) && !tcgetattr(fd, &raw);
-	if (!tcgetattr(fd, &raw)) {
-		cfmakeraw(&raw);
-		tcsetattr(fd, TCSANOW, &raw);
-	}
-	if (term && !tcgetattr(STDIN_FILENO, &saved)) {
-		raw = saved;
-		cfmakeraw(&raw);
-		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-	}
-	bool in_open = true;
-	long quiet_since = 0;
-	int rc = 0;
-	for (;;) {
-		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = STDIN_FILENO, .events = POLLIN } };
-		int pr = poll(p, in_open ? 2 : 1, 200);
-		if (pr < 0 && errno != EINTR) {
-			rc = XCTL_ERR_IO;
-			break;
-		}
-		if (pr > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-			char buf[4096];
-			ssize_t n = read(fd, buf, sizeof(buf));
-			if (n <= 0)
-				break; /* the daemon closed it: the domain is gone */
-			if (write_all(STDOUT_FILENO, buf, (size_t)n)) {
-				rc = XCTL_ERR_IO;
-				break;
-			}
-			quiet_since = xctl_mono_ms();
-		}
-		if (in_open && pr > 0 && (p[1].revents & (POLLIN | POLLHUP))) {
-			char buf[1024];
-			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-			if (n <= 0) {
-				in_open = false; /* not a terminal: print what comes, then stop */
-				quiet_since = xctl_mono_ms();
-			} else {
-				char *esc = term ? memchr(buf, 0x1d, (size_t)n) : NULL; /* Ctrl-] */
-				if (write_all(fd, buf, esc ? (size_t)(esc - buf) : (size_t)n) || esc)
-					break;
-			}
-		}
-		if (!in_open && xctl_mono_ms() - quiet_since > 500)
-			break;
-		struct simd_domain_info d;
-		if (pr == 0 && simd_domain_info(s->simd, domid, &d))
-			break;
-	}
-	if (term)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	int rc = xctl_console_relay(fd, STDIN_FILENO, STDOUT_FILENO, sim_domain_gone, &(struct sim_gone){ s, domid });
 	close(fd);
 	return rc;
 }
