@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -65,9 +64,11 @@ int xctl_console_relay(int fd, int in_fd, int out_fd, bool (*gone)(void *ctx), v
 				in_open = false; /* print what comes in answer, then stop */
 				quiet_since = xctl_mono_ms();
 			} else {
-				char *esc = memchr(buf, XCTL_CONSOLE_ESCAPE, (size_t)n);
-				size_t len = esc ? (size_t)(esc - buf) : (size_t)n;
-				if ((len && (rc = write_all(fd, buf, len))) || esc)
+				/* the escape character alone, as xenconsole takes it:
+				 * inside pasted input it is input */
+				if (n == 1 && buf[0] == XCTL_CONSOLE_ESCAPE)
+					break;
+				if ((rc = write_all(fd, buf, (size_t)n)))
 					break;
 			}
 		}

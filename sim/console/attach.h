@@ -14,7 +14,8 @@
 /* Relay in_fd to the console pty fd (opened by the caller, closed by it
  * too) and the console to out_fd. The pty, and in_fd when it is a
  * terminal, are raw while attached (in_fd restored on return). Ends with
- * 0 when the escape character comes on in_fd, when the console closes,
+ * 0 when the escape character comes on in_fd (read alone, as xenconsole
+ * takes it: inside a longer read it is input), when the console closes,
  * when gone(ctx) says the domain went (asked after each quiet 200 ms; NULL:
  * never), or, once in_fd has ended (not a terminal), after 500 ms without
  * output: what the guest prints in answer to the input still comes out.

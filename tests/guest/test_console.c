@@ -290,6 +290,10 @@ static void test_attach_client(void **state)
 	const char line[] = "echo typed through the client\r";
 	assert_int_equal(write(in[1], line, sizeof(line) - 1), (ssize_t)sizeof(line) - 1);
 	assert_true(read_until(out[0], "] typed through the client", T_MS));
+	/* inside a longer read it is input; alone it detaches */
+	const char pasted[] = "echo pasted\x1d\r";
+	assert_int_equal(write(in[1], pasted, sizeof(pasted) - 1), (ssize_t)sizeof(pasted) - 1);
+	assert_true(read_until(out[0], "] pasted", T_MS));
 	char esc = XCTL_CONSOLE_ESCAPE;
 	assert_int_equal(write(in[1], &esc, 1), 1);
 	relay_ends(pid);
