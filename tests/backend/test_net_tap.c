@@ -206,6 +206,8 @@ static void test_tap_both_ways(void **state)
 	fe_connect(&t, 3, &fe, true);
 	/* 24: the control ring was not offered and is not mapped */
 	assert_int_equal(xenio_fake_mapped_pages(t.f), 2);
+	/* split event channels: both ports lead to the vif in one lookup */
+	assert_int_equal(t.nb.ports.n, 2);
 	int s = packet_socket("vif3.0");
 	/* guest -> TAP */
 	uint8_t fr[300], got[2048];
@@ -242,6 +244,7 @@ static void test_tap_both_ways(void **state)
 	while (fgets(line, sizeof(line), t.logf))
 		found |= strstr(line, "domain 4 vif 0: tx req_prod 5000") != NULL;
 	assert_true(found);
+	assert_int_equal(t.nb.ports.n, 2); /* the disabled vif's ports went with its queues */
 	test_frame(fr, sizeof(fr), 3);
 	netfe_send(&fe, fr, sizeof(fr), 1, 0);
 	netfe_tx_push(&fe, true);
@@ -274,6 +277,8 @@ static void test_tap_both_ways(void **state)
 	for (int i = 0; i < 100 && t.nb.xb.ndevs; i++)
 		serve(&t, 5);
 	assert_int_equal(t.nb.xb.ndevs, 0);
+	assert_int_equal(t.nb.ports.n, 0);
+	assert_int_equal(t.nb.xb.nactive, 0);
 	assert_int_equal(if_nametoindex("vif3.0"), 0); /* the TAP went with it */
 	netback_fini(&t.nb);
 	assert_int_equal(xenio_fake_mapped_pages(t.f), 0);
