@@ -279,6 +279,20 @@ long xctl_mono_ms(void)
 	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
 }
 
+int xctl_bridge_port_ipv6_off(const char *ifname)
+{
+	char p[128];
+	if (!*ifname || strchr(ifname, '/') || strlen(ifname) > 64)
+		return XCTL_ERR_INVAL;
+	snprintf(p, sizeof(p), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	int fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT && access("/proc/sys/net/ipv6", F_OK) ? 0 : xctl_err_from_errno(errno);
+	int rc = write(fd, "1", 1) == 1 ? 0 : xctl_err_from_errno(errno);
+	close(fd);
+	return rc;
+}
+
 int xctl_mkdirs(const char *path)
 {
 	char buf[4096];

@@ -38,6 +38,12 @@ int xctl_read_file(const char *path, size_t max, char **out, size_t *len);
 /* mkdir -p with mode 0700 for the parts it creates: 0 or a negative
  * xctl_err (XCTL_ERR_LIMIT for a path of 4096 bytes or more). */
 int xctl_mkdirs(const char *path);
+/* A pure bridge port (a vif's host side) carries no IPv6 of its own: no
+ * link-local address, no routes. Without this each vif added a link-local
+ * and a multicast route to the kernel's IPv6 table, and every vif brought
+ * up or down walked the others' (O(n) with n vifs). Call before the
+ * interface goes up. 0 (also when the kernel has no IPv6), or an error. */
+int xctl_bridge_port_ipv6_off(const char *ifname);
 
 /* Damerau-Levenshtein distance (optimal string alignment), case-insensitive. */
 size_t xctl_edit_distance(const char *a, const char *b);

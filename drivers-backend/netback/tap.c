@@ -3,6 +3,7 @@
 #include "drivers-backend/netback/tap.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,6 +60,11 @@ int net_tap_up(const char *name, unsigned mtu, const char *bridge, const struct 
 			xctl_warn(log, "%s: cannot set the MTU of %s to %u: %s", who, name, mtu,
 				  strerror(errno));
 	}
+	/* a bridge port: no IPv6 of its own (xl's vif-bridge makes its vifs
+	 * pure bridge ports too, flushing their addresses) */
+	int e = bridge && *bridge ? xctl_bridge_port_ipv6_off(name) : 0;
+	if (e)
+		xctl_warn(log, "%s: cannot turn IPv6 off on %s: %s", who, name, xctl_strerror(e));
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0 || (ifr.ifr_flags |= IFF_UP, ioctl(s, SIOCSIFFLAGS, &ifr) < 0)) {
 		xctl_err_log(log, "%s: cannot bring %s up: %s", who, name, strerror(errno));
 		rc = XCTL_ERR_IO;

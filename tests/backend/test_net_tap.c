@@ -202,6 +202,13 @@ static void test_tap_both_ways(void **state)
 	pclose(ip);
 	assert_non_null(strstr(out, "master xenbr0"));
 	assert_non_null(strstr(out, "UP"));
+	/* a pure bridge port: no IPv6 of its own */
+	if (access("/proc/sys/net/ipv6", F_OK) == 0) { /* a kernel without IPv6 has nothing to turn off */
+		FILE *f6 = fopen("/proc/sys/net/ipv6/conf/vif3.0/disable_ipv6", "r");
+		assert_non_null(f6);
+		assert_int_equal(fgetc(f6), '1');
+		fclose(f6);
+	}
 	struct netfe fe;
 	fe_connect(&t, 3, &fe, true);
 	/* 24: the control ring was not offered and is not mapped */

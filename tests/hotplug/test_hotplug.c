@@ -365,6 +365,13 @@ static void test_vif_online_offline(void **state)
 	assert_int_equal(mtu, 1400);
 	assert_memory_equal(mac, fe, 6);
 	assert_true(xctl_hp_bridge_has("xbr1", "vif20.0"));
+	/* a pure bridge port: no IPv6 of its own */
+	if (access("/proc/sys/net/ipv6", F_OK) == 0) { /* a kernel without IPv6 has nothing to turn off */
+		FILE *f6 = fopen("/proc/sys/net/ipv6/conf/vif20.0/disable_ipv6", "r");
+		assert_non_null(f6);
+		assert_int_equal(fgetc(f6), '1');
+		fclose(f6);
+	}
 	/* online again: already a port, still fine */
 	assert_int_equal(xctl_hp_run(&F.c, &r), 0);
 	r.action = XCTL_HP_REMOVE;

@@ -51,6 +51,22 @@ static void test_parse_i64(void **state)
  * never goes back. */
 /* xctl_mkdirs: every missing part made (mode 0700), what exists kept, a
  * file in the way and a path too long refused */
+static void test_bridge_port_ipv6_off(void **state)
+{
+	(void)state;
+	char longname[80];
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(xctl_bridge_port_ipv6_off(""), XCTL_ERR_INVAL);
+	assert_int_equal(xctl_bridge_port_ipv6_off("../all"), XCTL_ERR_INVAL);
+	assert_int_equal(xctl_bridge_port_ipv6_off(longname), XCTL_ERR_INVAL);
+	/* an interface that is not there, where IPv6 is */
+	if (access("/proc/sys/net/ipv6", F_OK) == 0)
+		assert_int_equal(xctl_bridge_port_ipv6_off("xctl-none0"), XCTL_ERR_NOTFOUND);
+	else
+		assert_int_equal(xctl_bridge_port_ipv6_off("xctl-none0"), 0);
+}
+
 static void test_mkdirs(void **state)
 {
 	(void)state;
@@ -262,7 +278,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_u64),  cmocka_unit_test(test_parse_i64),
 		cmocka_unit_test(test_buf),        cmocka_unit_test(test_suggest),
-		cmocka_unit_test(test_read_file),  cmocka_unit_test(test_hexval), cmocka_unit_test(test_mono_ms), cmocka_unit_test(test_mkdirs),
+		cmocka_unit_test(test_read_file),  cmocka_unit_test(test_hexval), cmocka_unit_test(test_mono_ms), cmocka_unit_test(test_mkdirs), cmocka_unit_test(test_bridge_port_ipv6_off),
 		cmocka_unit_test(test_diags),      cmocka_unit_test(test_json_roundtrip),
 		cmocka_unit_test(test_json_errors), cmocka_unit_test(test_errors),
 	};

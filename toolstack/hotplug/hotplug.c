@@ -375,6 +375,9 @@ static int vif_online(const struct xctl_hp_ctx *c, const struct xctl_hp_req *r)
 	} else if (have_bridge && xctl_hp_link_mtu(bridge, -1, &mtu, why, sizeof(why))) {
 		mtu = 0;
 	}
+	int e = have_bridge ? xctl_bridge_port_ipv6_off(dev) : 0;
+	if (e)
+		xctl_warn(c->log, "%s: cannot turn IPv6 off on %s: %s", name, dev, xctl_strerror(e));
 	if ((rc = xctl_hp_link_up(dev, false, why, sizeof(why))) ||
 	    (rc = xctl_hp_link_mac(dev, bridge_port_mac, why, sizeof(why))) ||
 	    (mtu > 0 && (rc = xctl_hp_link_mtu(dev, mtu, NULL, why, sizeof(why))))) {
