@@ -76,6 +76,16 @@ static void assert_log(uint32_t domid, const char *want)
 }
 
 /* Read from fd until want shows up (or the time is up). */
+/* A new domain, unpaused, its guest's "ready" in the console log. */
+static uint32_t running_domain(const char *name)
+{
+	uint32_t domid = testhost_domain(&host, name);
+	assert_true(domid > 0);
+	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
+	assert_log(domid, "ready");
+	return domid;
+}
+
 static bool read_until(int fd, const char *want, int ms)
 {
 	char buf[8192];
@@ -159,10 +169,7 @@ static void test_restart_serves_running(void **state)
 static void test_attach_sends_a_line(void **state)
 {
 	(void)state;
-	uint32_t domid = testhost_domain(&host, "cons-attach");
-	assert_true(domid > 0);
-	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
-	assert_log(domid, "ready");
+	uint32_t domid = running_domain("cons-attach");
 	char p[256], tty[128];
 	snprintf(p, sizeof(p), XS_FMT_CONSOLE_FE_TTY, domid);
 	/* written before the daemon logged the first byte */
@@ -281,10 +288,7 @@ static void relay_ends(pid_t pid)
 static void test_attach_client(void **state)
 {
 	(void)state;
-	uint32_t domid = testhost_domain(&host, "cons-client");
-	assert_true(domid > 0);
-	assert_int_equal(simd_domain_unpause(host.s, domid), 0);
-	assert_log(domid, "ready");
+	uint32_t domid = running_domain("cons-client");
 	int in[2], out[2];
 	pid_t pid = relay_child(domid, in, out, NULL);
 	const char line[] = "echo typed through the client\r";
@@ -332,14 +336,8 @@ static void test_two_consoles(void **state)
 	(void)state;
 	struct simd_domain_info d0a, d0b;
 	assert_int_equal(simd_domain_info(host.s, 0, &d0a), 0);
-	uint32_t a = testhost_domain(&host, "cons-a");
-	assert_true(a > 0);
-	assert_int_equal(simd_domain_unpause(host.s, a), 0);
-	assert_log(a, "ready");
-	uint32_t b = testhost_domain(&host, "cons-b");
-	assert_true(b > 0);
-	assert_int_equal(simd_domain_unpause(host.s, b), 0);
-	assert_log(b, "ready");
+	uint32_t a = running_domain("cons-a");
+	uint32_t b = running_domain("cons-b");
 	say(a, "echo a is still served\r");
 	say(b, "echo so is b\r");
 	assert_log(a, "] a is still served");
