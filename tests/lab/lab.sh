@@ -23,6 +23,10 @@
 # was corrupted in every run on a loaded machine, docs/lab.md).
 # XCTL_LAB_DOM0_VCPUS: dom0's vCPUs alone (default XCTL_LAB_SMP): with
 # XCTL_LAB_SMP=2 and this 1, Xen has two CPUs and dom0 one.
+# XCTL_LAB_CPU: QEMU's -cpu (default max without rdtscp and without XSAVE
+# and what needs it: with XSAVE, processes in dom0 and in PV guests read
+# wrong memory, docs/lab.md). XCTL_LAB_QEMU: the QEMU binary (default
+# qemu-system-x86_64 on the PATH).
 # XCTL_LAB_XS_TRACE=1: dom0's xenstored traces every request to
 # xenstored-trace.log among the artifacts (for diagnosis; it slows xenstored).
 set -euo pipefail
@@ -134,7 +138,8 @@ truncate -s 256M "$out/output.img"
 serial=$out/serial.log
 : >"$serial"
 t=$(now)
-timeout --kill-after=10 "$deadline" qemu-system-x86_64 -accel "${XCTL_LAB_ACCEL:-tcg}" -cpu max,-rdtscp -smp "${XCTL_LAB_SMP:-1}" -m 3072 \
+timeout --kill-after=10 "$deadline" "${XCTL_LAB_QEMU:-qemu-system-x86_64}" -accel "${XCTL_LAB_ACCEL:-tcg}" \
+	-cpu "${XCTL_LAB_CPU:-max,-rdtscp,-xsave,-xsaveopt,-xsavec,-xsaves,-avx,-avx2,-fma,-f16c}" -smp "${XCTL_LAB_SMP:-1}" -m 3072 \
 	-display none -monitor none -nodefaults -no-reboot -serial "file:$serial" \
 	-kernel "$base/xen.elf" \
 	-append "dom0_mem=1024M,max:1024M dom0_max_vcpus=${XCTL_LAB_DOM0_VCPUS:-${XCTL_LAB_SMP:-1}} console=com1 com1=115200,8n1 smap=0 noreboot conring_size=1m" \
