@@ -105,7 +105,10 @@ static int add(struct xb_backend *b, struct xb_dev *d)
 	return 0;
 }
 
-/* Take d out of the table, the index and the work list (not freed). */
+/* Take d out of the table, the index and the active list (not freed). It
+ * is on no work list: a device goes from its own work item (run_work takes
+ * it off before), from create before it is woken, or at xb_backend_free,
+ * which empties the list first. */
 static void drop(struct xb_backend *b, struct xb_dev *d)
 {
 	idmap_del(&b->index, key_of(d->domid, d->devid));
@@ -114,12 +117,6 @@ static void drop(struct xb_backend *b, struct xb_dev *d)
 	b->devs[i] = b->devs[--b->ndevs];
 	b->devs[i]->idx = i;
 	b->devs[b->ndevs] = NULL;
-	for (unsigned k = 0; d->queued && k < b->nwork; k++) {
-		if (b->work[k] == d) {
-			b->work[k] = b->work[--b->nwork];
-			d->queued = false;
-		}
-	}
 	xb_dev_idle(d);
 }
 
@@ -520,6 +517,7 @@ void xb_backend_shutdown(struct xb_backend *b)
 void xb_backend_free(struct xb_backend *b)
 {
 	b->refused = false;
+	b->nwork = 0;
 	while (b->ndevs) {
 		b->devs[0]->connected = false;
 		destroy(b, b->devs[0]);

@@ -9,6 +9,8 @@
 #include "tests/backend/xbfix.h"
 #include "drivers-backend/blkback/io.h"
 #include "drivers-backend/common/idmap.h"
+#include "drivers-backend/common/storm.h"
+#include "drivers-backend/xenio/fake/fake.h"
 #include "common/err.h"
 #include "xenstore-schema/xs_paths.h"
 
@@ -360,6 +362,32 @@ static void test_work_lists(void **state)
 	xbfix_teardown(&t);
 }
 
+/* A queue paused for an event storm keeps its device on the active list
+ * (its timer re-arms the port), and serves again once the pause is over. */
+static void test_storm_stays_active(void **state)
+{
+	(void)state;
+	struct xbfix t;
+	xbfix_setup(&t, 1, 0);
+	struct xbdisk d;
+	xbdisk_add(&t, &d, 1, 51712, false);
+	xbdisk_connect(&t, &d);
+	struct xb_dev *x = xbfix_dev(&t, &d);
+	struct blk_dev *bd = x->priv;
+	for (unsigned i = 0; i <= STORM_SPURIOUS_MAX && !bd->q[0].storm.paused_until; i++) {
+		assert_int_equal(xenio_fake_guest_notify(t.f, d.domid, d.fe_ring.port), 0);
+		xbfix_serve(&t, 1);
+	}
+	assert_true(bd->q[0].storm.paused_until != 0);
+	xbfix_serve(&t, 1);
+	assert_true(x->active);
+	xbfix_serve(&t, 3 * STORM_PAUSE_MS);
+	assert_int_equal(bd->q[0].storm.paused_until, 0);
+	xbdisk_io(&t, &d, 16, 9); /* the port is armed again */
+	assert_false(x->active);
+	xbfix_teardown(&t);
+}
+
 static void test_daemon_options(void **state)
 {
 	(void)state;
@@ -420,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_fe_token),
 		cmocka_unit_test(test_threads_on_first_io),
 		cmocka_unit_test(test_work_lists),
+		cmocka_unit_test(test_storm_stays_active),
 		cmocka_unit_test(test_daemon_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
