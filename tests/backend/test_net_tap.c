@@ -261,6 +261,37 @@ static void test_tap_both_ways(void **state)
 	len = recv_test(&t, s, got, sizeof(got));
 	assert_int_equal(len, (ssize_t)sizeof(fr));
 	assert_memory_equal(got, fr, sizeof(fr));
+	/* two queues: each queue's own ports lead to it, a frame sent on the
+	 * second comes out of the TAP */
+	add_vif(&t, 7, "xenbr0");
+	until(&t, 7, 2);
+	struct netfe mq[2];
+	char dir7[128], key[64], val[32];
+	snprintf(dir7, sizeof(dir7), XS_FMT_VIF_FE, 7u, 0u);
+	for (unsigned qi = 0; qi < 2; qi++) {
+		assert_int_equal(netfe_init(&mq[qi], t.f, 7, qi * 510, 10 + qi * 1000), 0);
+		const char *k[] = { XS_KEY_TX_RING_REF, XS_KEY_RX_RING_REF, XS_KEY_EVENT_CHANNEL_TX,
+				    XS_KEY_EVENT_CHANNEL_RX };
+		uint32_t v4[] = { mq[qi].tx_ref, mq[qi].rx_ref, mq[qi].tx_port, mq[qi].rx_port };
+		for (unsigned j = 0; j < 4; j++) {
+			snprintf(key, sizeof(key), XS_KEYFMT_QUEUE "/%s", qi, k[j]);
+			snprintf(val, sizeof(val), "%u", v4[j]);
+			wr(&t, dir7, key, val);
+		}
+	}
+	wr(&t, dir7, XS_KEY_MULTI_QUEUE_NUM_QUEUES, "2");
+	wr(&t, dir7, XS_KEY_REQUEST_RX_COPY, "1");
+	wr(&t, dir7, XS_KEY_STATE, "4");
+	until(&t, 7, 4);
+	assert_int_equal(t.nb.ports.n, 2 + 4);
+	int s7 = packet_socket("vif7.0");
+	test_frame(fr, sizeof(fr), 5);
+	netfe_send(&mq[1], fr, sizeof(fr), 1, 0);
+	netfe_tx_push(&mq[1], true);
+	len = recv_test(&t, s7, got, sizeof(got));
+	assert_int_equal(len, (ssize_t)sizeof(fr));
+	assert_memory_equal(got, fr, sizeof(fr));
+	close(s7);
 	/* a second vif misbehaves: disabled and logged; the first runs on */
 	add_vif(&t, 4, "xenbr0");
 	until(&t, 4, 2);
@@ -275,7 +306,7 @@ static void test_tap_both_ways(void **state)
 	while (fgets(line, sizeof(line), t.logf))
 		found |= strstr(line, "domain 4 vif 0: tx req_prod 5000") != NULL;
 	assert_true(found);
-	assert_int_equal(t.nb.ports.n, 2); /* the disabled vif's ports went with its queues */
+	assert_int_equal(t.nb.ports.n, 6); /* the disabled vif's ports went with its queues */
 	test_frame(fr, sizeof(fr), 3);
 	netfe_send(&fe, fr, sizeof(fr), 1, 0);
 	netfe_tx_push(&fe, true);
