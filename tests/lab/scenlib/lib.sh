@@ -92,7 +92,10 @@ lab_suite_type() {
 # on the scenario's output; fails when any failed.
 lab_suite_each() {
 	lab_suite_setup
-	XCTL_SCEN_ARGS_PV='kernel="/lab/guest/vmlinux" ramdisk="/lab/guest/initrd.img" memory=128 maxmem=256'
+	# sysrq_always_enabled: a guest crashed with sysrq c while still
+	# booting, before its init enables sysrq, ignored it ("This sysrq
+	# operation is disabled") and the crash scenarios waited in vain
+	XCTL_SCEN_ARGS_PV='kernel="/lab/guest/vmlinux" ramdisk="/lab/guest/initrd.img" memory=128 maxmem=256 extra="console=hvc0 sysrq_always_enabled"'
 	export XCTL_SCEN_ARGS_PV
 	each_failed=
 	for s in "$@"; do
