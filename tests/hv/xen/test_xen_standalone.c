@@ -18,6 +18,7 @@
 #include "tests/xenstored/harness.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -41,6 +42,7 @@ struct fakebe {
 	pthread_t th;
 	volatile int stop;
 	volatile int answer_new, answer_close;
+	volatile int refuse; /* a new device is answered Closed, as a backend refusing it */
 	volatile int saw_state_at_first; /* a device's state existed when it appeared */
 };
 
@@ -71,7 +73,7 @@ static bool answer_txn(struct fakebe *f, struct xs_handle *xs, const char *be)
 	char *fe = dir ? xs_read(xs, tx, p, &len) : NULL;
 	snprintf(p, sizeof(p), "%s/state", be);
 	if (dir && !st && fe && f->answer_new) {
-		xs_write(xs, tx, p, "2", 1);
+		xs_write(xs, tx, p, f->refuse ? "6" : "2", 1);
 	} else if (st && fe && !strcmp(st, "1")) {
 		f->saw_state_at_first = 1;
 	} else if (st && !strcmp(st, "5") && f->answer_close) {
@@ -352,6 +354,17 @@ static void test_no_backend(void **state)
 	assert_int_equal(xctl_xen_sa_disk_add(&t->hv, DOM, &d, 51712, true, 300), XCTL_ERR_TIMEOUT);
 	libxl_device_disk_dispose(&d);
 	t->be.answer_new = 1;
+	assert_absent(t->xs, VBD_BE);
+	assert_absent(t->xs, VBD_FE);
+	/* a backend that refuses the device (Closed at once): an error without
+	 * the wait, naming the backend, and nothing left */
+	disk_init(&d, "xvda", "/tmp/disk.img");
+	t->be.refuse = 1;
+	long t0 = xctl_mono_ms();
+	assert_int_equal(xctl_xen_sa_disk_add(&t->hv, DOM, &d, 51712, true, 5000), XCTL_ERR_PROTO);
+	assert_true(xctl_mono_ms() - t0 < 4000);
+	t->be.refuse = 0;
+	libxl_device_disk_dispose(&d);
 	assert_absent(t->xs, VBD_BE);
 	assert_absent(t->xs, VBD_FE);
 	/* a failing xenstore transaction leaves nothing either */

@@ -92,11 +92,16 @@ lab_suite_type() {
 # on the scenario's output; fails when any failed.
 lab_suite_each() {
 	lab_suite_setup
-	# sysrq_always_enabled: a guest crashed with sysrq c while still
-	# booting, before its init enables sysrq, ignored it ("This sysrq
-	# operation is disabled") and the crash scenarios waited in vain
-	XCTL_SCEN_ARGS_PV='kernel="/lab/guest/vmlinux" ramdisk="/lab/guest/initrd.img" memory=128 maxmem=256 extra="console=hvc0 sysrq_always_enabled"'
+	XCTL_SCEN_ARGS_PV='kernel="/lab/guest/vmlinux" ramdisk="/lab/guest/initrd.img" memory=128 maxmem=256'
 	export XCTL_SCEN_ARGS_PV
+	# the guests take sysrq from boot (sysrq_always_enabled): one crashed
+	# with sysrq c while still booting, before its init enabled sysrq,
+	# ignored it ("This sysrq operation is disabled") and the crash
+	# scenarios waited in vain. In the suite's own copy of configs/pv.cfg
+	# (the overrides are split at spaces).
+	sed -i 's/^extra = "console=hvc0"$/extra = "console=hvc0 sysrq_always_enabled"/' "$XCTL_SCEN_CONFIGS/pv.cfg"
+	grep -q '^extra = "console=hvc0 sysrq_always_enabled"$' "$XCTL_SCEN_CONFIGS/pv.cfg" ||
+		lab_fail "configs/pv.cfg has no extra = \"console=hvc0\" line to add sysrq_always_enabled to"
 	each_failed=
 	for s in "$@"; do
 		st=$(lab_now)

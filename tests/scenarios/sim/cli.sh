@@ -4,7 +4,9 @@
 # naming them; attached to a running guest, it relays a line typed on its
 # input to the guest's shell, the guest's answer back, and returns when the
 # input ends. dmesg, domid and domname: usage errors and xl's messages.
-# destroy refuses domain 0 without -f, as xl.
+# destroy refuses domain 0 without -f, as xl. A disk its backend refuses
+# (Closed at once) fails the create at once, naming the backend, where
+# libxl would wait out its 10 s for InitWait.
 say "dmesg, domid and domname"
 x dmesg >"$XCTL_SCEN_TMP/dmesg" || fail "dmesg failed"
 [ -s "$XCTL_SCEN_TMP/dmesg" ] || fail "dmesg printed nothing: the simulated hypervisor has logged its start"
@@ -39,3 +41,14 @@ printf 'uname\n' | x console scen-con >"$XCTL_SCEN_TMP/con.out" 2>&1 ||
 grep -q "xctl-guest: domain $id, [0-9]* vcpu(s)" "$XCTL_SCEN_TMP/con.out" ||
 	fail "the guest's answer to uname did not come out of console: $(cat "$XCTL_SCEN_TMP/con.out")"
 ok destroy scen-con
+say "a disk its backend refuses: an error at once, naming it, nothing left"
+mkdir -p "$XCTL_SCEN_TMP/notafile"
+s=$(date +%s)
+fails 1 create -q "$XCTL_SCEN_CONFIGS/pv.cfg" 'name="scen-refused"' \
+	"disk=[\"format=raw, vdev=xvda, access=rw, target=$XCTL_SCEN_TMP/notafile\"]" 'vif=[]' ${XCTL_SCEN_ARGS_PV:-}
+grep -q "vbd 51712: the block (xctl-blkback) backend refused it (backend state Closed)" "$XCTL_SCEN_TMP/err" ||
+	fail "a refused disk: $(cat "$XCTL_SCEN_TMP/err")"
+[ $(($(date +%s) - s)) -lt 8 ] || fail "a refused disk took $(($(date +%s) - s)) s: the create waited for a backend that had answered"
+if x domid scen-refused >/dev/null 2>&1; then
+	fail "scen-refused exists after its create failed"
+fi

@@ -47,8 +47,10 @@ const char *sa_be_state_fmt(enum xctl_hv_devkind k);
  * backend has written none. */
 int sa_be_state(struct xs_handle *xs, const struct sa_rm *r);
 /* Wait until the backend's state is at least want (want >= 6: Closed or
- * gone); XCTL_ERR_TIMEOUT after timeout_ms, logged by the caller; *last is
- * the state last read. */
+ * gone); XCTL_ERR_TIMEOUT after timeout_ms, XCTL_ERR_PROTO at once when a
+ * backend waited for (want below 5) goes Closing or Closed instead (it
+ * refused the device), both logged by the caller; *last is the state last
+ * read. */
 int sa_wait_state(struct xctl_hv *hv, struct xs_handle *xs, const struct sa_rm *r, int want, int timeout_ms,
 		  int *last);
 

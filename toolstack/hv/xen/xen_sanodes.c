@@ -315,8 +315,12 @@ int sa_wait_state(struct xctl_hv *hv, struct xs_handle *xs, const struct sa_rm *
 	for (;;) {
 		int st = sa_be_state(xs, r);
 		*last = st;
-		if (want >= 6 ? (st == -1 || st >= want) : st >= want)
+		if (want >= 6 ? (st == -1 || st >= want) : st >= want && st < 5)
 			break;
+		if (want < 5 && st >= 5) {
+			rc = XCTL_ERR_PROTO; /* Closing or Closed: the backend refused it */
+			break;
+		}
 		if (st == -1) {
 			rc = XCTL_ERR_NOTFOUND;
 			break;

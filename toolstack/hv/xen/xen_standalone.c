@@ -118,6 +118,10 @@ static int sa_add(struct xctl_hv *hv, struct sa_dev *s, int timeout_ms)
 			     what, (timeout_ms > 0 ? timeout_ms : DEFAULT_WAIT_MS) / 1000.0, last,
 			     s->kind == XCTL_HV_DEV_VBD ? "xctl-blkback" : "xctl-netback", s->b);
 	}
+	if (rc == XCTL_ERR_PROTO)
+		xctl_err_log(hv->log, "%s: %s in domain %u refused it (backend state %s); its log says why", what,
+			     s->kind == XCTL_HV_DEV_VBD ? "xctl-blkback" : "xctl-netback", s->b,
+			     last == 5 ? "Closing" : "Closed");
 	if (!rc) {
 		/* no hotplug script runs: say what it would */
 		char p[SA_PATH_LEN];
