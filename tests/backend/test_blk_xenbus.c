@@ -202,6 +202,31 @@ static void test_17_close_with_io_in_flight(void **state)
 	xbfix_teardown(&t);
 }
 
+/* 17 again, the frontend going straight to Closed: the backend waits for
+ * the request in flight, then closes by itself (no other event comes). */
+static void test_17_closed_with_io_in_flight(void **state)
+{
+	(void)state;
+	struct xbfix t;
+	xbfix_setup(&t, 1, 300);
+	struct xbdisk d;
+	xbdisk_add(&t, &d, 6, 51712, false);
+	xbdisk_connect(&t, &d);
+	long base = xenio_fake_mapped_pages(t.f);
+	uint32_t g = blkfe_page(&d.fe_ring, false, NULL);
+	struct blk_seg s = { g, 0, 7 };
+	blkfe_rw(&d.fe_ring, 0, 78, 0, 1, &s);
+	blkfe_push(&d.fe_ring, true);
+	xbfix_serve(&t, 20);
+	assert_int_equal(xenio_fake_mapped_pages(t.f), base + 1);
+	xbdisk_fe_write(&t, &d, XS_KEY_STATE, "6");
+	xbfix_serve(&t, 50);
+	assert_int_equal(xbdisk_be_state(&t, &d), 4); /* busy: the request is in flight */
+	xbfix_until_state(&t, &d, 6, 3000);
+	assert_int_equal(xenio_fake_mapped_pages(t.f), base - 1); /* ring and data page unmapped */
+	xbfix_teardown(&t);
+}
+
 struct bad_fe {
 	const char *name;
 	const char *key, *val; /* written after the ring keys */
@@ -398,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_readonly_multipage_x86_32),
 		cmocka_unit_test(test_transitions),
 		cmocka_unit_test(test_17_close_with_io_in_flight),
+		cmocka_unit_test(test_17_closed_with_io_in_flight),
 		cmocka_unit_test(test_05_06_27_bad_nodes),
 		cmocka_unit_test(test_05_stale_and_readonly_ring),
 		cmocka_unit_test(test_29_invalid_states),
