@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -313,6 +314,38 @@ static void test_attach_client(void **state)
 	assert_true(read_until(out[0], "] the last words", T_MS));
 	relay_ends(pid);
 	close(out[0]);
+
+	/* on a terminal: raw while attached, as it was after */
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(m >= 0);
+	assert_int_equal(grantpt(m), 0);
+	assert_int_equal(unlockpt(m), 0);
+	int sl = open(ptsname(m), O_RDWR | O_NOCTTY);
+	assert_true(sl >= 0);
+	struct termios before, during, after;
+	assert_int_equal(tcgetattr(sl, &before), 0);
+	assert_true(before.c_lflag & ICANON);
+	assert_int_equal(pipe(out), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(out[0]);
+		int fd = open_tty(domid);
+		_exit(xctl_console_relay(fd, sl, out[1], NULL, NULL) == 0 ? 0 : 1);
+	}
+	close(out[1]);
+	const char term_line[] = "echo from a terminal\r";
+	assert_int_equal(write(m, term_line, sizeof(term_line) - 1), (ssize_t)sizeof(term_line) - 1);
+	assert_true(read_until(out[0], "] from a terminal", T_MS));
+	assert_int_equal(tcgetattr(sl, &during), 0);
+	assert_false(during.c_lflag & (ICANON | ECHO));
+	assert_int_equal(write(m, &esc, 1), 1);
+	relay_ends(pid);
+	assert_int_equal(tcgetattr(sl, &after), 0);
+	assert_int_equal(after.c_lflag, before.c_lflag);
+	close(out[0]);
+	close(sl);
+	close(m);
 
 	/* input open, nothing typed: it ends once the domain is gone */
 	gone_calls = 0;
