@@ -14,7 +14,7 @@
 #   make fuzz     every fuzz target for a bounded time
 #   make lab      real Xen in QEMU (tests/lab/)
 #   make lab-bench  timing runs in the lab (tests/lab/bench/)
-#   make lab-suite  the scenario suite on real Xen in the lab (tests/lab/suite/)
+#   make lab-suite  make lab's scenarios of the scenario suite only
 #   make install  programs, man page, completion, example configs
 #                 (PREFIX=/usr/local, DESTDIR=; see toolstack/cli/module.mk)
 #   make clean

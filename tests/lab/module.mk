@@ -6,13 +6,11 @@
 # refuse a need that names nothing the tree builds.
 LAB_NEEDS := $(shell sed -n 's/^\# lab-needs: *//p' tests/lab/scenarios/*.sh)
 LAB_BENCH_NEEDS := $(shell sed -n 's/^\# lab-needs: *//p' tests/lab/bench/*.sh)
-LAB_SUITE_NEEDS := $(shell sed -n 's/^\# lab-needs: *//p' tests/lab/suite/*.sh)
 # LAB_DATA: other files a fragment builds for the lab's scenarios (under
 # $(BUILD), named in lab-needs like programs).
 LAB_KNOWN = $(PROGRAMS) $(TESTS) $(BENCHES) $(LAB_DATA)
 LAB_TEST_BINS = $(filter $(addprefix $(BUILD)/,$(LAB_NEEDS)),$(LAB_KNOWN))
 LAB_BENCH_BINS = $(filter $(addprefix $(BUILD)/,$(LAB_BENCH_NEEDS)),$(LAB_KNOWN))
-LAB_SUITE_BINS = $(filter $(addprefix $(BUILD)/,$(LAB_SUITE_NEEDS)),$(LAB_KNOWN))
 ifneq ($(filter lab lab-bench lab-suite,$(MAKECMDGOALS)),)
 LAB_MAKE_START := $(shell date +%s.%N)
 endif
@@ -30,13 +28,14 @@ lab-bench: $(BUILD)/bin/xctl $$(PROGRAMS) $$(LAB_BENCH_BINS)
 		XCTL_LAB_OUT=$${XCTL_LAB_OUT:-$(BUILD)/lab-bench} XCTL_LAB_TIMEOUT=$${XCTL_LAB_TIMEOUT:-2400} \
 		tests/lab/lab.sh $(BUILD) $(patsubst $(BUILD)/%,%,$(LAB_KNOWN))
 
-# make lab-suite: the scenario suite of make test (tests/scenarios/) on real
-# Xen, tests/lab/suite/ (about 10 minutes under emulation: more than make lab
-# may take), artifacts in $(BUILD)/lab-suite/.
+# make lab-suite: make lab's scenarios of the scenario suite of make test
+# (tests/scenarios/) only, on real Xen: xctl-pv, xctl-pvh, xctl-hvm and
+# xctl-scenarios (XCTL_LAB_ONLY chooses others), artifacts in
+# $(BUILD)/lab-suite/.
 .PHONY: lab-suite
-lab-suite: $(BUILD)/bin/xctl $$(PROGRAMS) $$(LAB_SUITE_BINS)
-	@LAB_MAKE_START=$(LAB_MAKE_START) XCTL_LAB_SCENARIOS=tests/lab/suite \
-		XCTL_LAB_OUT=$${XCTL_LAB_OUT:-$(BUILD)/lab-suite} XCTL_LAB_TIMEOUT=$${XCTL_LAB_TIMEOUT:-1800} \
+lab-suite: $(BUILD)/bin/xctl $$(PROGRAMS) $$(LAB_TEST_BINS)
+	@LAB_MAKE_START=$(LAB_MAKE_START) XCTL_LAB_ONLY="$${XCTL_LAB_ONLY:-xctl-pv xctl-pvh xctl-hvm xctl-scenarios}" \
+		XCTL_LAB_OUT=$${XCTL_LAB_OUT:-$(BUILD)/lab-suite} \
 		tests/lab/lab.sh $(BUILD) $(patsubst $(BUILD)/%,%,$(LAB_KNOWN))
 
 # The harness itself on the host: plan, summary, fault recognition, runner.

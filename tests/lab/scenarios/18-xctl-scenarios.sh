@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # lab-name: xctl-scenarios
-# lab-timeout: 1500
+# lab-timeout: 600
 # lab-needs: bin/xctl lab-data/scenario-suite.tar feature:xctl-lifecycle
 # The lifecycle scenarios of the suite of make test (tests/scenarios/, run
 # there on the simulated host), every one, on PV guests, unchanged, on real
@@ -9,7 +9,7 @@
 # each under tests/scenarios/run.sh, which checks for leaks after it (the
 # xenstore tree as before, xctl schema check --after-destroy, no domain,
 # process, monitor or state file left). One result line per scenario. The
-# per-type ones are make lab's xctl-pv, xctl-pvh and xctl-hvm, with xl's guests.
+# per-type ones are xctl-pv, xctl-pvh and xctl-hvm, with xl's guests.
 . /lab/guest.sh
 LAB_SUITE=/tmp/scenario-suite
 rm -rf "$LAB_SUITE" && mkdir -p "$LAB_SUITE" &&
