@@ -459,6 +459,8 @@ static void work_one(struct xb_backend *b, struct xb_dev *d)
 static void run_work(struct xb_backend *b)
 {
 	unsigned n = b->nwork;
+	if (!n)
+		return; /* and before the first device, no list to copy */
 	memcpy(b->spare, b->work, n * sizeof(*b->spare));
 	b->nwork = 0;
 	for (unsigned i = 0; i < n; i++) {
