@@ -85,6 +85,24 @@ static void test_fault(void **state)
 	assert_int_equal(hv.calls, 4);
 }
 
+static void test_be_state_reached(void **state)
+{
+	(void)state;
+	/* a wait for InitWait: InitWait to Connected reach it, Closing and
+	 * Closed refuse, earlier states and a missing node wait */
+	for (int st = -1; st <= 8; st++) {
+		enum xctl_hv_bewait want = st >= 5 ? XCTL_HV_BE_REFUSED : st >= 2 ? XCTL_HV_BE_REACHED : XCTL_HV_BE_WAIT;
+		assert_int_equal(xctl_hv_be_state_reached(2, st), want);
+	}
+	assert_int_equal(xctl_hv_be_state_reached(4, 3), XCTL_HV_BE_WAIT);
+	assert_int_equal(xctl_hv_be_state_reached(4, 4), XCTL_HV_BE_REACHED);
+	/* a wait for Closed: Closed and up, or the node gone */
+	assert_int_equal(xctl_hv_be_state_reached(6, 5), XCTL_HV_BE_WAIT);
+	assert_int_equal(xctl_hv_be_state_reached(6, 6), XCTL_HV_BE_REACHED);
+	assert_int_equal(xctl_hv_be_state_reached(6, -1), XCTL_HV_BE_REACHED);
+	assert_int_equal(xctl_hv_be_state_reached(6, 4), XCTL_HV_BE_WAIT);
+}
+
 static void test_cpumap(void **state)
 {
 	(void)state;
@@ -123,7 +141,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_fault),
-		cmocka_unit_test(test_cpumap),
+		cmocka_unit_test(test_be_state_reached), cmocka_unit_test(test_cpumap),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests_name("hv", tests, NULL, NULL);

@@ -47,6 +47,15 @@ int xctl_hv_fault(struct xctl_hv *hv, const char *what)
 	return 0;
 }
 
+enum xctl_hv_bewait xctl_hv_be_state_reached(int want, int st)
+{
+	if (want >= 6)
+		return st == -1 || st >= want ? XCTL_HV_BE_REACHED : XCTL_HV_BE_WAIT;
+	if (st >= 5)
+		return XCTL_HV_BE_REFUSED;
+	return st >= want ? XCTL_HV_BE_REACHED : XCTL_HV_BE_WAIT;
+}
+
 static bool all_digits(const char *s)
 {
 	if (!*s)

@@ -357,6 +357,14 @@ extern const struct xctl_hv_ops xctl_hv_xen_ops;
  * implementation returns the error the call would have). */
 int xctl_hv_fault(struct xctl_hv *hv, const char *what);
 
+/* What a device backend's state (0..8, -1 for no node) means to a wait for
+ * state want, on either implementation: want 6 (Closed) is reached by 6 and
+ * up or by the node going; a lower want by want up to Connected, while
+ * Closing or Closed instead say the backend refused the device (libxl
+ * would wait out its timeout for exactly InitWait). */
+enum xctl_hv_bewait { XCTL_HV_BE_WAIT, XCTL_HV_BE_REACHED, XCTL_HV_BE_REFUSED };
+enum xctl_hv_bewait xctl_hv_be_state_reached(int want, int st);
+
 /* Find a domain by name or domid, as xl does: a string of digits is a domid,
  * anything else a name. XCTL_ERR_NOTFOUND if there is none. */
 int xctl_hv_lookup(struct xctl_hv *hv, const char *name_or_id, uint32_t *domid);

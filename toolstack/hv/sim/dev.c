@@ -396,14 +396,12 @@ int sim_dev_wait(struct sim *s, uint32_t domid, const struct sim_devref *devs, s
 				     sim_devkind_name(devs[i].kind), devs[i].devid);
 			break;
 		}
-		bool done = want_state >= 6 ? (st == -1 || st >= want_state) : st >= want_state && st < 5;
-		if (done) {
+		enum xctl_hv_bewait v = xctl_hv_be_state_reached(want_state, st);
+		if (v == XCTL_HV_BE_REACHED) {
 			i++;
 			continue;
 		}
-		if (want_state < 5 && st >= 5) {
-			/* libxl would wait out its 10 s for InitWait; the backend
-			 * has answered already */
+		if (v == XCTL_HV_BE_REFUSED) {
 			rc = XCTL_ERR_PROTO;
 			xctl_err_log(s->hv->log, "domain %u %s %u: the %s backend refused it (backend state %s); its log "
 				     "in %s/log/ says why", domid, sim_devkind_name(devs[i].kind), devs[i].devid,

@@ -315,10 +315,9 @@ int sa_wait_state(struct xctl_hv *hv, struct xs_handle *xs, const struct sa_rm *
 	for (;;) {
 		int st = sa_be_state(xs, r);
 		*last = st;
-		if (want >= 6 ? (st == -1 || st >= want) : st >= want && st < 5)
-			break;
-		if (want < 5 && st >= 5) {
-			rc = XCTL_ERR_PROTO; /* Closing or Closed: the backend refused it */
+		enum xctl_hv_bewait v = xctl_hv_be_state_reached(want, st);
+		if (v != XCTL_HV_BE_WAIT) {
+			rc = v == XCTL_HV_BE_REFUSED ? XCTL_ERR_PROTO : 0;
 			break;
 		}
 		if (st == -1) {
