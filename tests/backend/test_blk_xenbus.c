@@ -169,6 +169,20 @@ static void test_transitions(void **state)
 
 /* 17: the frontend closes, then vanishes, while I/O is in flight: grants
  * stay mapped until the I/O completed, then the device goes Closed. */
+/* A read of one page through d's ring, left in flight (the fixture's disks
+ * are slow): its data page is mapped. The mapped pages before it. */
+static long read_in_flight(struct xbfix *t, struct xbdisk *d, uint64_t id)
+{
+	long base = xenio_fake_mapped_pages(t->f);
+	uint32_t g = blkfe_page(&d->fe_ring, false, NULL);
+	struct blk_seg s = { g, 0, 7 };
+	blkfe_rw(&d->fe_ring, 0, id, 0, 1, &s);
+	blkfe_push(&d->fe_ring, true);
+	xbfix_serve(t, 20);
+	assert_int_equal(xenio_fake_mapped_pages(t->f), base + 1); /* the data page */
+	return base;
+}
+
 static void test_17_close_with_io_in_flight(void **state)
 {
 	(void)state;
@@ -179,13 +193,7 @@ static void test_17_close_with_io_in_flight(void **state)
 	xbdisk_add(&t, &d, 6, 51712, false);
 	xbdisk_connect(&t, &good);
 	xbdisk_connect(&t, &d);
-	long base = xenio_fake_mapped_pages(t.f);
-	uint32_t g = blkfe_page(&d.fe_ring, false, NULL);
-	struct blk_seg s = { g, 0, 7 };
-	blkfe_rw(&d.fe_ring, 0, 77, 0, 1, &s);
-	blkfe_push(&d.fe_ring, true);
-	xbfix_serve(&t, 20);
-	assert_int_equal(xenio_fake_mapped_pages(t.f), base + 1); /* the data page */
+	long base = read_in_flight(&t, &d, 77);
 	xbdisk_fe_write(&t, &d, XS_KEY_STATE, "5");
 	xbfix_serve(&t, 50);
 	assert_int_equal(xbdisk_be_state(&t, &d), 4);  /* still busy */
@@ -212,13 +220,7 @@ static void test_17_closed_with_io_in_flight(void **state)
 	struct xbdisk d;
 	xbdisk_add(&t, &d, 6, 51712, false);
 	xbdisk_connect(&t, &d);
-	long base = xenio_fake_mapped_pages(t.f);
-	uint32_t g = blkfe_page(&d.fe_ring, false, NULL);
-	struct blk_seg s = { g, 0, 7 };
-	blkfe_rw(&d.fe_ring, 0, 78, 0, 1, &s);
-	blkfe_push(&d.fe_ring, true);
-	xbfix_serve(&t, 20);
-	assert_int_equal(xenio_fake_mapped_pages(t.f), base + 1);
+	long base = read_in_flight(&t, &d, 78);
 	xbdisk_fe_write(&t, &d, XS_KEY_STATE, "6");
 	xbfix_serve(&t, 50);
 	assert_int_equal(xbdisk_be_state(&t, &d), 4); /* busy: the request is in flight */
