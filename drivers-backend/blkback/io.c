@@ -43,6 +43,9 @@ struct blk_io {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct blk_job *todo, *todo_tail;
+	struct blk_job *wtodo, *wtodo_tail;   /* writes to a file: one thread at a time */
+	bool writing;                         /* a thread is at wtodo */
+	bool serial_writes;                   /* a regular file (not a block device) */
 	struct blk_job *done, *done_tail;
 	struct blk_job *reaped, *reaped_tail; /* taken from done; the loop's own */
 	unsigned inflight;
@@ -221,20 +224,35 @@ static void complete(struct blk_io *io, struct blk_job *j)
 		signal_loop(io);
 }
 
+/* The job a thread may take now (io->mu held): a file's writes when no
+ * other thread is writing it, else the others. */
+static struct blk_job *next_job(struct blk_io *io, bool *serial)
+{
+	*serial = io->wtodo && !io->writing;
+	if (*serial) {
+		io->writing = true;
+		return pop(&io->wtodo, &io->wtodo_tail);
+	}
+	return pop(&io->todo, &io->todo_tail);
+}
+
 static void *worker(void *arg)
 {
 	struct blk_io *io = arg;
 	pthread_mutex_lock(&io->mu);
 	for (;;) {
-		while (!io->todo && !io->stop)
+		bool serial;
+		struct blk_job *j;
+		while (!(j = next_job(io, &serial)) && !io->stop)
 			pthread_cond_wait(&io->cv, &io->mu);
-		if (!io->todo)
+		if (!j)
 			break;
-		struct blk_job *j = pop(&io->todo, &io->todo_tail);
 		pthread_mutex_unlock(&io->mu);
 		blk_io_run(io, j);
 		complete(io, j);
 		pthread_mutex_lock(&io->mu);
+		if (serial)
+			io->writing = false;
 	}
 	pthread_mutex_unlock(&io->mu);
 	return NULL;
@@ -314,6 +332,7 @@ int blk_io_open(const struct blk_io_cfg *cfg, struct blk_io **out)
 	io->want = cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
 	io->uring = cfg->engine == BLK_IO_URING && !cfg->delay_ms ? URING_UNTRIED : URING_OFF;
 	io->nowait = io->uring == URING_UNTRIED && !cfg->uring_only;
+	io->serial_writes = !io->info.is_bdev;
 	io->u.fd = -1;
 	*out = io;
 	return 0;
@@ -369,9 +388,20 @@ static void threads_submit(struct blk_io *io, struct blk_job *j)
 		complete(io, j);
 		return;
 	}
+	/* a file's buffered writes go one at a time: the file system takes
+	 * them so anyway (ext4's inode lock, on which a second writer spins
+	 * for nothing), and the other threads stay free for reads; a block
+	 * device takes writes in parallel */
+	bool serial = io->serial_writes && (j->op == BLK_IO_WRITE || j->op == BLK_IO_WRITE_FLUSH ||
+					    j->op == BLK_IO_DISCARD);
 	pthread_mutex_lock(&io->mu);
-	push(&io->todo, &io->todo_tail, j);
-	pthread_cond_signal(&io->cv);
+	if (serial)
+		push(&io->wtodo, &io->wtodo_tail, j);
+	else
+		push(&io->todo, &io->todo_tail, j);
+	/* the thread writing takes the next write itself */
+	if (!serial || !io->writing)
+		pthread_cond_signal(&io->cv);
 	pthread_mutex_unlock(&io->mu);
 }
 

@@ -4,7 +4,8 @@
  * io_uring engine small reads are read from the page cache at once when it
  * holds them (without waiting: RWF_NOWAIT), else go through an io_uring of
  * the disk's own (submitted in batches by the event loop, completed by the
- * kernel asynchronously); io.c says why only those.
+ * kernel asynchronously); io.c says why only those. A file's writes take
+ * one thread at a time (a block device's, every thread).
  * Either way a slow disk only stalls its own requests. workers 0 runs the
  * thread jobs inline, for tests and fuzzers. Completions are signalled on
  * the caller's eventfd; the event loop reaps them. */

@@ -4,7 +4,8 @@
  * where the page cache stopped), and nothing else does; batches larger
  * than the completion queue wait in the backlog; a short read is resumed
  * where it stopped and a file that ends early fails the request; a kernel
- * that refuses io_uring leaves every request to the threads. */
+ * that refuses io_uring leaves every request to the threads; a file's
+ * writes take one thread at a time. */
 #include "tests/backend/blkfix.h"
 #include "drivers-backend/blkback/uring.h"
 
@@ -17,7 +18,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -392,6 +396,80 @@ static void test_no_uring(void **state)
 	blkfix_teardown(&t);
 }
 
+/* A file's writes run one at a time (the file system would take them so
+ * anyway), and reads go on beside them on the other threads. Each job
+ * waits 100 ms first (delay_ms): four writes and four reads on four
+ * threads take at least four waits, and every read is done before the
+ * last two writes (had the writes run together, the reads would have
+ * waited behind all four). */
+static void test_file_writes_one_at_a_time(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/xctl-test-serial-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	struct xctl_log lg;
+	xctl_log_init(&lg, "test", XCTL_LOG_ERROR);
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct blk_io *io;
+	struct blk_io_cfg c = { .path = path, .workers = 4, .notify_fd = efd, .log = &lg,
+				.who = "d", .delay_ms = 100 };
+	assert_int_equal(blk_io_open(&c, &io), 0);
+	static uint8_t buf[8][4096];
+	struct iovec iov[8];
+	struct blk_job jobs[8];
+	for (unsigned i = 0; i < 8; i++) {
+		memset(buf[i], (int)i + 1, sizeof(buf[i]));
+		iov[i] = (struct iovec){ buf[i], sizeof(buf[i]) };
+		/* the writes first: with one queue they would take every thread */
+		jobs[i] = (struct blk_job){ .op = i < 4 ? BLK_IO_WRITE : BLK_IO_READ,
+					    .offset = (uint64_t)i * 4096, .len = 4096,
+					    .iov = &iov[i], .niov = 1, .slot = i };
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned i = 0; i < 8; i++)
+		blk_io_submit(io, &jobs[i]);
+	blk_io_flush(io);
+	unsigned order[8], n = 0;
+	while (n < 8) {
+		struct pollfd pf = { efd, POLLIN, 0 };
+		assert_true(poll(&pf, 1, 5000) > 0);
+		uint64_t v;
+		assert_int_equal(read(efd, &v, sizeof(v)), (ssize_t)sizeof(v));
+		struct blk_job *j;
+		while ((j = blk_io_reap(io))) {
+			assert_int_equal(j->result, 0);
+			order[n++] = j->slot;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	assert_true(ms >= 400);
+	unsigned last_read = 0, third_write = 0, writes = 0;
+	for (unsigned k = 0; k < 8; k++) {
+		if (order[k] >= 4)
+			last_read = k;
+		else if (++writes == 3)
+			third_write = k;
+	}
+	assert_true(last_read < third_write);
+	/* and the writes reached the file */
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	for (unsigned i = 0; i < 4; i++) {
+		uint8_t f[4096];
+		assert_int_equal(pread(fd, f, sizeof(f), (off_t)i * 4096), (ssize_t)sizeof(f));
+		assert_memory_equal(f, buf[i], sizeof(f));
+	}
+	close(fd);
+	blk_io_close(io);
+	close(efd);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_uring_ring),
 		cmocka_unit_test(test_uring_no_notify),
 		cmocka_unit_test(test_threads_engine),
+		cmocka_unit_test(test_file_writes_one_at_a_time),
 		cmocka_unit_test(test_no_uring),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
