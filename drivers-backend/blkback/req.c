@@ -3,6 +3,7 @@
  * value comes from the private copy of the request; the indirect pages are
  * copied once too. */
 #include "drivers-backend/blkback/ring.h"
+#include "common/err.h"
 #include "drivers-backend/xenio/xenio.h"
 
 #include <stdint.h>
@@ -122,6 +123,25 @@ static struct blk_pgrant *pg_find(struct blk_ring *r, uint32_t gref, bool insert
 	return NULL;
 }
 
+/* Map refs[0..n) (XENIO_MAP_MAX at most) in one call and keep them: they
+ * are entered in the cache, at consecutive addresses. */
+static int pg_map(struct blk_ring *r, const uint32_t *refs, uint32_t n, bool writable,
+		  void **addr)
+{
+	if (r->npgchunks == BLK_PGCHUNK_MAX)
+		return XCTL_ERR_NOMEM; /* cannot happen: npg bounds it; never index past it */
+	if (r->x->ops->map(r->x, r->domid, n, refs, writable, addr))
+		return XCTL_ERR_HV;
+	r->pgchunks[r->npgchunks++] = (struct blk_pgchunk){ *addr, n };
+	for (uint32_t k = 0; k < n; k++) {
+		struct blk_pgrant *e = pg_find(r, refs[k], true);
+		*e = (struct blk_pgrant){ refs[k], true, writable,
+					  (uint8_t *)*addr + (size_t)k * XENIO_PAGE_SIZE };
+	}
+	r->npg += n;
+	return 0;
+}
+
 /* The persistent mapping of gref (mapped and kept on first use while the
  * cache has room): its address, or NULL when the caller must map it for
  * this request only. *failed is set when the grant could not be mapped. */
@@ -134,13 +154,10 @@ static void *pg_get(struct blk_ring *r, uint32_t gref, bool writable, bool *fail
 	}
 	if (!e && r->npg < BLK_PGRANT_MAX) {
 		void *a = NULL;
-		if (r->x->ops->map(r->x, r->domid, 1, &gref, writable, &a)) {
+		if (pg_map(r, &gref, 1, writable, &a)) {
 			*failed = true;
 			return NULL;
 		}
-		e = pg_find(r, gref, true);
-		*e = (struct blk_pgrant){ gref, true, writable, a };
-		r->npg++;
 		return a;
 	}
 	r->st.pgrant_fallback++;
@@ -181,26 +198,67 @@ int blk_req_fetch_indirect(struct blk_ring *r, struct blk_req *q, const char **w
 	return check_segs(r->p, q, why);
 }
 
+/* Adjacent segments that follow each other in memory (grants mapped in
+ * one call, in the order the request names them) become one iovec entry:
+ * a file system writes one long buffer faster than many pages. */
+static int coalesce(struct iovec *iov, unsigned n)
+{
+	unsigned k = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (k && (char *)iov[k - 1].iov_base + iov[k - 1].iov_len == iov[i].iov_base)
+			iov[k - 1].iov_len += iov[i].iov_len;
+		else
+			iov[k++] = iov[i];
+	}
+	return (int)k;
+}
+
 int blk_req_map(struct blk_ring *r, struct blk_req *q, struct blk_slot *s, const char **why)
 {
 	/* a read fills guest memory: the grant must be writable */
 	const bool writable = q->op == BLKIF_OP_READ;
 	uint8_t *page[BLK_MAX_INDIRECT_SEGS];
-	uint32_t fresh_refs[BLK_MAX_INDIRECT_SEGS];
+	uint32_t fresh_refs[BLK_MAX_INDIRECT_SEGS], keep_refs[BLK_MAX_INDIRECT_SEGS];
 	uint16_t fresh_idx[BLK_MAX_INDIRECT_SEGS];
-	uint32_t nfresh = 0;
+	uint32_t nfresh = 0, nkeep = 0;
 	for (unsigned i = 0; i < q->nseg; i++) {
 		page[i] = NULL;
 		if (r->p->persistent) {
-			bool failed = false;
-			page[i] = pg_get(r, q->seg[i].gref, writable, &failed);
-			if (failed)
-				goto fail;
-			if (page[i])
+			uint32_t g = q->seg[i].gref;
+			struct blk_pgrant *e = pg_find(r, g, false);
+			if (e && (e->writable || !writable)) {
+				r->st.pgrant_hits++;
+				page[i] = e->addr;
 				continue;
+			}
+			if (!e && r->npg + nkeep < BLK_PGRANT_MAX) {
+				/* kept from now on: mapped below with the request's
+				 * other new grants (once, if named twice) */
+				bool dup = false;
+				for (uint32_t k = 0; k < nkeep && !dup; k++)
+					dup = keep_refs[k] == g;
+				if (!dup)
+					keep_refs[nkeep++] = g;
+				continue;
+			}
+			r->st.pgrant_fallback++;
 		}
 		fresh_refs[nfresh] = q->seg[i].gref;
 		fresh_idx[nfresh++] = (uint16_t)i;
+	}
+	for (uint32_t done = 0; done < nkeep;) {
+		uint32_t n = nkeep - done > XENIO_MAP_MAX ? XENIO_MAP_MAX : nkeep - done;
+		void *a = NULL;
+		if (pg_map(r, keep_refs + done, n, writable, &a))
+			goto fail;
+		done += n;
+	}
+	for (unsigned i = 0; i < q->nseg && nkeep; i++) {
+		if (!page[i] && r->p->persistent) {
+			struct blk_pgrant *e = pg_find(r, q->seg[i].gref, false);
+			if (e && (e->writable || !writable))
+				page[i] = e->addr;
+		}
 	}
 	s->nchunks = 0;
 	for (uint32_t done = 0; done < nfresh;) {
@@ -220,6 +278,7 @@ int blk_req_map(struct blk_ring *r, struct blk_req *q, struct blk_slot *s, const
 		s->iov[i].iov_base = page[i] + (size_t)q->seg[i].first * 512u;
 		s->iov[i].iov_len = ((size_t)q->seg[i].last - q->seg[i].first + 1) * 512u;
 	}
+	s->niov = coalesce(s->iov, q->nseg);
 	return BLKIF_RSP_OKAY;
 fail:
 	/* persistent grants mapped so far stay cached; nothing else is mapped */
@@ -237,10 +296,10 @@ void blk_pgrant_flush(struct blk_ring *r)
 {
 	if (!r->pg)
 		return;
-	for (uint32_t i = 0; i < 2 * BLK_PGRANT_MAX; i++) {
-		if (r->pg[i].used)
-			r->x->ops->unmap(r->x, r->pg[i].addr, 1);
+	for (unsigned i = 0; i < r->npgchunks; i++)
+		r->x->ops->unmap(r->x, r->pgchunks[i].addr, r->pgchunks[i].count);
+	r->npgchunks = 0;
+	for (uint32_t i = 0; i < 2 * BLK_PGRANT_MAX; i++)
 		r->pg[i].used = false;
-	}
 	r->npg = 0;
 }

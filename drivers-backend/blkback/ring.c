@@ -47,10 +47,12 @@ int blk_ring_init(struct blk_ring *r, struct xenio *x, const struct xctl_log *lo
 	r->slots = calloc(r->size, sizeof(*r->slots));
 	r->free_slots = calloc(r->size, sizeof(*r->free_slots));
 	r->pg = calloc(2 * BLK_PGRANT_MAX, sizeof(*r->pg));
-	if (!r->slots || !r->free_slots || !r->pg) {
+	r->pgchunks = calloc(BLK_PGCHUNK_MAX, sizeof(*r->pgchunks));
+	if (!r->slots || !r->free_slots || !r->pg || !r->pgchunks) {
 		free(r->slots);
 		free(r->free_slots);
 		free(r->pg);
+		free(r->pgchunks);
 		return XCTL_ERR_NOMEM;
 	}
 	for (uint32_t i = 0; i < r->size; i++)
@@ -181,7 +183,7 @@ static int handle(struct blk_ring *r, const uint8_t *copy)
 	} else if (q->op != BLKIF_OP_FLUSH_DISKCACHE) {
 		j->len = seg_bytes(q);
 		j->iov = s->iov;
-		j->niov = q->nseg;
+		j->niov = s->niov;
 		if (q->op == BLKIF_OP_WRITE_BARRIER && q->nseg == 0)
 			j->op = BLK_IO_FLUSH;
 	}
@@ -299,6 +301,8 @@ void blk_ring_destroy(struct blk_ring *r)
 	free(r->slots);
 	free(r->free_slots);
 	free(r->pg);
+	free(r->pgchunks);
+	r->pgchunks = NULL;
 	r->slots = NULL;
 	r->free_slots = NULL;
 	r->pg = NULL;

@@ -23,6 +23,7 @@ struct xctl_log;
 #define BLK_MAX_RING_PAGES (1u << BLK_MAX_RING_ORDER)
 #define BLK_MAX_QUEUES 4u
 #define BLK_PGRANT_MAX 1056u         /* persistent grants per queue */
+#define BLK_PGCHUNK_MAX (2u * BLK_PGRANT_MAX) /* their map calls: one grant or more each */
 #define BLK_ERRLOG_MAX 8u            /* request errors logged per queue */
 #define BLK_MAP_CHUNKS ((BLK_MAX_INDIRECT_SEGS + 31u) / 32u)
 
@@ -53,6 +54,14 @@ struct blk_slot {
 	unsigned nchunks;
 	struct blk_job job;
 	struct iovec iov[BLK_MAX_INDIRECT_SEGS];
+	int niov;                /* segments that follow in memory share an entry */
+};
+
+/* One persistent mapping call: its grants stay mapped while the queue
+ * lives, and are unmapped as they were mapped. */
+struct blk_pgchunk {
+	void *addr;
+	uint32_t count;
 };
 
 struct blk_stats {
@@ -87,6 +96,8 @@ struct blk_ring {
 
 	struct blk_pgrant *pg;   /* hash of 2 * BLK_PGRANT_MAX */
 	unsigned npg;
+	struct blk_pgchunk *pgchunks; /* BLK_PGCHUNK_MAX */
+	unsigned npgchunks;
 
 	bool failed;
 	unsigned errlogged;

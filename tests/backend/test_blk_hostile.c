@@ -554,14 +554,25 @@ static void test_18_map_failure(void **state)
 	blkfe_indirect(&h.t.fe, BLKIF_OP_READ, 3, 0, 2, ind);
 	check_status(&h, 3, BLKIF_RSP_ERROR, "cannot map the indirect descriptor pages");
 	assert_int_equal(xenio_fake_mapped_pages(h.t.f), base);
-	/* persistent: the failing segment's request fails, the cache is intact */
+	/* persistent: a request's new grants are mapped (and kept) together;
+	 * one that cannot be mapped fails its request, and nothing of it is
+	 * kept: the cache holds what it held */
 	h.t.p.persistent = true;
-	xenio_fake_fail_map(h.t.f, 2);
-	blkfe_rw(&h.t.fe, BLKIF_OP_READ, 4, 0, 3, (struct blk_seg[]){ SEG(g[0], 0, 7),
+	blkfe_rw(&h.t.fe, BLKIF_OP_READ, 4, 0, 1, (struct blk_seg[]){ SEG(g[0], 0, 7) });
+	check_status(&h, 4, BLKIF_RSP_OKAY, NULL);
+	long cached = xenio_fake_mapped_pages(h.t.f);
+	blkfe_rw(&h.t.fe, BLKIF_OP_READ, 5, 0, 3, (struct blk_seg[]){ SEG(g[0], 0, 7),
 						SEG(g[2], 0, 7), SEG(g[2] + 50, 0, 7) });
-	check_status(&h, 4, BLKIF_RSP_ERROR, NULL);
-	blkfe_rw(&h.t.fe, BLKIF_OP_READ, 5, 0, 2, (struct blk_seg[]){ SEG(g[0], 0, 7), SEG(g[2], 0, 7) });
-	check_status(&h, 5, BLKIF_RSP_OKAY, NULL);
+	check_status(&h, 5, BLKIF_RSP_ERROR, "cannot map a segment's grant");
+	assert_int_equal(xenio_fake_mapped_pages(h.t.f), cached);
+	assert_int_equal(h.t.r.npg, 1);
+	xenio_fake_fail_map(h.t.f, 1);
+	blkfe_rw(&h.t.fe, BLKIF_OP_READ, 6, 0, 2, (struct blk_seg[]){ SEG(g[0], 0, 7), SEG(g[2], 0, 7) });
+	check_status(&h, 6, BLKIF_RSP_ERROR, NULL);
+	assert_int_equal(h.t.r.npg, 1);
+	blkfe_rw(&h.t.fe, BLKIF_OP_READ, 7, 0, 2, (struct blk_seg[]){ SEG(g[0], 0, 7), SEG(g[2], 0, 7) });
+	check_status(&h, 7, BLKIF_RSP_OKAY, NULL);
+	assert_int_equal(h.t.r.npg, 2);
 	assert_false(h.t.r.failed);
 	hx_done(&h);
 }

@@ -179,6 +179,90 @@ static void test_persistent(void **state)
 	blkfix_teardown(&t);
 }
 
+/* Segments that follow each other in memory become one iovec entry:
+ * grants mapped in one call (XENIO_MAP_MAX at a time, per request or kept
+ * as persistent grants) lie in the order the request names them. A
+ * segment that starts or ends inside its page, or grants named in another
+ * order, keep their own entries; every byte lands where the request says. */
+static void indirect_write(struct blkfix *t, uint64_t id, const uint32_t *grefs, unsigned n,
+			   uint8_t first, uint8_t last)
+{
+	uint8_t *desc;
+	uint32_t gd = blkfe_page(&t->fe, true, &desc);
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(desc + 8 * i, &grefs[i], 4);
+		desc[8 * i + 4] = i == 0 ? first : 0;
+		desc[8 * i + 5] = i == n - 1 ? last : 7;
+	}
+	uint32_t ind[BLK_MAX_INDIRECT_PAGES] = { gd };
+	blkfe_indirect(&t->fe, BLKIF_OP_WRITE, id, 0, (uint16_t)n, ind);
+	blkfe_push(&t->fe, true);
+	assert_int_equal(blkfix_wait_rsp(t, id), BLKIF_RSP_OKAY);
+}
+
+static void test_segments_coalesced(void **state)
+{
+	(void)state;
+	for (int persistent = 0; persistent < 2; persistent++) {
+		struct blkfix t;
+		blkfix_setup(&t, &(struct blkfix_opts){ .persistent = persistent });
+		enum { N = 100 };
+		uint32_t g[N], rev[N];
+		uint8_t *pages[N];
+		for (unsigned i = 0; i < N; i++) {
+			g[i] = blkfe_page(&t.fe, true, &pages[i]);
+			fill(pages[i], 4096, (uint8_t)(i + 1));
+			rev[N - 1 - i] = g[i];
+		}
+		indirect_write(&t, 1, g, N, 0, 7);
+		/* one slot serves every request here (the last one freed) */
+		const struct blk_slot *sl = &t.r.slots[0];
+		/* 100 grants mapped 32 to a call (kept, or for this request):
+		 * an entry per call */
+		assert_int_equal(sl->niov, 4);
+		uint8_t f[4096];
+		for (unsigned i = 0; i < N; i++) {
+			blkfix_pread(&t, f, 4096, (off_t)i * 4096);
+			assert_memory_equal(f, pages[i], 4096);
+		}
+		/* the same grants again: persistent, they are where they were */
+		indirect_write(&t, 2, g, N, 0, 7);
+		assert_int_equal(sl->niov, 4);
+		/* named backwards: no two follow each other (persistent), or the
+		 * fresh maps follow the new order (per request) */
+		indirect_write(&t, 3, rev, N, 0, 7);
+		assert_int_equal(sl->niov, persistent ? N : 4);
+		for (unsigned i = 0; i < N; i++) {
+			blkfix_pread(&t, f, 4096, (off_t)i * 4096);
+			assert_memory_equal(f, pages[N - 1 - i], 4096);
+		}
+		/* the first segment ends early, the last starts late: a segment
+		 * that does not end at its page's end is not joined to the next */
+		for (unsigned i = 0; i < N; i++)
+			fill(pages[i], 4096, (uint8_t)(i + 7));
+		uint8_t *desc;
+		uint32_t gd = blkfe_page(&t.fe, true, &desc);
+		for (unsigned i = 0; i < 3; i++) {
+			memcpy(desc + 8 * i, &g[i], 4);
+			desc[8 * i + 4] = i == 2 ? 2 : 0;
+			desc[8 * i + 5] = i == 0 ? 3 : 7;
+		}
+		uint32_t ind[BLK_MAX_INDIRECT_PAGES] = { gd };
+		blkfe_indirect(&t.fe, BLKIF_OP_WRITE, 4, 800, 3, ind);
+		blkfe_push(&t.fe, true);
+		assert_int_equal(blkfix_wait_rsp(&t, 4), BLKIF_RSP_OKAY);
+		/* segment 0: sectors 0-3 of page 0; 1: all of page 1; 2: 2-7 of page 2 */
+		assert_int_equal(sl->niov, 3);
+		uint8_t want[14 * 512], got[14 * 512];
+		memcpy(want, pages[0], 4 * 512);
+		memcpy(want + 4 * 512, pages[1], 8 * 512);
+		memcpy(want + 12 * 512, pages[2] + 2 * 512, 2 * 512);
+		blkfix_pread(&t, got, sizeof(got), 800 * 512);
+		assert_memory_equal(got, want, sizeof(got));
+		blkfix_teardown(&t);
+	}
+}
+
 static void test_sector_4096(void **state)
 {
 	(void)state;
@@ -280,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_flush_barrier_discard),
 		cmocka_unit_test(test_indirect),
 		cmocka_unit_test(test_persistent),
+		cmocka_unit_test(test_segments_coalesced),
 		cmocka_unit_test(test_sector_4096),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_workers),
