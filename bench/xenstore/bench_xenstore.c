@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* xenstore benchmark: reads, writes, directory listings, watch events and
- * small transactions per second through libxenstore against
- * xctl-xenstored, with 1 and 64 concurrent clients (processes), and a tree
+ * small transactions per second against xctl-xenstored, with 1 and 64
+ * concurrent clients (processes; each speaks the wire protocol itself,
+ * client.c, or with -l goes through libxenstore), and a tree
  * of 10 and of 10,000 domains of about 100 nodes each (loaded with
  * --state). Prints a table. Options: -t SECONDS per cell (default 1),
  * -d DOMAINS (adds a tree size), -c CLIENTS (adds a client count).
@@ -36,6 +37,7 @@
 
 #include <xenstore.h>
 
+#include "bench/xenstore/client.h"
 #include "common/util.h"
 #include "tests/xenstored/harness.h"
 
@@ -50,6 +52,7 @@ struct cfg {
 	const char *root; /* prefix of every path: "" for our own daemon */
 	unsigned ops;     /* the operations to measure (1 << enum op) */
 	unsigned rounds;  /* -x: each cell in this many turns per daemon */
+	bool libxs;       /* -l: the clients use libxenstore, not client.c's own */
 };
 
 #define SKIPPED -2.0 /* an operation not asked for (-o) */
@@ -92,16 +95,14 @@ static unsigned long long rnd(unsigned long long *s)
 
 /* What a client does before the clock starts: the watch of OP_WATCH and
  * its first event. 0 or -1. */
-static int prepare_op(struct xs_handle *h, enum op op, unsigned id, const struct cfg *cfg)
+static int prepare_op(struct client *cl, enum op op, unsigned id, const struct cfg *cfg)
 {
 	char p[128];
-	unsigned len;
 	if (op != OP_WATCH)
 		return 0;
 	snprintf(p, sizeof(p), "%s/bench/watch/c%u", cfg->root, id);
-	if (!xs_watch(h, p, "b"))
+	if (!cl_watch(cl, p) || !cl_event(cl)) /* the first event */
 		return -1;
-	free(xs_read_watch(h, &len)); /* the first event */
 	return 0;
 }
 
@@ -113,12 +114,11 @@ static int prepare_op(struct xs_handle *h, enum op op, unsigned id, const struct
 /* One client: run op until the deadline; return the count or -1, and in
  * *end when the client stopped (at most CLOCK_EVERY - 1 operations after
  * the deadline). */
-static long run_op(struct xs_handle *h, enum op op, unsigned id, const struct cfg *cfg, double *end)
+static long run_op(struct client *cl, enum op op, unsigned id, const struct cfg *cfg, double *end)
 {
 	unsigned long long seed = 0x9e3779b97f4a7c15ULL ^ ((unsigned long long)id << 32 | id);
 	char p[128], q[128];
 	long n = 0;
-	unsigned len;
 	for (;;) {
 		if (n % CLOCK_EVERY == 0) {
 			double t = now_s();
@@ -130,48 +130,35 @@ static long run_op(struct xs_handle *h, enum op op, unsigned id, const struct cf
 		unsigned dom = (unsigned)(rnd(&seed) % cfg->domains) + 1;
 		unsigned key = (unsigned)(rnd(&seed) % NODES_PER_DOMAIN);
 		switch (op) {
-		case OP_READ: {
+		case OP_READ:
 			snprintf(p, sizeof(p), "%s/local/domain/%u/data/key%u", cfg->root, dom, key);
-			char *v = xs_read(h, XBT_NULL, p, &len);
-			if (!v)
+			if (!cl_read(cl, 0, p))
 				return -1;
-			free(v);
 			break;
-		}
 		case OP_WRITE:
 			snprintf(p, sizeof(p), "%s/bench/w/c%u/k%u", cfg->root, id, key);
-			if (!xs_write(h, XBT_NULL, p, "some-value", 10))
+			if (!cl_write(cl, 0, p, "some-value"))
 				return -1;
 			break;
-		case OP_DIR: {
+		case OP_DIR:
 			snprintf(p, sizeof(p), "%s/local/domain/%u/data", cfg->root, dom);
-			char **l = xs_directory(h, XBT_NULL, p, &len);
-			if (!l || len != NODES_PER_DOMAIN)
+			if (cl_dir(cl, p) != NODES_PER_DOMAIN)
 				return -1;
-			free(l);
 			break;
-		}
-		case OP_WATCH: {
+		case OP_WATCH:
 			snprintf(p, sizeof(p), "%s/bench/watch/c%u/x", cfg->root, id);
-			if (!xs_write(h, XBT_NULL, p, "1", 1))
+			if (!cl_write(cl, 0, p, "1") || !cl_event(cl))
 				return -1;
-			char **ev = xs_read_watch(h, &len);
-			if (!ev)
-				return -1;
-			free(ev);
 			break;
-		}
 		case OP_TXN: {
-			xs_transaction_t t = xs_transaction_start(h);
-			if (t == XBT_NULL)
+			uint32_t t = cl_txn_start(cl);
+			if (!t)
 				return -1;
 			snprintf(p, sizeof(p), "%s/local/domain/%u/data/key%u", cfg->root, dom, key);
-			free(xs_read(h, t, p, &len));
+			cl_read(cl, t, p);
 			snprintf(p, sizeof(p), "%s/bench/t/c%u/a", cfg->root, id);
 			snprintf(q, sizeof(q), "%s/bench/t/c%u/b", cfg->root, id);
-			if (!xs_write(h, t, p, "1", 1) || !xs_write(h, t, q, "2", 1))
-				return -1;
-			if (!xs_transaction_end(h, t, false) && errno != EAGAIN)
+			if (!cl_write(cl, t, p, "1") || !cl_write(cl, t, q, "2") || !cl_txn_end(cl, t))
 				return -1;
 			break;
 		}
@@ -204,21 +191,20 @@ static double measure_for(enum op op, unsigned clients, const struct cfg *cfg, d
 			close(go[1]);
 			close(res[0]);
 			close(ready[0]);
-			struct xs_handle *h = xs_open(0);
+			struct client cl;
 			double start, rate = -1;
-			char ok = h && prepare_op(h, op, forked, cfg) == 0;
+			char ok = cl_open(&cl, cfg->libxs) && prepare_op(&cl, op, forked, cfg) == 0;
 			if (write(ready[1], &ok, 1) != 1)
 				_exit(1);
 			if (ok && read(go[0], &start, sizeof(start)) == (ssize_t)sizeof(start)) {
 				double end = start + secs;
-				long n = run_op(h, op, forked, cfg, &end);
+				long n = run_op(&cl, op, forked, cfg, &end);
 				if (n >= 0)
 					rate = (double)n / (end - start);
 			}
 			if (write(res[1], &rate, sizeof(rate)) != (ssize_t)sizeof(rate))
 				_exit(1);
-			if (h)
-				xs_close(h);
+			cl_close(&cl);
 			_exit(0);
 		}
 	}
@@ -506,9 +492,9 @@ static int compare_external(struct cfg *cfg, const struct ext *ext, unsigned nex
 	static double res[4][4][MAX_EXT][OP_COUNT];
 	int rc = 0;
 	cfg->root = "/bench-xs";
-	printf("xenstore benchmark: %u daemons side by side through libxenstore, %.1f s per cell and daemon "
+	printf("xenstore benchmark: %u daemons side by side, clients %s, %.1f s per cell and daemon "
 	       "in %u turns (the median turn shown), %d nodes per domain, the same clients on each in turn\n",
-	       next, cfg->secs, cfg->rounds, NODES_PER_DOMAIN + 2);
+	       next, client_kind(cfg->libxs), cfg->secs, cfg->rounds, NODES_PER_DOMAIN + 2);
 	for (unsigned e = 0; e < next; e++)
 		printf("  %-10s %s\n", ext[e].label, ext[e].sock);
 	printf("%-10s %-8s %7s %10s", "daemon", "domains", "clients", "load");
@@ -586,9 +572,10 @@ int main(int argc, char **argv)
 	struct ext ext[MAX_EXT];
 	unsigned next = 0;
 	int c;
-	while ((c = getopt(argc, argv, "t:d:c:C:o:r:x:")) != -1) {
+	while ((c = getopt(argc, argv, "t:d:c:C:o:r:x:l")) != -1) {
 		switch (c) {
 		case 't': cfg.secs = atof(optarg); break;
+		case 'l': cfg.libxs = true; break;
 		case 'r': {
 			uint64_t v;
 			if (xctl_parse_u64(optarg, 10, MAX_ROUNDS, &v) || v == 0) {
@@ -649,7 +636,7 @@ int main(int argc, char **argv)
 		}
 		default:
 			fprintf(stderr, "usage: bench_xenstore [-t SECONDS] [-d DOMAINS] [-c CLIENTS | -C CLIENTS] "
-					"[-o OP,...] [-r ROUNDS] [-x LABEL=SOCKET -x LABEL=SOCKET...]\n");
+					"[-o OP,...] [-r ROUNDS] [-l] [-x LABEL=SOCKET -x LABEL=SOCKET...]\n");
 			return 2;
 		}
 	}
@@ -676,8 +663,8 @@ int main(int argc, char **argv)
 	rc |= bench_memory();
 	fprintf(stderr, "bench: %d pipelined requests...\n", PIPELINED);
 	rc |= bench_pipeline();
-	printf("xenstore benchmark: xctl-xenstored through libxenstore, %.1f s per cell, "
-	       "%d nodes per domain\n", cfg.secs, NODES_PER_DOMAIN + 2);
+	printf("xenstore benchmark: xctl-xenstored, clients %s, %.1f s per cell, "
+	       "%d nodes per domain\n", client_kind(cfg.libxs), cfg.secs, NODES_PER_DOMAIN + 2);
 	printf("%-14s %7s %10s", "tree", "clients", "load");
 	for (int o = 0; o < OP_COUNT; o++)
 		printf(" %10s", op_names[o]);
