@@ -144,22 +144,18 @@ static int pg_map(struct blk_ring *r, const uint32_t *refs, uint32_t n, bool wri
 
 /* The persistent mapping of gref (mapped and kept on first use while the
  * cache has room): its address, or NULL when the caller must map it for
- * this request only. *failed is set when the grant could not be mapped. */
-static void *pg_get(struct blk_ring *r, uint32_t gref, bool writable, bool *failed)
+ * this request only (which fails the request if the grant cannot be
+ * mapped at all). */
+static void *pg_get(struct blk_ring *r, uint32_t gref, bool writable)
 {
 	struct blk_pgrant *e = pg_find(r, gref, false);
 	if (e && (e->writable || !writable)) {
 		r->st.pgrant_hits++;
 		return e->addr;
 	}
-	if (!e && r->npg < BLK_PGRANT_MAX) {
-		void *a = NULL;
-		if (pg_map(r, &gref, 1, writable, &a)) {
-			*failed = true;
-			return NULL;
-		}
+	void *a = NULL;
+	if (!e && r->npg < BLK_PGRANT_MAX && !pg_map(r, &gref, 1, writable, &a))
 		return a;
-	}
 	r->st.pgrant_fallback++;
 	return NULL;
 }
@@ -169,13 +165,13 @@ int blk_req_fetch_indirect(struct blk_ring *r, struct blk_req *q, const char **w
 	uint32_t npages = (q->nseg + BLK_SEGS_PER_INDIRECT_PAGE - 1) / BLK_SEGS_PER_INDIRECT_PAGE;
 	const uint8_t *page[BLK_MAX_INDIRECT_PAGES];
 	void *addr = NULL;
-	bool failed = false, all = r->p->persistent;
+	bool all = r->p->persistent;
 	if (npages > BLK_MAX_INDIRECT_PAGES)
 		return bad(why, "too many indirect pages");
 	/* the descriptor pages are only read: with persistent grants they are
 	 * kept mapped like the data pages, with no map and unmap per request */
 	for (uint32_t k = 0; k < npages && all; k++) {
-		page[k] = pg_get(r, q->ind_grefs[k], false, &failed);
+		page[k] = pg_get(r, q->ind_grefs[k], false);
 		all = page[k] != NULL;
 	}
 	if (!all) {

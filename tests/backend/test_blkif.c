@@ -228,6 +228,12 @@ static void test_segments_coalesced(void **state)
 		/* the same grants again: persistent, they are where they were */
 		indirect_write(&t, 2, g, N, 0, 7);
 		assert_int_equal(sl->niov, 4);
+		/* kept: exactly the request's grants and its descriptor pages */
+		unsigned used = 0;
+		for (unsigned i = 0; i < 2 * BLK_PGRANT_MAX; i++)
+			used += t.r.pg[i].used;
+		assert_int_equal(used, t.r.npg);
+		assert_int_equal(t.r.npg, persistent ? N + 2 : 0);
 		/* named backwards: no two follow each other (persistent), or the
 		 * fresh maps follow the new order (per request) */
 		indirect_write(&t, 3, rev, N, 0, 7);
