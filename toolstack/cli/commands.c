@@ -202,7 +202,10 @@ const struct xctl_cmd xctl_commands[] = {
 	{ "domname", cmd_domname, "DOMID", "Print the name of the domain with this id", NULL, NULL, XCTL_CMD_DRYRUN },
 	{ "destroy", cmd_destroy, "[OPTIONS] DOMAIN", "Terminate a domain immediately",
 	  "Its devices are closed and removed, its xenstore nodes and saved configuration\n"
-	  "go, and its monitor ends.",
+	  "go, and its monitor ends. A domain still being created, renamed or given a\n"
+	  "device by another xctl (its monitor restarting it, say) is destroyed once that\n"
+	  "operation is done (at most 60 s later; the wait is reported): a domain destroyed\n"
+	  "while libxl still builds it would keep the nodes libxl goes on writing.",
 	  destroy_opts, XCTL_CMD_MODIFIES },
 	{ "shutdown", cmd_shutdown, "[OPTIONS] -a|DOMAIN", "Ask a domain to shut down",
 	  "The guest is asked through xenstore (control/shutdown); its monitor then\n"

@@ -47,14 +47,57 @@ static void wait_monitor(struct xctl_core *c, const char *uuid, int ms)
 	xctl_warn(c->log, "the monitor of domain %s (pid %ld) has not ended yet", uuid, (long)pid);
 }
 
+/* How long a destroy waits for an operation that holds the domain's name. */
+#define NAME_WAIT_MS 60000
+
+/* A create (the monitor's restart, say) or rename of the domain's name in
+ * flight finishes first: a domain destroyed while libxl is still building
+ * it keeps the nodes libxl goes on writing (its memory, store and vCPU
+ * nodes), without the domain's permissions. Taking the name's claim waits
+ * for the holder; it is released at once (a create after this destroy
+ * starts may go on). */
+static void wait_name_free(struct xctl_core *c, const char *name)
+{
+	struct xctl_record r = { 0 };
+	snprintf(r.op, sizeof(r.op), "destroy");
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	bool said = false;
+	int recovered = 0;
+	for (int waited = 0; waited < NAME_WAIT_MS;) {
+		struct xctl_claim *cl = NULL;
+		pid_t holder = 0;
+		int rc = xctl_record_claim(c->state_dir, &r, &cl, &holder);
+		if (!rc) {
+			xctl_record_release(cl);
+			return;
+		}
+		if (rc == XCTL_ERR_AGAIN && recovered++ < 5) {
+			xctl_core_recover_name(c, name);
+			continue;
+		}
+		if (rc != XCTL_ERR_BUSY)
+			return;
+		if (!said)
+			xctl_info(c->log, "domain '%s' is being created or renamed by another xctl (pid %ld): "
+				  "waiting for it to finish before destroying it", name, (long)holder);
+		said = true;
+		usleep(50000);
+		waited += 50;
+	}
+	xctl_warn(c->log, "domain '%s' is still being created or renamed by another xctl after %d s; "
+		  "destroying it anyway", name, NAME_WAIT_MS / 1000);
+}
+
 int xctl_core_destroy(struct xctl_core *c, uint32_t domid)
 {
 	struct xctl_hv_dominfo info;
 	char *json = NULL;
 	int rc = c->hv->ops->info(c->hv, domid, &info);
 	bool known = rc == 0;
-	if (known)
+	if (known) {
+		wait_name_free(c, info.name);
 		xctl_core_config_json(c, info.uuid, &json);
+	}
 	rc = c->hv->ops->destroy(c->hv, domid);
 	if (rc) {
 		free(json);
