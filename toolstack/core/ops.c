@@ -78,13 +78,13 @@ static void wait_name_free(struct xctl_core *c, const char *name)
 		if (rc != XCTL_ERR_BUSY)
 			return;
 		if (!said)
-			xctl_info(c->log, "domain '%s' is being created or renamed by another xctl (pid %ld): "
+			xctl_warn(c->log, "domain '%s' is being created, renamed or given a device by another xctl (pid %ld): "
 				  "waiting for it to finish before destroying it", name, (long)holder);
 		said = true;
 		usleep(50000);
 		waited += 50;
 	}
-	xctl_warn(c->log, "domain '%s' is still being created or renamed by another xctl after %d s; "
+	xctl_warn(c->log, "domain '%s' is still busy with another xctl after %d s; "
 		  "destroying it anyway", name, NAME_WAIT_MS / 1000);
 }
 
