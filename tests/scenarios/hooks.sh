@@ -49,7 +49,7 @@ wait_for "$XCTL_SCEN_TIMEOUT" "the started hook" test -e "$XCTL_SCEN_TMP/started
 x domid scen-hook >>"$XCTL_SCEN_TMP/domids" || fail "no domid for scen-hook while its started hook runs"
 ok destroy scen-hook 2>"$XCTL_SCEN_TMP/destroy.err"
 test -e "$XCTL_SCEN_TMP/started.done" || fail "destroy did not wait for the create under way (its started hook still ran)"
-said=$(grep -c "domain 'scen-hook' is being created, renamed or given a device by another xctl (pid [0-9]*): waiting for it to finish" \
+said=$(grep -c "domain 'scen-hook' is being created, renamed or given a device by another xctl (pid [0-9]*): waiting for it to finish (at most 60 s)" \
 	"$XCTL_SCEN_TMP/destroy.err")
 [ "$said" = 1 ] || fail "destroy did not say once that it waited: $(cat "$XCTL_SCEN_TMP/destroy.err")"
 wait $bg || fail "the create that a destroy waited for failed: $(cat "$XCTL_SCEN_TMP/bg.out")"

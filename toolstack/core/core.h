@@ -67,6 +67,13 @@ int xctl_core_recover(struct xctl_core *c);
 /* The same for the record of one name. XCTL_ERR_NOTFOUND if there is none,
  * XCTL_ERR_BUSY if a live process holds it. */
 int xctl_core_recover_name(struct xctl_core *c, const char *name);
+struct xctl_record;
+struct xctl_claim;
+/* Claim r->name (record.h), recovering a stale record in the way, and
+ * waiting up to wait_ms while a live process holds it (say: warn once
+ * that it waits). 0, XCTL_ERR_BUSY (*holder still holds it) or an error. */
+int xctl_core_claim_wait(struct xctl_core *c, struct xctl_record *r, int wait_ms, bool say,
+			 struct xctl_claim **out, pid_t *holder);
 
 /* ---- create */
 struct xctl_create_opts {

@@ -261,20 +261,12 @@ static int claim(struct devop *o, const char *op)
 {
 	struct xctl_record r = { 0 };
 	pid_t holder = 0;
-	int rc = XCTL_ERR_BUSY;
 	snprintf(r.op, sizeof(r.op), "%s", op);
 	snprintf(r.name, sizeof(r.name), "%s", o->info.name);
 	snprintf(r.uuid, sizeof(r.uuid), "%s", o->info.uuid);
 	snprintf(r.device, sizeof(r.device), "%s %d", o->kind == XCTL_HV_DEV_VBD ? "vbd" : "vif", o->devid);
-	for (int tries = 0; tries < 200; tries++) { /* 20 s for another operation to end */
-		rc = xctl_record_claim(o->c->state_dir, &r, &o->claim, &holder);
-		if (rc == XCTL_ERR_AGAIN)
-			xctl_core_recover_name(o->c, r.name);
-		else if (rc != XCTL_ERR_BUSY)
-			break;
-		else
-			usleep(100000);
-	}
+	/* 20 s for another operation to end */
+	int rc = xctl_core_claim_wait(o->c, &r, 20000, false, &o->claim, &holder);
 	if (rc == XCTL_ERR_BUSY)
 		xctl_err_log(o->c->log, "%s: another xctl (pid %ld) is still changing the domain; try again when it is done",
 			     o->what, (long)holder);

@@ -59,33 +59,16 @@ static void wait_monitor(struct xctl_core *c, const char *uuid, int ms)
 static void wait_name_free(struct xctl_core *c, const char *name)
 {
 	struct xctl_record r = { 0 };
+	struct xctl_claim *cl = NULL;
+	pid_t holder = 0;
 	snprintf(r.op, sizeof(r.op), "destroy");
 	snprintf(r.name, sizeof(r.name), "%s", name);
-	bool said = false;
-	int recovered = 0;
-	for (int waited = 0; waited < NAME_WAIT_MS;) {
-		struct xctl_claim *cl = NULL;
-		pid_t holder = 0;
-		int rc = xctl_record_claim(c->state_dir, &r, &cl, &holder);
-		if (!rc) {
-			xctl_record_release(cl);
-			return;
-		}
-		if (rc == XCTL_ERR_AGAIN && recovered++ < 5) {
-			xctl_core_recover_name(c, name);
-			continue;
-		}
-		if (rc != XCTL_ERR_BUSY)
-			return;
-		if (!said)
-			xctl_warn(c->log, "domain '%s' is being created, renamed or given a device by another xctl (pid %ld): "
-				  "waiting for it to finish before destroying it", name, (long)holder);
-		said = true;
-		usleep(50000);
-		waited += 50;
-	}
-	xctl_warn(c->log, "domain '%s' is still busy with another xctl after %d s; "
-		  "destroying it anyway", name, NAME_WAIT_MS / 1000);
+	int rc = xctl_core_claim_wait(c, &r, NAME_WAIT_MS, true, &cl, &holder);
+	if (!rc)
+		xctl_record_release(cl);
+	else if (rc == XCTL_ERR_BUSY)
+		xctl_warn(c->log, "domain '%s' is still busy with another xctl (pid %ld) after %d s; destroying it anyway",
+			  name, (long)holder, NAME_WAIT_MS / 1000);
 }
 
 int xctl_core_destroy(struct xctl_core *c, uint32_t domid)

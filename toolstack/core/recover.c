@@ -117,6 +117,29 @@ int xctl_core_recover_name(struct xctl_core *c, const char *name)
 	return recover_one(c, name);
 }
 
+int xctl_core_claim_wait(struct xctl_core *c, struct xctl_record *r, int wait_ms, bool say,
+			 struct xctl_claim **out, pid_t *holder)
+{
+	int rc = XCTL_ERR_BUSY;
+	bool said = false;
+	for (int waited = 0, recovered = 0;;) {
+		rc = xctl_record_claim(c->state_dir, r, out, holder);
+		if (rc == XCTL_ERR_AGAIN && recovered++ < 200) {
+			xctl_core_recover_name(c, r->name);
+			continue;
+		}
+		if (rc != XCTL_ERR_BUSY || waited >= wait_ms)
+			return rc;
+		if (say && !said)
+			xctl_warn(c->log, "domain '%s' is being created, renamed or given a device by another xctl "
+				  "(pid %ld): waiting for it to finish (at most %d s)", r->name, (long)*holder,
+				  wait_ms / 1000);
+		said = true;
+		usleep(50000);
+		waited += 50;
+	}
+}
+
 int xctl_core_recover(struct xctl_core *c)
 {
 	char **names = NULL;
