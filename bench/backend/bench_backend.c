@@ -8,7 +8,7 @@
 #include "tests/backend/blkfe.h"
 #include "tests/backend/netfe.h"
 #include "drivers-backend/netback/tap.h"
-#include "drivers-backend/blkback/uring.h"
+#include "common/uring.h"
 #include "common/log.h"
 
 #include <errno.h>
@@ -120,8 +120,8 @@ static uint64_t raw_threads(int fd, const struct load *l)
 
 static uint64_t raw_uring(int fd, const struct load *l)
 {
-	struct blk_uring u;
-	if (blk_uring_init(&u, 64, 256))
+	struct xctl_uring u;
+	if (xctl_uring_init(&u, 64, 256))
 		return 0;
 	struct iovec iov[MAX_QD];
 	for (unsigned s = 0; s < l->qd; s++) {
@@ -136,7 +136,7 @@ static uint64_t raw_uring(int fd, const struct load *l)
 	while (done < l->ops) {
 		while (nfree && issued < l->ops) {
 			unsigned s = free_slots[--nfree];
-			struct io_uring_sqe *e = blk_uring_sqe(&u);
+			struct io_uring_sqe *e = xctl_uring_sqe(&u);
 			e->opcode = l->write ? IORING_OP_WRITEV : IORING_OP_READV;
 			e->fd = fd;
 			e->addr = (uint64_t)(uintptr_t)&iov[s];
@@ -146,22 +146,22 @@ static uint64_t raw_uring(int fd, const struct load *l)
 			if (l->bs >= (64u << 10)) /* raw's fastest form here: copies on io_uring's workers */
 				e->flags = IOSQE_ASYNC;
 		}
-		struct io_uring_cqe *c = blk_uring_cqe(&u);
+		struct io_uring_cqe *c = xctl_uring_cqe(&u);
 		if (!c) {
-			if (blk_uring_submit(&u, 1))
+			if (xctl_uring_submit(&u, 1))
 				abort();
 			continue;
 		}
 		if (c->res != (int)l->bs)
 			abort();
 		free_slots[nfree++] = (unsigned)c->user_data;
-		blk_uring_seen(&u);
+		xctl_uring_seen(&u);
 		done++;
 	}
 	uint64_t ns = now_ns() - t0;
 	for (unsigned s = 0; s < l->qd; s++)
 		free(iov[s].iov_base);
-	blk_uring_exit(&u);
+	xctl_uring_exit(&u);
 	return ns;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* The I/O adapter of xctl-blkback; see io.h. */
 #include "drivers-backend/blkback/io.h"
-#include "drivers-backend/blkback/uring.h"
+#include "common/uring.h"
 #include "common/err.h"
 #include "common/log.h"
 
@@ -50,7 +50,7 @@ struct blk_io {
 	struct blk_job *reaped, *reaped_tail; /* taken from done; the loop's own */
 	unsigned inflight;
 	enum uring_state uring;
-	struct blk_uring u;
+	struct xctl_uring u;
 	unsigned u_inflight;                  /* in the kernel's hands */
 	struct blk_job *backlog, *backlog_tail;
 	bool nowait;                          /* the file system reads with RWF_NOWAIT */
@@ -408,13 +408,13 @@ static void threads_submit(struct blk_io *io, struct blk_job *j)
 /* The ring is set up with the disk's first small read, like the threads. */
 static bool uring_start(struct blk_io *io)
 {
-	int rc = blk_uring_init(&io->u, URING_SQ, URING_CQ);
+	int rc = xctl_uring_init(&io->u, URING_SQ, URING_CQ);
 	if (!rc && io->notify_fd >= 0)
-		rc = blk_uring_eventfd(&io->u, io->notify_fd);
+		rc = xctl_uring_eventfd(&io->u, io->notify_fd);
 	if (rc) {
 		xctl_info(io->log, "%s: io_uring is not available (%s); every request goes to "
 			  "the I/O threads", io->who, strerror(-rc));
-		blk_uring_exit(&io->u);
+		xctl_uring_exit(&io->u);
 		io->uring = URING_OFF;
 		return false;
 	}
@@ -426,7 +426,7 @@ static bool uring_start(struct blk_io *io)
  * false when the queue is full. */
 static bool uring_prep(struct blk_io *io, struct blk_job *j)
 {
-	struct io_uring_sqe *e = blk_uring_sqe(&io->u);
+	struct io_uring_sqe *e = xctl_uring_sqe(&io->u);
 	if (!e)
 		return false;
 	e->opcode = IORING_OP_READV;
@@ -464,7 +464,7 @@ void blk_io_flush(struct blk_io *io)
 {
 	if (io->uring != URING_ON || !io->u.queued)
 		return;
-	int rc = blk_uring_submit(&io->u, 0);
+	int rc = xctl_uring_submit(&io->u, 0);
 	if (!rc)
 		return;
 	/* the kernel took none of the entries left (short of memory, or
@@ -560,17 +560,17 @@ static struct blk_job *uring_reap(struct blk_io *io)
 {
 	struct io_uring_cqe *c;
 	struct blk_job *j = NULL;
-	while (!j && (c = blk_uring_cqe(&io->u))) {
+	while (!j && (c = xctl_uring_cqe(&io->u))) {
 		struct blk_job *cj = (struct blk_job *)(uintptr_t)c->user_data;
 		int res = c->res;
-		blk_uring_seen(&io->u);
+		xctl_uring_seen(&io->u);
 		j = uring_done(io, cj, res);
 	}
 	/* room in the kernel for what waited */
 	while (io->backlog && io->u_inflight < io->u.cq_entries) {
-		if (!blk_uring_space(&io->u)) {
+		if (!xctl_uring_space(&io->u)) {
 			blk_io_flush(io);
-			if (io->uring != URING_ON || !blk_uring_space(&io->u))
+			if (io->uring != URING_ON || !xctl_uring_space(&io->u))
 				break; /* the kernel takes no more now: at the next reap */
 		}
 		uring_prep(io, pop(&io->backlog, &io->backlog_tail));
@@ -618,15 +618,15 @@ void blk_io_close(struct blk_io *io)
 		io->backlog = io->backlog_tail = NULL;
 		blk_io_flush(io);
 		while (io->u_inflight) {
-			struct io_uring_cqe *c = blk_uring_cqe(&io->u);
+			struct io_uring_cqe *c = xctl_uring_cqe(&io->u);
 			if (c) {
-				blk_uring_seen(&io->u);
+				xctl_uring_seen(&io->u);
 				io->u_inflight--;
-			} else if (blk_uring_submit(&io->u, 1)) {
+			} else if (xctl_uring_submit(&io->u, 1)) {
 				break;
 			}
 		}
-		blk_uring_exit(&io->u);
+		xctl_uring_exit(&io->u);
 	}
 	if (io->fd >= 0)
 		close(io->fd);

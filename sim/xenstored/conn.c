@@ -382,6 +382,42 @@ bool xsd_conn_pending(const struct xsd *d, const struct xsd_conn *c)
 	return h.len > XENSTORE_PAYLOAD_MAX || c->in_len >= sizeof(h) + h.len;
 }
 
+int xsd_conn_out_iov(const struct xsd_conn *c, struct iovec *iov, int max)
+{
+	int n = 0;
+	for (struct xsd_omsg *m = c->out_head; m && n < max; m = m->next, n++) {
+		iov[n].iov_base = m->data + m->off;
+		iov[n].iov_len = m->len - m->off;
+	}
+	return n;
+}
+
+bool xsd_conn_wrote(struct xsd *d, struct xsd_conn *c, ssize_t w, int err)
+{
+	if (w < 0) {
+		if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR)
+			xsd_conn_kill(d, c, "write failed (client went away)");
+		return false;
+	}
+	if (w > 0)
+		c->stall_since = 0;
+	size_t left = (size_t)w;
+	while (left && c->out_head) {
+		struct xsd_omsg *m = c->out_head;
+		size_t have = m->len - m->off;
+		if (left < have) {
+			m->off += (uint32_t)left;
+			break;
+		}
+		left -= have;
+		c->out_head = m->next;
+		if (!c->out_head)
+			c->out_tail = NULL;
+		msg_done(d, c, m);
+	}
+	return w > 0 && c->out_head;
+}
+
 void xsd_conn_flush(struct xsd *d, struct xsd_conn *c)
 {
 	if (c->dead)
@@ -390,65 +426,35 @@ void xsd_conn_flush(struct xsd *d, struct xsd_conn *c)
 		out_free(d, c); /* an in-process connection: nobody reads */
 		return;
 	}
-	bool progress = false;
 	while (c->out_head) {
 		struct iovec iov[64];
-		int n = 0;
-		for (struct xsd_omsg *m = c->out_head; m && n < 64; m = m->next, n++) {
-			iov[n].iov_base = m->data + m->off;
-			iov[n].iov_len = m->len - m->off;
-		}
+		int n = xsd_conn_out_iov(c, iov, 64);
 		ssize_t w = writev(c->fd, iov, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				xsd_conn_kill(d, c, "write failed (client went away)");
-			break;
-		}
-		progress = progress || w > 0;
-		size_t left = (size_t)w;
-		while (left && c->out_head) {
-			struct xsd_omsg *m = c->out_head;
-			size_t have = m->len - m->off;
-			if (left < have) {
-				m->off += (uint32_t)left;
-				left = 0;
-				break;
-			}
-			left -= have;
-			c->out_head = m->next;
-			if (!c->out_head)
-				c->out_tail = NULL;
-			msg_done(d, c, m);
-		}
-		if ((size_t)w == 0)
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (!xsd_conn_wrote(d, c, w, w < 0 ? errno : 0))
 			break;
 	}
-	if (progress)
-		c->stall_since = 0;
 	xsd_conn_update_mask(d, c);
 }
 
-void xsd_conn_on_readable(struct xsd *d, struct xsd_conn *c)
+bool xsd_conn_wants_input(const struct xsd *d, const struct xsd_conn *c)
 {
-	if (c->dead)
+	return !c->dead && c->fd >= 0 && !xsd_conn_throttled(d, c) && c->in_len < sizeof(c->in);
+}
+
+void xsd_conn_read_done(struct xsd *d, struct xsd_conn *c, ssize_t r, int err)
+{
+	if (r == 0) {
+		xsd_conn_kill(d, c, NULL); /* orderly close */
 		return;
-	if (!xsd_conn_throttled(d, c) && c->in_len < sizeof(c->in)) {
-		ssize_t r = read(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len);
-		if (r == 0) {
-			xsd_conn_kill(d, c, NULL); /* orderly close */
-			return;
-		}
-		if (r < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				xsd_conn_kill(d, c, "read failed");
-			return;
-		}
-		c->in_len += (uint32_t)r;
 	}
-	xsd_conn_process(d, c);
-	xsd_conn_flush(d, c);
+	if (r < 0) {
+		if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR)
+			xsd_conn_kill(d, c, "read failed");
+		return;
+	}
+	c->in_len += (uint32_t)r;
 }
 
 /* A guest that leaves its own replies and events unread while its input is

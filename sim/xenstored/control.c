@@ -173,12 +173,14 @@ int xsd_control(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg *h, 
 	if (!strcmp(cmd, "stats")) {
 		xctl_buf_printf(&b,
 				"nodes %zu\nvalue_bytes %llu\nconnections %u\nrequests %llu\n"
-				"errors %llu\nevents %llu\nconnections_total %llu\ndisconnects %llu\n",
+				"errors %llu\nevents %llu\nconnections_total %llu\ndisconnects %llu\n"
+				"socket_io %s\nring_batches %llu\n",
 				xsd_store_nodes(&d->store), (unsigned long long)d->store.value_bytes, d->nconns,
 				(unsigned long long)d->stats.requests, (unsigned long long)d->stats.errors,
 				(unsigned long long)d->stats.events,
 				(unsigned long long)d->stats.conns_total,
-				(unsigned long long)d->stats.disconnects);
+				(unsigned long long)d->stats.disconnects, xsd_io_kind(d),
+				(unsigned long long)d->stats.ring_batches);
 		return reply(d, c, h, &b);
 	}
 	if (!strcmp(cmd, "domain-state")) {

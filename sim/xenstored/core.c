@@ -64,6 +64,7 @@ fail:
 
 void xsd_fini(struct xsd *d)
 {
+	xsd_io_fini(d);
 	while (d->conns)
 		xsd_conn_free(d, d->conns);
 	xsd_dom_free_all(d);

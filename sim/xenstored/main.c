@@ -25,6 +25,7 @@
 struct opts {
 	const char *socket, *domain_dir, *pid_file, *log_file, *trace_file, *state_file;
 	int log_level;
+	unsigned ring_min; /* --io: the fewest sockets a batch through io_uring has */
 	bool foreground;
 };
 
@@ -46,6 +47,10 @@ static void usage(FILE *f)
 		"  -T, --trace FILE        write every request and reply to FILE\n"
 		"  -S, --state FILE        load the tree at start, save it at shutdown\n"
 		"  -m, --limit NAME=VALUE  change a limit (see --list-limits)\n"
+		"      --io MODE           the sockets' reads and writes: auto (default: those\n"
+		"                          of two or more sockets at once through io_uring, if\n"
+		"                          the kernel allows it), uring (always through it) or\n"
+		"                          syscalls (one system call each)\n"
 		"      --list-limits       print the limits and their defaults\n"
 		"  -h, --help              this text\n");
 }
@@ -148,15 +153,17 @@ static void accept_main(struct xsd *d)
 
 static void loop(struct xsd *d)
 {
-	struct epoll_event evs[64];
+	struct epoll_event evs[XSD_IO_BATCH];
+	struct xsd_conn *batch[XSD_IO_BATCH];
 	bool busy = false;
 	while (!d->stop) {
 		int tmo = busy ? 0 : (int)(d->lim.stall_ms / 4 < 1000 ? d->lim.stall_ms / 4 + 1 : 1000);
-		int n = epoll_wait(d->epfd, evs, 64, tmo);
+		int n = epoll_wait(d->epfd, evs, XSD_IO_BATCH, tmo);
 		if (n < 0 && errno != EINTR) {
 			xctl_err_log(d->log, "epoll_wait failed: %s", strerror(errno));
 			break;
 		}
+		unsigned nb = 0;
 		for (int i = 0; i < n; i++) {
 			struct xsd_pollable *pk = evs[i].data.ptr;
 			switch (pk->kind) {
@@ -175,32 +182,49 @@ static void loop(struct xsd *d)
 				break;
 			}
 			case XSD_K_CONN: {
+				/* EPOLLOUT: its output goes below, with everybody's. */
 				struct xsd_conn *c = (struct xsd_conn *)pk;
 				if (evs[i].events & EPOLLIN)
-					xsd_conn_on_readable(d, c);
+					batch[nb++] = c;
 				else if (evs[i].events & (EPOLLHUP | EPOLLERR))
 					xsd_conn_kill(d, c, NULL);
-				if (evs[i].events & EPOLLOUT)
-					xsd_conn_flush(d, c);
 				break;
 			}
 			}
 		}
-		/* Fairness and housekeeping: leftover requests, output, stalls.
-		 * Whether requests are left is asked after the output is
-		 * flushed: a client whose replies were written may go on at
-		 * once (its input is already read; no event will come for it),
-		 * instead of waiting out the epoll timeout. */
-		busy = false;
-		int64_t now = xsd_now_ms();
+		/* The input of every readable connection at once, then their
+		 * requests in the order epoll gave them. */
+		xsd_io_read(d, batch, nb);
+		for (unsigned i = 0; i < nb; i++)
+			xsd_conn_process(d, batch[i]);
+		/* Fairness and housekeeping: leftover requests, then the output
+		 * of every connection at once, then stalls. Whether requests are
+		 * left is asked after the output is written: a client whose
+		 * replies were written may go on at once (its input is already
+		 * read; no event will come for it), instead of waiting out the
+		 * epoll timeout. */
+		nb = 0;
 		for (struct xsd_conn *c = d->conns; c; c = c->next) {
 			if (xsd_conn_pending(d, c))
 				xsd_conn_process(d, c);
-			if (c->out_head)
-				xsd_conn_flush(d, c);
-			else
+			if (!c->out_head) {
 				xsd_conn_update_mask(d, c);
-			busy = busy || xsd_conn_pending(d, c);
+				continue;
+			}
+			batch[nb++] = c;
+			if (nb == XSD_IO_BATCH) {
+				xsd_io_flush(d, batch, nb);
+				nb = 0;
+			}
+		}
+		xsd_io_flush(d, batch, nb);
+		busy = false;
+		int64_t now = xsd_now_ms();
+		for (struct xsd_conn *c = d->conns; c; c = c->next) {
+			/* output queued after its connection's turn (an event
+			 * fired by one later in the list) is written next round */
+			busy = busy || xsd_conn_pending(d, c) ||
+			       (c->out_head && !c->dead && !(c->epoll_mask & EPOLLOUT));
 			xsd_conn_check_stall(d, c, now);
 		}
 		xsd_reap(d);
@@ -209,6 +233,9 @@ static void loop(struct xsd *d)
 
 static int setup(struct xsd *d, const struct opts *o, char **dir_alloc)
 {
+	/* here, in the process that serves (after the fork to the background) */
+	if (xsd_io_init(d, o->ring_min))
+		return XCTL_ERR_NOMEM;
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0)
 		return XCTL_ERR_IO;
@@ -273,6 +300,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct xsd_limits *
 		{ "state", required_argument, NULL, 'S' },
 		{ "limit", required_argument, NULL, 'm' },
 		{ "list-limits", no_argument, NULL, 1 },
+		{ "io", required_argument, NULL, 2 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -299,6 +327,14 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct xsd_limits *
 				return USAGE_RC;
 			break;
 		case 1: list_limits(); return -1;
+		case 2:
+			if (!strcmp(optarg, "auto") || !strcmp(optarg, "uring") || !strcmp(optarg, "syscalls")) {
+				o->ring_min = optarg[0] == 'a' ? 2 : optarg[0] == 'u' ? 1 : 0;
+				break;
+			}
+			fprintf(stderr, "xctl-xenstored: --io takes auto, uring or syscalls, not \"%s\"\n",
+				optarg);
+			return USAGE_RC;
 		case 'h': usage(stdout); return -1;
 		default: usage(stderr); return USAGE_RC;
 		}
@@ -314,7 +350,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct xsd_limits *
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .log_level = XCTL_LOG_INFO };
+	struct opts o = { .log_level = XCTL_LOG_INFO, .ring_min = 2 };
 	struct xctl_log lg;
 	struct xsd d;
 	struct xsd_limits lim;
@@ -382,7 +418,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!rc) {
-		xctl_info(&lg, "listening on %s (domain sockets in %s)", o.socket, d.domain_dir);
+		xctl_info(&lg, "listening on %s (domain sockets in %s, socket I/O: %s)", o.socket,
+			  d.domain_dir, xsd_io_kind(&d));
 		loop(&d);
 		if (o.state_file)
 			rc = xsd_state_save(&d, o.state_file);

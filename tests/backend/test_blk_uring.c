@@ -7,7 +7,7 @@
  * that refuses io_uring leaves every request to the threads; a file's
  * writes take one thread at a time. */
 #include "tests/backend/blkfix.h"
-#include "drivers-backend/blkback/uring.h"
+#include "common/uring.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -301,14 +301,14 @@ static void test_uring_half_segment(void **state)
 	blkfix_teardown(&t);
 }
 
-/* The ring alone (blk_uring): a no-op in and out, and nothing left mapped
+/* The ring alone (xctl_uring): a no-op in and out, and nothing left mapped
  * or open after exit. */
 static void test_uring_ring(void **state)
 {
 	(void)state;
 	assert_int_equal(ring_maps(), 0);
-	struct blk_uring u;
-	assert_int_equal(blk_uring_init(&u, 4, 16), 0);
+	struct xctl_uring u;
+	assert_int_equal(xctl_uring_init(&u, 4, 16), 0);
 	assert_true(ring_maps() >= 2); /* rings and entries */
 	assert_int_equal(u.sq_entries, 4);
 	assert_int_equal(u.cq_entries, 16);
@@ -316,24 +316,24 @@ static void test_uring_ring(void **state)
 	for (unsigned k = 0; k < 6; k++) {
 		unsigned n = 0;
 		struct io_uring_sqe *e;
-		while ((e = blk_uring_sqe(&u))) {
+		while ((e = xctl_uring_sqe(&u))) {
 			e->opcode = IORING_OP_NOP;
 			e->user_data = 100 * k + n++;
 		}
 		assert_int_equal(n, 4); /* a full queue says so */
-		assert_int_equal(blk_uring_submit(&u, 1), 0);
+		assert_int_equal(xctl_uring_submit(&u, 1), 0);
 		for (unsigned i = 0; i < n; i++) {
 			struct io_uring_cqe *c = NULL;
-			for (int w = 0; w < 1000 && !(c = blk_uring_cqe(&u)); w++)
-				assert_int_equal(blk_uring_submit(&u, 1), 0);
+			for (int w = 0; w < 1000 && !(c = xctl_uring_cqe(&u)); w++)
+				assert_int_equal(xctl_uring_submit(&u, 1), 0);
 			assert_non_null(c);
 			assert_int_equal(c->user_data, 100 * k + i);
 			assert_int_equal(c->res, 0);
-			blk_uring_seen(&u);
+			xctl_uring_seen(&u);
 		}
-		assert_null(blk_uring_cqe(&u));
+		assert_null(xctl_uring_cqe(&u));
 	}
-	blk_uring_exit(&u);
+	xctl_uring_exit(&u);
 	assert_int_equal(u.fd, -1);
 	assert_int_equal(fcntl(fd, F_GETFD), -1);
 	assert_int_equal(ring_maps(), 0);

@@ -70,7 +70,13 @@ int xsd_start(struct xsd_daemon *dm, const char *const *extra)
 	argv[n++] = "--log-level";
 	/* XCTL_XSD_LOG_LEVEL=debug shows the daemon's view when a test fails. */
 	argv[n++] = getenv("XCTL_XSD_LOG_LEVEL") ? getenv("XCTL_XSD_LOG_LEVEL") : "warn";
-	for (int i = 0; extra && extra[i] && n < 62; i++)
+	/* XCTL_XSD_IO=uring|syscalls: how the daemon reads and writes its
+	 * sockets (xsd_run_io_modes). */
+	if (getenv("XCTL_XSD_IO")) {
+		argv[n++] = "--io";
+		argv[n++] = getenv("XCTL_XSD_IO");
+	}
+	for (int i = 0; extra && extra[i] && n < 60; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
 	pid_t pid = fork();

@@ -54,4 +54,16 @@ struct xs_handle;
 int xsd_wait_event(struct xs_handle *h, char *path, size_t psz, char *tok, size_t tsz, int ms);
 int xsd_sh(char *out, size_t outsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Run a cmocka group (an array of tests) once per way the daemon does its
+ * socket I/O: every batch through io_uring (--io uring), then one system
+ * call each (--io syscalls); xsd_start passes $XCTL_XSD_IO. The failures
+ * of both runs. */
+#define XSD_RUN_IO_MODES(name, tests, setup, teardown)                                              \
+	(setenv("XCTL_XSD_IO", "uring", 1),                                                         \
+	 _cmocka_run_group_tests(name " (--io uring)", tests, sizeof(tests) / sizeof((tests)[0]),  \
+				 setup, teardown) +                                                 \
+		 (setenv("XCTL_XSD_IO", "syscalls", 1),                                             \
+		  _cmocka_run_group_tests(name " (--io syscalls)", tests,                           \
+					  sizeof(tests) / sizeof((tests)[0]), setup, teardown)))
+
 #endif

@@ -512,5 +512,5 @@ int main(void)
 		cmocka_unit_test(test_pipelining),
 		cmocka_unit_test(test_trace_and_state),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return XSD_RUN_IO_MODES("domains", tests, setup, teardown);
 }

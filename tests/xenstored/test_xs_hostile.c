@@ -592,6 +592,101 @@ static void test_transaction_rewrites(void **state)
 	assert_true(xs_rm(c->h, XBT_NULL, wp));
 }
 
+/* A number of CONTROL stats ("KEY N"), or -1. */
+static long long stat_num(struct xs_handle *h, const char *key)
+{
+	char *st = xs_control_command(h, "stats", NULL, 0);
+	char pat[64];
+	snprintf(pat, sizeof(pat), "\n%s ", key);
+	char *p = st ? strstr(st, pat) : NULL;
+	long long v = p ? strtoll(p + strlen(pat), NULL, 10) : -1;
+	free(st);
+	return v;
+}
+
+/* --io uring: every read and every write goes through the ring, even a
+ * single socket's; --io syscalls: none does. */
+static void test_socket_io(void **state)
+{
+	struct ctx *c = *state;
+	const char *mode = getenv("XCTL_XSD_IO");
+	bool ring = mode && !strcmp(mode, "uring");
+	char *st = xs_control_command(c->h, "stats", NULL, 0);
+	assert_non_null(st);
+	assert_non_null(strstr(st, ring ? "\nsocket_io uring\n" : "\nsocket_io syscalls\n"));
+	free(st);
+	long long before = stat_num(c->h, "ring_batches");
+	for (int i = 0; i < 5; i++)
+		assert_true(xs_write(c->h, XBT_NULL, "/io", "x", 1));
+	long long after = stat_num(c->h, "ring_batches");
+	/* a request: its read, and its reply's write (the stats request
+	 * before counts its write) */
+	assert_int_equal(after - before, ring ? 11 : 0);
+}
+
+static void wait_stopped(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	for (int i = 0; i < 5000; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+		if (f)
+			fclose(f);
+		buf[n] = '\0';
+		char *rp = strrchr(buf, ')');
+		if (rp && rp[1] == ' ' && rp[2] == 'T')
+			return;
+		usleep(1000);
+	}
+	fail_msg("the daemon (pid %ld) did not stop", (long)pid);
+}
+
+/* --io auto (the default): one client's requests never go through the
+ * ring; four sockets ready at once are read in one batch and written in
+ * another. */
+static void test_auto_batches(void **state)
+{
+	struct ctx *c = *state;
+	struct xsd_daemon dm;
+	const char *extra[] = { "--io", "auto", NULL };
+	assert_int_equal(xsd_start(&dm, extra), 0);
+	struct xs_handle *h = xs_open(0);
+	assert_non_null(h);
+	/* (xsd_start's probe connection may have closed while this one sent
+	 * its first request: two sockets at once) */
+	long long first = stat_num(h, "ring_batches");
+	for (int i = 0; i < 20; i++)
+		assert_true(xs_write(h, XBT_NULL, "/a", "1", 1));
+	assert_int_equal(stat_num(h, "ring_batches"), first);
+	int fds[4];
+	for (int i = 0; i < 4; i++)
+		assert_true((fds[i] = xsd_raw_connect(dm.sock)) >= 0);
+	assert_int_equal(stat_num(h, "connections"), 5);
+	/* the requests wait while the daemon is stopped: epoll gives all
+	 * four sockets at once when it goes on */
+	assert_int_equal(kill(dm.pid, SIGSTOP), 0);
+	wait_stopped(dm.pid);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(xsd_raw_send(fds[i], XS_READ, (uint32_t)i, 0, "/a", 3), 0);
+	assert_int_equal(kill(dm.pid, SIGCONT), 0);
+	for (int i = 0; i < 4; i++) {
+		struct xsd_sockmsg m;
+		char body[XENSTORE_PAYLOAD_MAX + 1];
+		assert_int_equal(xsd_raw_recv(fds[i], &m, body, 5000), 0);
+		assert_int_equal(m.type, XS_READ);
+		assert_int_equal(m.req_id, (uint32_t)i);
+		assert_string_equal(body, "1");
+	}
+	assert_int_equal(stat_num(h, "ring_batches"), first + 2);
+	for (int i = 0; i < 4; i++)
+		close(fds[i]);
+	xs_close(h);
+	assert_int_equal(xsd_stop(&dm), 0);
+	xsd_cleanup(&dm);
+	setenv("XENSTORED_PATH", c->dm.sock, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +698,8 @@ int main(void)
 		cmocka_unit_test(test_100k_nodes),
 		cmocka_unit_test(test_transaction_abuse),
 		cmocka_unit_test(test_transaction_rewrites),
+		cmocka_unit_test(test_socket_io),
+		cmocka_unit_test(test_auto_batches),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return XSD_RUN_IO_MODES("hostile clients", tests, setup, teardown);
 }

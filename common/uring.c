@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* A minimal io_uring over the raw system calls; see uring.h. */
-#include "drivers-backend/blkback/uring.h"
+#include "common/uring.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -24,7 +24,7 @@ static void *field(void *base, uint32_t off)
 	return (char *)base + off;
 }
 
-int blk_uring_init(struct blk_uring *u, unsigned entries, unsigned cq_entries)
+int xctl_uring_init(struct xctl_uring *u, unsigned entries, unsigned cq_entries)
 {
 	struct io_uring_params p;
 	memset(u, 0, sizeof(*u));
@@ -86,18 +86,30 @@ int blk_uring_init(struct blk_uring *u, unsigned entries, unsigned cq_entries)
 	return 0;
 fail:;
 	int e = errno;
-	blk_uring_exit(u);
+	xctl_uring_exit(u);
 	return -e;
 }
 
-int blk_uring_eventfd(struct blk_uring *u, int fd)
+bool xctl_uring_supports(struct xctl_uring *u, unsigned op)
+{
+	struct {
+		struct io_uring_probe p;
+		struct io_uring_probe_op ops[256];
+	} pr;
+	memset(&pr, 0, sizeof(pr));
+	if (syscall(__NR_io_uring_register, u->fd, IORING_REGISTER_PROBE, &pr, 256) < 0)
+		return false;
+	return op <= pr.p.last_op && op < pr.p.ops_len && (pr.ops[op].flags & IO_URING_OP_SUPPORTED);
+}
+
+int xctl_uring_eventfd(struct xctl_uring *u, int fd)
 {
 	if (syscall(__NR_io_uring_register, u->fd, IORING_REGISTER_EVENTFD, &fd, 1) < 0)
 		return -errno;
 	return 0;
 }
 
-struct io_uring_sqe *blk_uring_sqe(struct blk_uring *u)
+struct io_uring_sqe *xctl_uring_sqe(struct xctl_uring *u)
 {
 	unsigned head = __atomic_load_n(u->sq_head, __ATOMIC_ACQUIRE);
 	if (u->tail - head >= u->sq_entries)
@@ -109,16 +121,16 @@ struct io_uring_sqe *blk_uring_sqe(struct blk_uring *u)
 	return e;
 }
 
-unsigned blk_uring_space(const struct blk_uring *u)
+unsigned xctl_uring_space(const struct xctl_uring *u)
 {
 	return u->sq_entries - (u->tail - __atomic_load_n(u->sq_head, __ATOMIC_ACQUIRE));
 }
 
-int blk_uring_submit(struct blk_uring *u, unsigned wait)
+int xctl_uring_submit(struct xctl_uring *u, unsigned wait)
 {
 	__atomic_store_n(u->sq_tail, u->tail, __ATOMIC_RELEASE);
 	while (u->queued || wait) {
-		int n = sys_enter(u->fd, u->queued, wait ? 1 : 0, wait ? IORING_ENTER_GETEVENTS : 0);
+		int n = sys_enter(u->fd, u->queued, wait, wait ? IORING_ENTER_GETEVENTS : 0);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -136,7 +148,15 @@ int blk_uring_submit(struct blk_uring *u, unsigned wait)
 	return 0;
 }
 
-struct io_uring_cqe *blk_uring_cqe(struct blk_uring *u)
+int xctl_uring_wait(struct xctl_uring *u, unsigned n)
+{
+	while (sys_enter(u->fd, 0, n, IORING_ENTER_GETEVENTS) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+struct io_uring_cqe *xctl_uring_cqe(struct xctl_uring *u)
 {
 	unsigned head = *u->cq_head;
 	if (head == __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE))
@@ -144,12 +164,12 @@ struct io_uring_cqe *blk_uring_cqe(struct blk_uring *u)
 	return &u->cqes[head & *u->cq_mask];
 }
 
-void blk_uring_seen(struct blk_uring *u)
+void xctl_uring_seen(struct xctl_uring *u)
 {
 	__atomic_store_n(u->cq_head, *u->cq_head + 1, __ATOMIC_RELEASE);
 }
 
-void blk_uring_exit(struct blk_uring *u)
+void xctl_uring_exit(struct xctl_uring *u)
 {
 	if (u->sqes)
 		munmap(u->sqes, u->sqes_len);
