@@ -101,33 +101,52 @@ static void run(struct xsd *d, unsigned k, int *res)
 	}
 }
 
-void xsd_io_read(struct xsd *d, struct xsd_conn *const *cs, unsigned n)
+/* Which of the n connections take part (want_of), and when they are
+ * enough for the ring, each one's entry (prep) handed to it; res[] gets
+ * the results, NOT_DONE where the ring did nothing. Returns n, at most
+ * XSD_IO_BATCH. */
+static unsigned batch(struct xsd *d, struct xsd_conn *const *cs, unsigned n,
+		  bool (*want_of)(const struct xsd *, const struct xsd_conn *),
+		  void (*prep)(struct xsd_io *, unsigned, struct xsd_conn *, struct io_uring_sqe *),
+		  bool *want, int *res)
 {
-	int res[XSD_IO_BATCH];
-	bool want[XSD_IO_BATCH];
 	unsigned k = 0, nwant = 0;
 	if (n > XSD_IO_BATCH)
 		n = XSD_IO_BATCH;
 	for (unsigned i = 0; i < n; i++) {
 		res[i] = NOT_DONE;
-		want[i] = xsd_conn_wants_input(d, cs[i]);
+		want[i] = want_of(d, cs[i]);
 		nwant += want[i];
 	}
 	for (unsigned i = 0; i < n && d->io && nwant >= d->io->min; i++) {
-		struct xsd_conn *c = cs[i];
 		struct io_uring_sqe *e = want[i] ? xctl_uring_sqe(&d->io->u) : NULL;
 		if (!e)
 			continue;
-		e->opcode = IORING_OP_RECV;
-		e->fd = c->fd;
-		e->addr = (uint64_t)(uintptr_t)(c->in + c->in_len);
-		e->len = (uint32_t)(sizeof(c->in) - c->in_len);
-		e->msg_flags = MSG_DONTWAIT;
+		prep(d->io, i, cs[i], e);
+		e->fd = cs[i]->fd;
 		e->user_data = i;
 		k++;
 	}
 	if (k)
 		run(d, k, res);
+	return n;
+}
+
+static void prep_recv(struct xsd_io *io, unsigned i, struct xsd_conn *c, struct io_uring_sqe *e)
+{
+	(void)io;
+	(void)i;
+	e->opcode = IORING_OP_RECV;
+	e->addr = (uint64_t)(uintptr_t)(c->in + c->in_len);
+	e->len = (uint32_t)(sizeof(c->in) - c->in_len);
+	e->msg_flags = MSG_DONTWAIT;
+}
+
+void xsd_io_read(struct xsd *d, struct xsd_conn *const *cs, unsigned n)
+{
+	int res[XSD_IO_BATCH];
+	bool want[XSD_IO_BATCH];
+	n = batch(d, cs, n, xsd_conn_wants_input, prep_recv, want, res);
 	for (unsigned i = 0; i < n; i++) {
 		struct xsd_conn *c = cs[i];
 		if (!want[i])
@@ -141,39 +160,29 @@ void xsd_io_read(struct xsd *d, struct xsd_conn *const *cs, unsigned n)
 	}
 }
 
+static bool wants_output(const struct xsd *d, const struct xsd_conn *c)
+{
+	(void)d;
+	return !c->dead && c->fd >= 0 && c->out_head;
+}
+
+static void prep_send(struct xsd_io *io, unsigned i, struct xsd_conn *c, struct io_uring_sqe *e)
+{
+	struct msghdr *m = &io->msg[i];
+	memset(m, 0, sizeof(*m));
+	m->msg_iov = io->iov[i];
+	m->msg_iovlen = (size_t)xsd_conn_out_iov(c, io->iov[i], IOV_PER_CONN);
+	e->opcode = IORING_OP_SENDMSG;
+	e->addr = (uint64_t)(uintptr_t)m;
+	e->len = 1;
+	e->msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+}
+
 void xsd_io_flush(struct xsd *d, struct xsd_conn *const *cs, unsigned n)
 {
 	int res[XSD_IO_BATCH];
 	bool want[XSD_IO_BATCH];
-	unsigned k = 0, nwant = 0;
-	if (n > XSD_IO_BATCH)
-		n = XSD_IO_BATCH;
-	for (unsigned i = 0; i < n; i++) {
-		res[i] = NOT_DONE;
-		want[i] = !cs[i]->dead && cs[i]->fd >= 0 && cs[i]->out_head;
-		nwant += want[i];
-	}
-	for (unsigned i = 0; i < n && d->io && nwant >= d->io->min; i++) {
-		struct xsd_conn *c = cs[i];
-		if (!want[i])
-			continue;
-		struct io_uring_sqe *e = xctl_uring_sqe(&d->io->u);
-		if (!e)
-			continue;
-		struct msghdr *m = &d->io->msg[i];
-		memset(m, 0, sizeof(*m));
-		m->msg_iov = d->io->iov[i];
-		m->msg_iovlen = (size_t)xsd_conn_out_iov(c, d->io->iov[i], IOV_PER_CONN);
-		e->opcode = IORING_OP_SENDMSG;
-		e->fd = c->fd;
-		e->addr = (uint64_t)(uintptr_t)m;
-		e->len = 1;
-		e->msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
-		e->user_data = i;
-		k++;
-	}
-	if (k)
-		run(d, k, res);
+	n = batch(d, cs, n, wants_output, prep_send, want, res);
 	for (unsigned i = 0; i < n; i++) {
 		struct xsd_conn *c = cs[i];
 		/* Not written by the ring, or written and more is queued: the
