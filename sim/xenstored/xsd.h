@@ -12,6 +12,7 @@
  *   domain.c   INTRODUCE/RELEASE/... and the per-domain sockets
  *   request.c  the dispatcher, CONTROL, trace
  *   conn.c     connections: input framing, output queues, limits
+ *   io.c       the sockets of a round read, then written, in batches (io_uring)
  *   state.c    --state save/load
  *   main.c     options, event loop, signals
  *
