@@ -687,6 +687,35 @@ static void test_auto_batches(void **state)
 	setenv("XENSTORED_PATH", c->dm.sock, 1);
 }
 
+/* More connections with requests at once than a batch holds (64): each
+ * gets its reply, the ones beyond the first batch too. */
+static void test_more_than_a_batch(void **state)
+{
+	struct ctx *c = *state;
+	enum { N = 70 };
+	int fds[N];
+	assert_true(xs_write(c->h, XBT_NULL, "/many", "v", 1));
+	for (int i = 0; i < N; i++)
+		assert_true((fds[i] = xsd_raw_connect(c->dm.sock)) >= 0);
+	assert_true(stat_num(c->h, "connections") >= N + 1);
+	assert_int_equal(kill(c->dm.pid, SIGSTOP), 0);
+	wait_stopped(c->dm.pid);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(xsd_raw_send(fds[i], XS_READ, (uint32_t)(100 + i), 0, "/many", 6), 0);
+	assert_int_equal(kill(c->dm.pid, SIGCONT), 0);
+	for (int i = 0; i < N; i++) {
+		struct xsd_sockmsg m;
+		char body[XENSTORE_PAYLOAD_MAX + 1];
+		assert_int_equal(xsd_raw_recv(fds[i], &m, body, 5000), 0);
+		assert_int_equal(m.type, XS_READ);
+		assert_int_equal(m.req_id, (uint32_t)(100 + i));
+		assert_string_equal(body, "v");
+	}
+	for (int i = 0; i < N; i++)
+		close(fds[i]);
+	assert_served(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -700,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_transaction_rewrites),
 		cmocka_unit_test(test_socket_io),
 		cmocka_unit_test(test_auto_batches),
+		cmocka_unit_test(test_more_than_a_batch),
 	};
 	return XSD_RUN_IO_MODES("hostile clients", tests, setup, teardown);
 }
