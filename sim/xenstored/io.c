@@ -12,10 +12,11 @@
  *
  * Each entry is a recv() or sendmsg() with MSG_DONTWAIT, which io_uring
  * completes at once: -EAGAIN when a socket has nothing to give or no room,
- * never a wait. (A socket's O_NONBLOCK is not enough: io_uring then waits
- * for the socket to be ready, as Linux 6.18 does.) Without io_uring (an old kernel, a sandbox that
- * forbids it, --io syscalls, or a ring that failed), the same batches are
- * plain read()s and writev()s; the results go through the same
+ * never a wait. (A socket's O_NONBLOCK is not enough: with it alone, a
+ * writev through io_uring on Linux 6.18 waited for a full socket to take
+ * data, and the daemon with it.) Without io_uring (an old kernel, a
+ * sandbox that forbids it, --io syscalls, or a ring that failed), the same
+ * batches are plain read()s and writev()s; the results go through the same
  * xsd_conn_read_done and xsd_conn_wrote either way. */
 #include <errno.h>
 #include <limits.h>
