@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -92,14 +93,11 @@ fail:;
 
 bool xctl_uring_supports(struct xctl_uring *u, unsigned op)
 {
-	struct {
-		struct io_uring_probe p;
-		struct io_uring_probe_op ops[256];
-	} pr;
-	memset(&pr, 0, sizeof(pr));
-	if (syscall(__NR_io_uring_register, u->fd, IORING_REGISTER_PROBE, &pr, 256) < 0)
-		return false;
-	return op <= pr.p.last_op && op < pr.p.ops_len && (pr.ops[op].flags & IO_URING_OP_SUPPORTED);
+	struct io_uring_probe *p = calloc(1, sizeof(*p) + 256 * sizeof(struct io_uring_probe_op));
+	bool yes = p && syscall(__NR_io_uring_register, u->fd, IORING_REGISTER_PROBE, p, 256) == 0 &&
+		   op <= p->last_op && op < p->ops_len && (p->ops[op].flags & IO_URING_OP_SUPPORTED);
+	free(p);
+	return yes;
 }
 
 int xctl_uring_eventfd(struct xctl_uring *u, int fd)

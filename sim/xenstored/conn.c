@@ -460,12 +460,15 @@ void xsd_conn_read_done(struct xsd *d, struct xsd_conn *c, ssize_t r, int err)
 /* A guest that leaves its own replies and events unread while its input is
  * paused is dropped after stall_ms (ours: Xen stops reading its ring).
  * Privileged connections are never dropped for what they leave unread. */
-void xsd_conn_check_stall(struct xsd *d, struct xsd_conn *c, int64_t now)
+void xsd_conn_check_stall(struct xsd *d, struct xsd_conn *c, int64_t *now_ms)
 {
 	if (c->dead || xsd_privileged(c) || !c->out_head || !xsd_conn_throttled(d, c)) {
 		c->stall_since = 0;
 		return;
 	}
+	if (*now_ms < 0)
+		*now_ms = xsd_now_ms();
+	int64_t now = *now_ms;
 	if (!c->stall_since)
 		c->stall_since = now;
 	else if (now - c->stall_since >= (int64_t)d->lim.stall_ms)

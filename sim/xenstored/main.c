@@ -219,13 +219,13 @@ static void loop(struct xsd *d)
 		}
 		xsd_io_flush(d, batch, nb);
 		busy = false;
-		int64_t now = xsd_now_ms();
+		int64_t now = -1;
 		for (struct xsd_conn *c = d->conns; c; c = c->next) {
 			/* output queued after its connection's turn (an event
 			 * fired by one later in the list) is written next round */
 			busy = busy || xsd_conn_pending(d, c) ||
 			       (c->out_head && !c->dead && !(c->epoll_mask & EPOLLOUT));
-			xsd_conn_check_stall(d, c, now);
+			xsd_conn_check_stall(d, c, &now);
 		}
 		xsd_reap(d);
 	}

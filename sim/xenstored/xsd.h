@@ -455,7 +455,9 @@ bool xsd_conn_wants_input(const struct xsd *d, const struct xsd_conn *c);
 /* A read of c's socket into c->in + c->in_len returned r (or -1 with
  * err): 0 closes the connection. */
 void xsd_conn_read_done(struct xsd *d, struct xsd_conn *c, ssize_t r, int err);
-void xsd_conn_check_stall(struct xsd *d, struct xsd_conn *c, int64_t now_ms);
+/* *now_ms: the time in ms, or -1 until a stalled connection needs it (the
+ * clock is read then: in a Xen PV dom0 reading it may cost a system call). */
+void xsd_conn_check_stall(struct xsd *d, struct xsd_conn *c, int64_t *now_ms);
 int64_t xsd_now_ms(void);
 bool xsd_conn_throttled(const struct xsd *d, const struct xsd_conn *c);
 bool xsd_conn_pending(const struct xsd *d, const struct xsd_conn *c);
