@@ -716,6 +716,65 @@ static void test_more_than_a_batch(void **state)
 	assert_served(c);
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Events that a connection's leftover requests (beyond a round's budget of
+ * 64) fire for a watcher already passed in that round go out in the next
+ * round at once, not after the loop's idle timeout (1 s by default). */
+static void test_events_after_their_turn(void **state)
+{
+	struct ctx *c = *state;
+	struct xsd_daemon dm;
+	assert_int_equal(xsd_start(&dm, NULL), 0);
+	/* more than two rounds' budget (128), and all in the daemon's input
+	 * buffer at once (4,112 bytes: 150 requests of about 25 bytes) */
+	enum { N = 150 };
+	/* the writer first: the newer watcher comes before it in each round */
+	int a = xsd_raw_connect(dm.sock), b = xsd_raw_connect(dm.sock);
+	assert_true(a >= 0 && b >= 0);
+	struct xsd_sockmsg m;
+	char body[XENSTORE_PAYLOAD_MAX + 1];
+	assert_int_equal(xsd_raw_call(a, XS_MKDIR, 0, "/w", NULL, &m, body), 0);
+	assert_int_equal(xsd_raw_call(b, XS_WATCH, 0, "/w", "t", &m, body), 0);
+	assert_int_equal(xsd_raw_recv(b, &m, body, 5000), 0); /* the first event */
+	assert_int_equal(m.type, XS_WATCH_EVENT);
+	static char reqs[N * 64];
+	size_t len = 0;
+	for (int i = 0; i < N; i++) {
+		char pl[32];
+		int n = snprintf(pl, sizeof(pl), "/w/n%d", i) + 1;
+		memcpy(pl + n, "v", 1);
+		struct xsd_sockmsg h = { XS_WRITE, (uint32_t)i, 0, (uint32_t)n + 1 };
+		memcpy(reqs + len, &h, sizeof(h));
+		memcpy(reqs + len + sizeof(h), pl, (size_t)n + 1);
+		len += sizeof(h) + (size_t)n + 1;
+	}
+	assert_true(len <= sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX);
+	assert_int_equal(write(a, reqs, len), (ssize_t)len);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(xsd_raw_recv(a, &m, body, 5000), 0);
+		assert_int_equal(m.type, XS_WRITE);
+	}
+	double t0 = now_ms();
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(xsd_raw_recv(b, &m, body, 5000), 0);
+		assert_int_equal(m.type, XS_WATCH_EVENT);
+	}
+	double waited = now_ms() - t0;
+	printf("events after the writer's last reply: %.1f ms\n", waited);
+	assert_true(waited < 500);
+	close(a);
+	close(b);
+	assert_int_equal(xsd_stop(&dm), 0);
+	xsd_cleanup(&dm);
+	setenv("XENSTORED_PATH", c->dm.sock, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -730,6 +789,7 @@ int main(void)
 		cmocka_unit_test(test_socket_io),
 		cmocka_unit_test(test_auto_batches),
 		cmocka_unit_test(test_more_than_a_batch),
+		cmocka_unit_test(test_events_after_their_turn),
 	};
 	return XSD_RUN_IO_MODES("hostile clients", tests, setup, teardown);
 }
