@@ -6,6 +6,8 @@
 #                     runs it against an already running xenstored
 #   test_xs_domain    guest connections, permissions, quotas, state, trace
 #   test_xs_hostile   hostile clients, with the daemon's memory measured
+#   test_xs_io        the socket I/O: io_uring batches, more than a batch, output
+#                     queued after a connection's turn
 #   test_xs_rules     the rules Xen 4.17.7's xenstored decides, each citing it
 #   test_xs_unit      queue rules (duplicates, outstanding) on in-process connections
 #   test_xs_store     the store's structures (nodes that never move, the lists
